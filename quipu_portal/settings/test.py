@@ -1,0 +1,20 @@
+"""Settings for the test suite: the embedded stack, or PostgreSQL and Redis when their URLs are set."""
+
+from cryptography.fernet import Fernet
+
+from .base import *  # noqa: F403
+from .base import DATABASES, DATA_DIR, SQLITE_OPTIONS
+
+SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789"
+QUIPU_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+QUIPU_ALLOW_INSECURE_LOOPBACK = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # A file, not memory: the live server, the sandbox-facing workers and other
+    # processes in the job tests must see the same database.
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_quipu_portal.sqlite3")}

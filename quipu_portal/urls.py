@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from quipu_portal.core.forms import LoginForm
+
+urlpatterns = [
+    path(
+        "login/",
+        login_not_required(auth_views.LoginView.as_view(authentication_form=LoginForm)),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("admin/", admin.site.urls),
+    path("connections/", include("quipu_portal.connections.urls")),
+    path("", include("quipu_portal.core.urls")),
+]
