@@ -6,3 +6,6 @@ class ConnectionsConfig(AppConfig):
     name = "quipu_portal.connections"
     label = "connections"
     verbose_name = _("Quipu connections")
+
+    def ready(self):
+        from quipu_portal.connections import checks  # noqa: F401

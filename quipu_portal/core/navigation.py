@@ -40,7 +40,5 @@ def navigation_sections(current_path: str) -> list[dict]:
         except NoReverseMatch:
             continue
         section = sections.setdefault(str(entry.section), {"title": entry.section, "entries": []})
-        section["entries"].append(
-            {"label": entry.label, "url": url, "current": current_path.startswith(url)}
-        )
+        section["entries"].append({"label": entry.label, "url": url, "current": current_path.startswith(url)})
     return list(sections.values())

@@ -176,6 +176,7 @@ FORMAT_MODULE_PATH = ["quipu_portal.formats"]
 TIME_ZONE = "Europe/Madrid"
 USE_I18N = True
 USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
 LANGUAGE_COOKIE_NAME = "quipu_language"
 
 # Static files -----------------------------------------------------------------

@@ -3,7 +3,7 @@
 from cryptography.fernet import Fernet
 
 from .base import *  # noqa: F403
-from .base import DATABASES, DATA_DIR, SQLITE_OPTIONS
+from .base import DATA_DIR, DATABASES, SQLITE_OPTIONS, STATIC_ROOT
 
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789"
 QUIPU_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
@@ -18,3 +18,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # processes in the job tests must see the same database.
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_quipu_portal.sqlite3")}
+
+# The suite's sandbox runs with a raised limit so tests stay fast; the pacing
+# tests set the real 5 per 5 s on both sides.
+QUIPU_RATE_LIMIT = "1000/5s"
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,12 @@
+from quipu_portal.connections.services import active_connection_get, connection_list
+
+
+def connections(request):
+    """The sidebar switcher: which account the pages work on, and the others to switch to."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {
+        "active_connection": active_connection_get(request),
+        "user_connections": connection_list(owner=request.user),
+        "connection_switcher_template": "connections/switcher.html",
+    }

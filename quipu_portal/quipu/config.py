@@ -1,0 +1,91 @@
+"""Credentials and settings a Quipu client is built from."""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
+
+
+@dataclass(frozen=True)
+class QuipuCredentials:
+    """One Quipu credential pair and the API it belongs to. The secret never appears in repr."""
+
+    base_url: str
+    app_id: str
+    app_secret: str = field(repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "base_url", self.base_url.strip().rstrip("/"))
+        object.__setattr__(self, "app_id", self.app_id.strip())
+
+    @property
+    def key(self) -> str:
+        """A stable name for this credential pair in shared stores, derived without the secret."""
+        return hashlib.sha256(f"{self.base_url}\n{self.app_id}".encode()).hexdigest()[:40]
+
+    @property
+    def is_loopback(self) -> bool:
+        return (urlsplit(self.base_url).hostname or "") in LOOPBACK_HOSTS
+
+    def check_transport(self) -> None:
+        """Only https, except plain http to a loopback sandbox where the settings allow it."""
+        scheme = urlsplit(self.base_url).scheme
+        if scheme == "https":
+            return
+        if scheme == "http" and self.is_loopback and settings.QUIPU_ALLOW_INSECURE_LOOPBACK:
+            return
+        raise ImproperlyConfigured(f"Quipu base URL must use https: {self.base_url}")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``limit`` requests in any ``window`` seconds for one credential pair."""
+
+    limit: int
+    window: float
+
+    @property
+    def interval(self) -> float:
+        """The average time one request uses up: one "rate slot"."""
+        return self.window / self.limit
+
+    @classmethod
+    def parse(cls, text: str) -> "RateLimit":
+        """``"5/5s"`` -> ``RateLimit(5, 5.0)``."""
+        match = _RATE.match(text or "")
+        if not match:
+            raise ImproperlyConfigured(f"QUIPU_RATE_LIMIT must look like 5/5s, not {text!r}")
+        limit, window = int(match.group(1)), float(match.group(2))
+        if limit < 1 or window <= 0:
+            raise ImproperlyConfigured(f"QUIPU_RATE_LIMIT must be positive, not {text!r}")
+        return cls(limit, window)
+
+    @classmethod
+    def from_settings(cls) -> "RateLimit":
+        return cls.parse(settings.QUIPU_RATE_LIMIT)
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """The QUIPU_* settings, read once when a client is built."""
+
+    rate_limit: RateLimit
+    timeout: float
+    page_wait_limit: float
+    redis_url: str
+
+    @classmethod
+    def from_settings(cls, rate_limit: RateLimit | None = None) -> "ClientSettings":
+        return cls(
+            rate_limit=rate_limit or RateLimit.from_settings(),
+            timeout=float(settings.QUIPU_TIMEOUT_SECONDS),
+            page_wait_limit=float(settings.QUIPU_PAGE_WAIT_LIMIT_SECONDS),
+            redis_url=getattr(settings, "REDIS_URL", "") or "",
+        )

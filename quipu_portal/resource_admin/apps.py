@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResourceAdminConfig(AppConfig):
+    name = "quipu_portal.resource_admin"
+    label = "resource_admin"
+    verbose_name = _("Resource pages")
+
+    def ready(self):
+        from quipu_portal.resource_admin import checks  # noqa: F401  (registers the system checks)
