@@ -16,5 +16,12 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("connections/", include("quipu_portal.connections.urls")),
+    path("book-entries/", include("quipu_portal.book_entries.urls")),
+    path("invoices/", include("quipu_portal.invoices.urls")),
+    path("simplified-invoices/", include("quipu_portal.simplified_invoices.urls")),
+    path("additional-income/", include("quipu_portal.additional_income.urls")),
+    path("tickets/", include("quipu_portal.tickets.urls")),
+    path("paysheets/", include("quipu_portal.paysheets.urls")),
+    path("pdfs/", include("quipu_portal.pdfs.urls")),
     path("", include("quipu_portal.core.urls")),
 ]

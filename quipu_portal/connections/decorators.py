@@ -19,7 +19,9 @@ def connection_required(view):
     def wrapper(request, *args, **kwargs):
         connection = active_connection_get(request)
         if connection is None:
-            messages.info(request, _("Add a Quipu connection first: it tells the portal which account to open."))
+            messages.info(
+                request, _("Add a Quipu connection first: it tells the portal which account to open.")
+            )
             url = reverse("connections:list")
             if request.htmx:
                 return HttpResponseClientRedirect(url)

@@ -1,4 +1,3 @@
-import ipaddress
 from urllib.parse import urlsplit
 
 from django import forms
@@ -6,15 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.connections.models import Connection
-
-
-def is_loopback_host(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from quipu_portal.quipu.config import LOOPBACK_HOSTS
 
 
 class ConnectionForm(forms.Form):
@@ -75,7 +66,7 @@ class ConnectionForm(forms.Form):
         if parts.query or parts.fragment:
             raise forms.ValidationError(_("The address must not contain a query or a fragment."))
         if parts.scheme == "http" and not (
-            settings.QUIPU_ALLOW_INSECURE_LOOPBACK and is_loopback_host(parts.hostname or "")
+            settings.QUIPU_ALLOW_INSECURE_LOOPBACK and (parts.hostname or "") in LOOPBACK_HOSTS
         ):
             raise forms.ValidationError(
                 _("The address must start with https://; credentials are never sent unencrypted.")

@@ -17,7 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.debug import sensitive_variables
 
-from quipu_portal.connections.crypto import connection_secret_get, connection_secret_set
+from quipu_portal.connections.crypto import (
+    ConnectionSecretError,
+    connection_secret_get,
+    connection_secret_set,
+)
 from quipu_portal.connections.models import Connection, ConnectionStatus
 from quipu_portal.quipu.client import Priority, QuipuClient
 from quipu_portal.quipu.config import QuipuCredentials
@@ -136,15 +140,22 @@ def _connection_touch(*, connection: Connection) -> None:
 def connection_test(*, connection: Connection) -> ConnectionTestResult:
     """Fetch a token and read one small resource; say what happened in an accountant's words."""
     try:
-        client = client_for(connection)
-        # The first page of one category is enough to prove the token works for reading.
-        next(iter(client.list("accounting_categories", page_size=1)), None)
+        with client_for(connection) as client:
+            # A page of one category is enough to prove the token works for reading.
+            client.list("accounting_categories", page_size=1)
+    except ConnectionSecretError:
+        logger.error("The app secret of connection %s cannot be decrypted", connection.pk)
+        result = ConnectionTestResult(
+            ConnectionStatus.ERROR,
+            gettext(
+                "The stored app secret can no longer be read (the encryption keys changed). "
+                "Edit the connection and enter the app secret again."
+            ),
+        )
     except QuipuAuthError:
         result = ConnectionTestResult(
             ConnectionStatus.BAD_CREDENTIALS,
-            gettext(
-                "Quipu refused these credentials. Check the app ID and app secret in Quipu's settings."
-            ),
+            gettext("Quipu refused these credentials. Check the app ID and app secret in Quipu's settings."),
         )
     except QuipuRateLimitedError as error:
         result = ConnectionTestResult(ConnectionStatus.RATE_LIMITED, _rate_limited_message(error))

@@ -25,7 +25,10 @@ def connection_list_view(request):
     return render(
         request,
         "connections/list.html",
-        {"connections": connection_list(owner=request.user), "active_connection": active_connection_get(request)},
+        {
+            "connections": connection_list(owner=request.user),
+            "active_connection": active_connection_get(request),
+        },
     )
 
 
@@ -33,19 +36,14 @@ def connection_list_view(request):
 def connection_add(request):
     form = ConnectionForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        is_first = not connection_list(owner=request.user).exists()
-        connection = connection_create(
-            owner=request.user,
-            name=data["name"],
-            base_url=data["base_url"],
-            app_id=data["app_id"],
-            app_secret=data["app_secret"],
-        )
-        if is_first or active_connection_get(request) is None:
+        # The first connection a user adds becomes the one the portal works on.
+        is_first = active_connection_get(request) is None
+        connection = connection_create(owner=request.user, **form.cleaned_data)
+        if is_first:
             active_connection_set(request, connection)
         messages.success(
-            request, _("Connection “%(name)s” added. Test it to check the credentials.") % {"name": connection}
+            request,
+            _("Connection “%(name)s” added. Test it to check the credentials.") % {"name": connection},
         )
         return redirect("connections:list")
     return render(request, "connections/form.html", {"form": form, "connection": None})
@@ -56,14 +54,7 @@ def connection_edit(request, connection_id):
     connection = get_owned_connection(request, connection_id)
     form = ConnectionForm(request.POST or None, owner=request.user, instance=connection)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        connection_update(
-            connection=connection,
-            name=data["name"],
-            base_url=data["base_url"],
-            app_id=data["app_id"],
-            app_secret=data["app_secret"] or None,
-        )
+        connection_update(connection=connection, **form.cleaned_data)
         messages.success(request, _("Connection “%(name)s” saved.") % {"name": connection})
         return redirect("connections:list")
     return render(request, "connections/form.html", {"form": form, "connection": connection})

@@ -71,7 +71,9 @@ class QuipuValidationError(QuipuError):
 
     def __init__(self, field_errors: list[FieldError], *, status: int | None = 422, message=None):
         self.field_errors = list(field_errors)
-        detail = "; ".join(f"{error.pointer or error.field or '-'}: {error.detail}" for error in self.field_errors)
+        detail = "; ".join(
+            f"{error.pointer or error.field or '-'}: {error.detail}" for error in self.field_errors
+        )
         super().__init__(detail, status=status, message=message)
 
     def for_field(self, name: str) -> list[FieldError]:
@@ -95,7 +97,9 @@ class QuipuUnavailableError(QuipuError):
         self.may_have_been_applied = may_have_been_applied
         message = None
         if may_have_been_applied:
-            message = _("Quipu did not answer in time. The change may have been saved: check before retrying.")
+            message = _(
+                "Quipu did not answer in time. The change may have been saved: check before retrying."
+            )
         super().__init__(detail, status=status, message=message)
 
 

@@ -42,8 +42,8 @@ def _ref_id(ref) -> str | None:
 def _relationship(record, name: str):
     if hasattr(record, name):
         return getattr(record, name)
-    relationships = getattr(record, "relationships", None) or {}
-    return relationships.get(name)
+    raw = (getattr(record, "raw_relationships", None) or {}).get(name)
+    return raw.get("data") if isinstance(raw, dict) else raw
 
 
 def rel_id(record, name: str) -> str | None:
@@ -65,7 +65,8 @@ def rel_ids(record, name: str) -> list[str]:
 
 
 def document_type(record) -> str:
-    return str(getattr(record, "type", None) or attr(record, "type") or "")
+    json_type = str(getattr(record, "type", None) or getattr(record, "json_type", "") or "")
+    return "additional_incomes" if json_type == "additional_income" else json_type
 
 
 def document_number(record) -> str:

@@ -48,11 +48,14 @@ def as_date(value) -> datetime.date | None:
 
 
 def detail_url(record, namespace: str | None = None) -> str:
-    namespace = namespace or DOCUMENT_NAMESPACES.get(document_type(record), "")
-    try:
-        return reverse(f"{namespace}:detail", args=[record.id])
-    except NoReverseMatch:
-        return ""
+    """The record's page in the app of its own type (a book entry links to its invoice, ticket...)."""
+    for candidate in (DOCUMENT_NAMESPACES.get(document_type(record)), namespace):
+        if candidate:
+            try:
+                return reverse(f"{candidate}:detail", args=[record.id])
+            except NoReverseMatch:
+                continue
+    return ""
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,12 @@ NUMBER = Column("number", _("Number"), lambda r, n: document_number(r), sort_key
 ISSUE_DATE = Column("issue_date", _("Date"), sort_key="issue_date", kind="date")
 TYPE = Column("type", _("Type"), lambda r, n: TYPE_LABELS.get(document_type(r), document_type(r)))
 KIND = Column("kind", _("Kind"), kind="badge", badges=KIND_BADGES)
-COUNTERPART = Column("counterpart", _("Contact"), lambda r, n: counterpart_name(r), sort_key="counterpart_name")
-CATEGORY = Column("accounting_category", _("Category"), lambda r, n: n.category(rel_id(r, "accounting_category")))
+COUNTERPART = Column(
+    "counterpart", _("Contact"), lambda r, n: counterpart_name(r), sort_key="counterpart_name"
+)
+CATEGORY = Column(
+    "accounting_category", _("Category"), lambda r, n: n.category(rel_id(r, "accounting_category"))
+)
 PAYMENT_STATUS = Column("payment_status", _("Payment"), kind="badge", badges=PAYMENT_BADGES)
 NET = Column(
     "total_amount_without_taxes", _("Before taxes"), sort_key="total_amount_without_taxes", kind="money"

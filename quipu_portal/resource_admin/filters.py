@@ -28,7 +28,12 @@ PERIOD_CHOICES = [
     ("month", _("Month")),
     ("range", _("Custom range")),
 ]
-QUARTER_CHOICES = [("1", _("Q1 (Jan–Mar)")), ("2", _("Q2 (Apr–Jun)")), ("3", _("Q3 (Jul–Sep)")), ("4", _("Q4 (Oct–Dec)"))]
+QUARTER_CHOICES = [
+    ("1", _("Q1 (Jan–Mar)")),
+    ("2", _("Q2 (Apr–Jun)")),
+    ("3", _("Q3 (Jul–Sep)")),
+    ("4", _("Q4 (Oct–Dec)")),
+]
 MONTH_CHOICES = [
     ("1", _("January")),
     ("2", _("February")),
@@ -59,7 +64,7 @@ ALL_FILTERS = ("period", "kind", "payment_status", "contact", "type", "q", "fiel
 
 def _year_choices():
     this_year = datetime.date.today().year
-    return [(str(year), str(year)) for year in range(this_year + 1, this_year - 10, -1)]
+    return [(str(year), str(year)) for year in range(this_year, this_year - 10, -1)]
 
 
 def _date_input():
@@ -76,7 +81,9 @@ class DocumentFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
     date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
-    payment_status = forms.ChoiceField(label=_("Payment status"), choices=PAYMENT_STATUS_CHOICES, required=False)
+    payment_status = forms.ChoiceField(
+        label=_("Payment status"), choices=PAYMENT_STATUS_CHOICES, required=False
+    )
     contact = forms.ChoiceField(label=_("Contact"), choices=[("", _("Any contact"))], required=False)
     type = forms.ChoiceField(label=_("Type"), choices=TYPE_CHOICES, required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -148,7 +155,7 @@ class DocumentFilterForm(forms.Form):
 
 
 def parse_sort(text: str | None, allowed: tuple[str, ...]) -> list[str]:
-    """"-total_amount,issue_date" -> ["-total_amount", "issue_date"], dropping unknown criteria."""
+    """ "-total_amount,issue_date" -> ["-total_amount", "issue_date"], dropping unknown criteria."""
     criteria: list[str] = []
     for part in (text or "").split(","):
         part = part.strip()

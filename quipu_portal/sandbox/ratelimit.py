@@ -68,5 +68,20 @@ class SlidingLogLimiter:
             return Decision(True, limit, limit - len(log), _ceil(log[0] + window - now))
 
 
+    def peek(self, key: str) -> Decision:
+        """The headers for a request that is not counted (e.g. one with an expired token)."""
+        with self._lock:
+            limit, window = self.rule_for(key)
+            now = self._clock()
+            log = [t for t in self._logs.get(key, ()) if t > now - window]
+            remaining = max(0, limit - len(log))
+            reset = _ceil(log[0] + window - now) if log else _ceil(window)
+            return Decision(True, limit, remaining, reset)
+
+    def idle(self) -> Decision:
+        """The headers for a request without credentials: nothing is counted."""
+        return Decision(True, self.default_limit, self.default_limit, _ceil(self.default_window))
+
+
 def _ceil(seconds: float) -> int:
     return max(1, math.ceil(round(seconds, 6)))

@@ -56,7 +56,7 @@ class Account:
     subcategories: dict = field(default_factory=dict)
     analytic_categories: dict = field(default_factory=dict)
     attachments: dict = field(default_factory=dict)
-    _contact_stats: dict | None = None
+    _derived: dict | None = None
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -70,7 +70,7 @@ class Account:
 
     def touch(self) -> None:
         """Forget derived data after a write."""
-        self._contact_stats = None
+        self._derived = None
 
     def public(self) -> dict:
         return {"name": self.name, "app_id": self.app_id, "app_secret": self.app_secret, "slug": self.slug}
@@ -140,6 +140,17 @@ class Store:
             if account.slug == slug:
                 return account
         return None
+
+    def expire_tokens(self, app_id: str | None = None) -> int:
+        """Every issued token of the account (or of all accounts) expires now."""
+        with self.lock:
+            count = 0
+            for token in self.tokens.values():
+                if app_id is None or token["app_id"] == app_id:
+                    token["expires_at"] = min(token["expires_at"], self.now() - 1)
+                    count += 1
+            self.dirty = True
+            return count
 
     # ── persistence ──────────────────────────────────────────────────────
     def to_json(self) -> dict:

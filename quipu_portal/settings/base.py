@@ -47,6 +47,14 @@ INSTALLED_APPS = [
     "quipu_portal.quipu",
     "quipu_portal.sandbox",
     "quipu_portal.connections",
+    "quipu_portal.resource_admin",
+    "quipu_portal.book_entries",
+    "quipu_portal.invoices",
+    "quipu_portal.simplified_invoices",
+    "quipu_portal.additional_income",
+    "quipu_portal.tickets",
+    "quipu_portal.paysheets",
+    "quipu_portal.pdfs",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quipu_portal.core.context_processors.layout",
+                "quipu_portal.connections.context_processors.connections",
             ],
         },
     },

@@ -15,7 +15,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    full_env = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is a test-only switch that check --deploy rightly refuses.
+    ignored = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env = {key: value for key, value in os.environ.items() if key not in ignored}
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

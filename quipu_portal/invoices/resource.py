@@ -1,0 +1,34 @@
+from django.utils.translation import gettext_lazy as _
+
+from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
+from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
+from quipu_portal.resource_admin.options import ResourceAdmin
+
+
+class InvoiceAdmin(ResourceAdmin):
+    resource = "invoices"
+    namespace = "invoices"
+    list_type = "invoices"
+    verbose_name = _("invoice")
+    verbose_name_plural = _("invoices")
+    columns = (*DOCUMENT_COLUMNS, PDF_LINK)
+    bulk_buttons = (DOWNLOAD_PDFS,)
+    form_fields = (
+        "kind",
+        "number",
+        "issue_date",
+        "due_dates",
+        "paid_at",
+        "payment_method",
+        "contact",
+        "accounting_category",
+        "accounting_subcategory",
+        "numeration",
+        "analytic_categories",
+        "tags",
+        "notes",
+    )
+    required_fields = ("kind", "issue_date", "contact")
+    # Credit notes: full and partial refunds from an invoice's page.
+    amended_relation = "amended_invoice"
+    amending_relation = "amending_invoices"

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    name = "quipu_portal.jobs"
+    label = "jobs"
+    verbose_name = _("Background jobs")
+
+    def ready(self):
+        from quipu_portal.jobs import signals  # noqa: F401

@@ -1,0 +1,56 @@
+"""Job kinds: each kind registers a handler; the runner in services.py knows nothing else about it."""
+
+from dataclasses import dataclass, field
+
+from quipu_portal.jobs.models import ItemState
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one document as it was and as it became, for the change log."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one item. ``retry`` leaves it pending for a later chunk (a transient error)."""
+
+    state: ItemState
+    after: dict | None = None
+    fingerprint: str | None = None
+    error: str = ""
+    changes: tuple[FieldChange, ...] = field(default=())
+    retry: bool = False
+
+
+class JobHandler:
+    """Override ``process_item``; ``prefetch`` may read many documents at once for a chunk."""
+
+    kind: str = ""
+
+    def prefetch(self, *, job, items, client) -> dict:
+        return {}
+
+    def process_item(self, *, job, item, client, prefetched: dict) -> Outcome:
+        raise NotImplementedError
+
+    def finish(self, *, job) -> None:
+        """Called once when no item is left pending (e.g. to assemble a file)."""
+
+
+HANDLERS: dict[str, JobHandler] = {}
+
+
+def register_handler(handler: JobHandler) -> JobHandler:
+    HANDLERS[handler.kind] = handler
+    return handler
+
+
+def handler_for(kind: str) -> JobHandler:
+    try:
+        return HANDLERS[kind]
+    except KeyError:
+        raise LookupError(f"No handler registered for job kind {kind!r}") from None

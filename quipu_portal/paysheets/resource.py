@@ -1,0 +1,42 @@
+from django.utils.translation import gettext_lazy as _
+
+from quipu_portal.resource_admin import columns
+from quipu_portal.resource_admin.options import DOCUMENT_READ_ONLY, ResourceAdmin
+
+
+class PaysheetAdmin(ResourceAdmin):
+    resource = "paysheets"
+    namespace = "paysheets"
+    list_type = "paysheets"
+    verbose_name = _("paysheet")
+    verbose_name_plural = _("paysheets")
+    columns = (
+        columns.NUMBER,
+        columns.ISSUE_DATE,
+        columns.Column("employee", _("Employee"), lambda record, names: record.recipient_name or ""),
+        columns.PAYMENT_STATUS,
+        columns.Column("net_pay", _("Net pay"), kind="money"),
+        columns.Column("gross_pay", _("Gross pay"), kind="money"),
+    )
+    list_filters = ("period", "payment_status", "contact", "q", "field_query")
+    form_fields = (
+        "number",
+        "issue_date",
+        "paid_at",
+        "payment_method",
+        "contact",
+        "net_pay",
+        "employee_ss_amount",
+        "employee_retention",
+        "company_ss_amount",
+        "accounting_subcategory",
+        "analytic_categories",
+        "tags",
+        "notes",
+    )
+    required_fields = ("issue_date", "contact")
+    # Quipu sets the kind (always expenses), the gross pay and the category itself.
+    readonly_fields = (*DOCUMENT_READ_ONLY, "kind", "gross_pay")
+    has_items = False
+    has_pdf = False
+    create_kinds = ()

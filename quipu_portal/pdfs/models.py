@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BundleFormat(models.TextChoices):
+    ZIP = "zip", _("A ZIP with one PDF per document")
+    MERGED = "pdf", _("One merged PDF")
+
+
+class Bundle(models.Model):
+    """A file of many documents' PDFs, built by a ``pdf_bundle`` job for one user.
+
+    The archive lives under MEDIA_ROOT/bundles/<id>/ and is only served to ``owner``; it is deleted
+    ``QUIPU_FILE_RETENTION_DAYS`` after it was built.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pdf_bundles")
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    job = models.OneToOneField(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="pdf_bundle"
+    )
+    format = models.CharField(max_length=3, choices=BundleFormat.choices, default=BundleFormat.ZIP)
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the archive is complete; the file name is relative to the bundle's folder.
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_size = models.BigIntegerField(null=True, blank=True)
+    pdf_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    # Set when the cleanup removed the files.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_ready(self) -> bool:
+        return bool(self.finished_at and self.file_name and not self.deleted_at)
+
+
+class BundleDocument(models.Model):
+    """One document of a bundle, as it was listed when the user asked: what the index file shows."""
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveIntegerField()
+    resource = models.CharField(max_length=40)
+    document_id = models.CharField(max_length=64)
+    pdf_url = models.CharField(max_length=500)
+    number = models.CharField(max_length=100, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    counterparty = models.CharField(max_length=300, blank=True)
+    total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "document_id"], name="pdfs_bundle_document_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.document_id}"

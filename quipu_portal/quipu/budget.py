@@ -1,0 +1,272 @@
+"""One rate budget per credential pair, shared by every process on every machine.
+
+Why our own code and not a library: pyrate-limiter needs a file lock on SQLite and still let requests
+through a strict server without a window margin; ``limits`` has no SQL storage. Neither reserves
+future send times, takes "now" from the shared store, lets page views go before background work, or
+takes orders from the server's 429 / RateLimit headers. The algorithm below is small: a sliding log of
+the send times reserved for the credential pair (RELIABILITY.md), kept in one database row or one Redis
+hash and changed in one short locked step. Sleeping happens outside the lock.
+"""
+
+import bisect
+import logging
+import time
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from . import headers as rate_headers
+from .config import RateLimit
+from .errors import QuipuRateLimitedError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MARGIN_SECONDS = 0.15
+# Send times are stored rounded to microseconds; spans this close to a full window count as full.
+EPSILON = 1e-5
+
+
+def next_slot(slots: list[float], *, start: float, capacity: int, window: float) -> float:
+    """The earliest time >= ``start`` at which one more send keeps every span of ``window`` seconds
+    at ``capacity`` sends or fewer, given the sorted send times already reserved in ``slots``.
+
+    A later caller may land in a gap before sends others reserved further ahead: that is how a page
+    view goes before queued background work without breaking the limit.
+    """
+    candidates = sorted({start, *(s + window for s in slots if s + window > start)})
+    for candidate in candidates:
+        if _fits(slots, candidate, capacity, window):
+            return candidate
+    raise AssertionError("unreachable: the last candidate always fits")  # pragma: no cover
+
+
+def _fits(slots: list[float], candidate: float, capacity: int, window: float) -> bool:
+    merged = list(slots)
+    position = bisect.bisect_right(merged, candidate)
+    merged.insert(position, candidate)
+    # Every run of capacity + 1 consecutive sends that includes the candidate must span a full window.
+    first = max(0, position - capacity)
+    last = min(position, len(merged) - 1 - capacity)
+    return all(merged[j + capacity] - merged[j] >= window - EPSILON for j in range(first, last + 1))
+
+
+@dataclass(frozen=True)
+class Reservation:
+    slot: float  # when the request may be sent, in the store's clock
+    now: float  # the store's clock when the slot was computed
+    reserved: bool  # False when the wait exceeded max_wait: nothing was taken
+
+    @property
+    def wait(self) -> float:
+        return max(0.0, self.slot - self.now)
+
+
+class DatabaseBudgetStore:
+    """The budget rows in the database: ``select_for_update`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
+    SQLite (``transaction_mode`` in the settings), so one process at a time reads and appends."""
+
+    @staticmethod
+    def _locked_row(key: str):
+        from .models import RateBudget
+
+        try:
+            return RateBudget.objects.select_for_update().get(key=key)
+        except RateBudget.DoesNotExist:
+            RateBudget.objects.bulk_create([RateBudget(key=key)], ignore_conflicts=True)
+            return RateBudget.objects.select_for_update().get(key=key)
+
+    @staticmethod
+    def _now() -> float:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT EXTRACT(EPOCH FROM clock_timestamp())")
+            elif connection.vendor == "sqlite":
+                cursor.execute("SELECT (julianday('now') - 2440587.5) * 86400.0")
+            else:
+                return time.time()
+            return float(cursor.fetchone()[0])
+
+    def reserve(self, key: str, *, capacity: int, window: float, max_wait: float | None) -> Reservation:
+        with transaction.atomic():
+            row = self._locked_row(key)
+            now = self._now()
+            slots = sorted(s for s in row.slots if s > now - window)
+            slot = next_slot(slots, start=max(now, row.blocked_until), capacity=capacity, window=window)
+            if max_wait is not None and slot - now > max_wait:
+                return Reservation(slot, now, reserved=False)
+            bisect.insort(slots, slot)
+            row.slots = slots
+            row.save(update_fields=["slots"])
+        return Reservation(slot, now, reserved=True)
+
+    def block(self, key: str, seconds: float) -> None:
+        with transaction.atomic():
+            row = self._locked_row(key)
+            until = self._now() + seconds
+            if until > row.blocked_until:
+                row.blocked_until = until
+                row.save(update_fields=["blocked_until"])
+
+    def clear(self, key: str) -> None:
+        from .models import RateBudget
+
+        RateBudget.objects.filter(key=key).delete()
+
+
+# The same algorithm as next_slot, in one script so Redis runs it atomically with its own clock.
+_RESERVE_LUA = """
+local key = KEYS[1]
+local capacity = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local max_wait = tonumber(ARGV[3])
+local ttl = tonumber(ARGV[4])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local blocked = tonumber(redis.call('HGET', key, 'blocked') or '0') or 0
+local raw = redis.call('HGET', key, 'slots')
+local slots = {}
+if raw then
+  for _, s in ipairs(cjson.decode(raw)) do
+    if s > now - window then table.insert(slots, s) end
+  end
+end
+table.sort(slots)
+local start = math.max(now, blocked)
+local candidates = {start}
+for _, s in ipairs(slots) do
+  if s + window > start then table.insert(candidates, s + window) end
+end
+table.sort(candidates)
+local function fits(c)
+  local merged = {}
+  local position = #slots + 1
+  for i, s in ipairs(slots) do
+    if s > c and position > #slots then position = i end
+  end
+  for i = 1, position - 1 do merged[i] = slots[i] end
+  merged[position] = c
+  for i = position, #slots do merged[i + 1] = slots[i] end
+  local first = math.max(1, position - capacity)
+  local last = math.min(position, #merged - capacity)
+  for j = first, last do
+    if merged[j + capacity] - merged[j] < window - 0.00001 then return false end
+  end
+  return true
+end
+local slot = candidates[#candidates]
+for _, c in ipairs(candidates) do
+  if fits(c) then slot = c; break end
+end
+if max_wait >= 0 and slot - now > max_wait then
+  return {string.format('%.6f', slot), string.format('%.6f', now), 0}
+end
+table.insert(slots, slot)
+table.sort(slots)
+local out = {}
+for i, s in ipairs(slots) do out[i] = string.format('%.6f', s) end
+redis.call('HSET', key, 'slots', '[' .. table.concat(out, ',') .. ']')
+redis.call('EXPIRE', key, ttl)
+return {string.format('%.6f', slot), string.format('%.6f', now), 1}
+"""
+
+_BLOCK_LUA = """
+local t = redis.call('TIME')
+local until_ = tonumber(t[1]) + tonumber(t[2]) / 1000000 + tonumber(ARGV[1])
+local blocked = tonumber(redis.call('HGET', KEYS[1], 'blocked') or '0') or 0
+if until_ > blocked then redis.call('HSET', KEYS[1], 'blocked', string.format('%.6f', until_)) end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+return 1
+"""
+
+
+@cache
+def _redis_client(url: str):
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+class RedisBudgetStore:
+    """The budget in one Redis hash per credential pair, changed by one Lua script (atomic)."""
+
+    def __init__(self, url: str):
+        self._redis = _redis_client(url)
+        self._reserve = self._redis.register_script(_RESERVE_LUA)
+        self._block = self._redis.register_script(_BLOCK_LUA)
+
+    @staticmethod
+    def _key(key: str) -> str:
+        return f"quipu_portal:rate_budget:{key}"
+
+    @staticmethod
+    def _ttl(window: float) -> int:
+        return int(window * 4) + 3600
+
+    def reserve(self, key: str, *, capacity: int, window: float, max_wait: float | None) -> Reservation:
+        slot, now, reserved = self._reserve(
+            keys=[self._key(key)],
+            args=[capacity, repr(window), -1 if max_wait is None else repr(max_wait), self._ttl(window)],
+        )
+        return Reservation(float(slot), float(now), bool(int(reserved)))
+
+    def block(self, key: str, seconds: float) -> None:
+        self._block(keys=[self._key(key)], args=[repr(seconds), self._ttl(seconds)])
+
+    def clear(self, key: str) -> None:
+        self._redis.delete(self._key(key))
+
+
+def budget_store():
+    """Redis when REDIS_URL is set, else the database."""
+    url = getattr(settings, "REDIS_URL", "") or ""
+    return RedisBudgetStore(url) if url else _database_store()
+
+
+@cache
+def _database_store() -> DatabaseBudgetStore:
+    return DatabaseBudgetStore()
+
+
+class SharedRateBudget:
+    """The pacing of one client: reserve a send time, sleep until it, and learn from responses."""
+
+    def __init__(self, key: str, rate_limit: RateLimit, *, store=None, margin: float | None = None):
+        self.key = key
+        self.rate_limit = rate_limit
+        self.store = store or budget_store()
+        if margin is None:
+            margin = float(getattr(settings, "QUIPU_RATE_MARGIN_SECONDS", DEFAULT_MARGIN_SECONDS))
+        self.window = rate_limit.window + margin
+
+    def capacity(self, *, background: bool) -> int:
+        # Background work leaves one send per window free, so a page view rarely waits.
+        limit = self.rate_limit.limit
+        return limit - 1 if background and limit > 1 else limit
+
+    def acquire(self, *, background: bool, max_wait: float | None) -> float:
+        """Wait for a send slot and return the seconds waited.
+
+        With ``max_wait``, refuse (QuipuRateLimitedError with the wait) rather than wait longer.
+        """
+        reservation = self.store.reserve(
+            self.key, capacity=self.capacity(background=background), window=self.window, max_wait=max_wait
+        )
+        if not reservation.reserved:
+            raise QuipuRateLimitedError(reservation.wait, "The shared rate budget is in use", status=None)
+        if reservation.wait > 0:
+            time.sleep(reservation.wait)
+        return reservation.wait
+
+    def observe(self, status: int, response_headers) -> None:
+        """Stop every process when Quipu says so: a 429, or no requests left until the reset."""
+        if status == 429:
+            wait = rate_headers.retry_after_seconds(response_headers)
+            self.store.block(self.key, wait if wait is not None else self.rate_limit.window)
+            logger.warning("Quipu answered 429; pausing this connection for %.1f s", wait or 0)
+            return
+        if rate_headers.remaining(response_headers) == 0:
+            reset = rate_headers.reset_seconds(response_headers)
+            if reset:
+                self.store.block(self.key, reset)

@@ -1,0 +1,482 @@
+"""The only code in the portal that speaks HTTP to Quipu.
+
+A ``QuipuClient`` is built per use (a page view, a job) from a connection's credentials and reused
+for its lifetime: one requests session, one shared token, one shared rate budget.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from oauthlib.oauth2 import BackendApplicationClient, OAuth2Error, TokenExpiredError
+from oauthlib.oauth2.rfc6749.errors import MissingTokenError, MissingTokenTypeError
+from requests.auth import HTTPBasicAuth
+from requests_oauthlib import OAuth2Session
+
+from . import jsonapi
+from .auth import AccessToken, TokenManager, token_lifetime
+from .budget import SharedRateBudget
+from .config import ClientSettings, QuipuCredentials, RateLimit
+from .errors import (
+    QuipuAuthError,
+    QuipuError,
+    QuipuMalformedResponseError,
+    QuipuUnavailableError,
+    error_for_response,
+)
+from .records import Attachment, Record, RecordInput
+from .resources import REFERENCE_RESOURCES, resource_spec
+from .retry import RetryPolicy, request_never_left, retry_delay
+
+logger = logging.getLogger(__name__)
+
+API_MEDIA_TYPE = "application/vnd.quipu.v1+json"
+TOKEN_PATH = "/oauth/token"
+TOKEN_SCOPE = "ecommerce"
+
+
+class Priority(enum.Enum):
+    INTERACTIVE = "interactive"  # a person is waiting for a page: goes first, refuses long waits
+    BACKGROUND = "background"  # jobs: leave one request per window free for page views
+
+
+@dataclass(frozen=True)
+class Page:
+    records: tuple[Record, ...]
+    current_page: int
+    total_pages: int
+    total_results: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.current_page < self.total_pages
+
+
+class DownloadedFile:
+    """A streamed download (a PDF): read it with ``iter_content`` and close it (or use ``with``)."""
+
+    def __init__(self, response: requests.Response):
+        self._response = response
+        self.content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        length = response.headers.get("Content-Length")
+        self.length = int(length) if length and length.isdigit() else None
+        self.filename = _filename(response.headers.get("Content-Disposition") or "")
+
+    def iter_content(self, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+        try:
+            yield from self._response.iter_content(chunk_size)
+        except requests.RequestException as exc:
+            raise QuipuUnavailableError(f"Download interrupted: {type(exc).__name__}") from exc
+        finally:
+            self._response.close()
+
+    def read(self) -> bytes:
+        return b"".join(self.iter_content())
+
+    def close(self) -> None:
+        self._response.close()
+
+    def __enter__(self) -> DownloadedFile:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _filename(disposition: str) -> str | None:
+    for part in disposition.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "filename" and value:
+            return value.strip('"')
+    return None
+
+
+class _TokenEndpointError(Exception):
+    def __init__(self, response: requests.Response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+class QuipuClient:
+    def __init__(
+        self,
+        credentials: QuipuCredentials,
+        *,
+        priority: Priority = Priority.INTERACTIVE,
+        rate_limit: RateLimit | None = None,
+        retry_policy: RetryPolicy | None = None,
+        budget_store=None,
+    ):
+        credentials.check_transport()
+        if credentials.base_url.startswith("http://"):
+            # Only reached for a loopback sandbox with QUIPU_ALLOW_INSECURE_LOOPBACK (test and local
+            # settings): oauthlib reads this variable for each request. Production refuses http above.
+            os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+        self.credentials = credentials
+        self.priority = priority
+        self.settings = ClientSettings.from_settings(rate_limit)
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.budget = SharedRateBudget(credentials.key, self.settings.rate_limit, store=budget_store)
+        self.session = OAuth2Session(client=BackendApplicationClient(client_id=credentials.app_id))
+        self.session.headers["Accept"] = API_MEDIA_TYPE
+        self.session.register_compliance_hook("access_token_response", self._check_token_response)
+        self.tokens = TokenManager(credentials, self._fetch_token)
+        self.last_wait_seconds = 0.0
+        self._wait = 0.0
+
+    def __repr__(self) -> str:
+        return (
+            f"<QuipuClient {self.credentials.base_url} app_id={self.credentials.app_id} {self.priority.name}>"
+        )
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> QuipuClient:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # Resources ------------------------------------------------------------------------------
+
+    def list(
+        self,
+        resource: str,
+        *,
+        filters: dict | None = None,
+        sort: list[str] | None = None,
+        include: list[str] | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+    ) -> Page:
+        spec = resource_spec(resource)
+        params = list_params(filters=filters, sort=sort, include=include, page=page, page_size=page_size)
+        doc = self._json("GET", spec.path, params=params)
+        records, pagination = jsonapi.parse_collection(doc)
+        return Page(tuple(records), pagination.current_page, pagination.total_pages, pagination.total_results)
+
+    def iterate(
+        self,
+        resource: str,
+        *,
+        filters: dict | None = None,
+        sort: list[str] | None = None,
+        include: list[str] | None = None,
+        page_size: int = 100,
+    ) -> Iterator[Record]:
+        """Every record of every page, fetching each page when the previous one is used up."""
+        number = 1
+        while True:
+            page = self.list(
+                resource, filters=filters, sort=sort, include=include, page=number, page_size=page_size
+            )
+            yield from page.records
+            if not page.records or number >= page.total_pages:
+                return
+            number += 1
+
+    def retrieve(self, resource: str, id: str, *, include: list[str] | None = None) -> Record:
+        spec = resource_spec(resource)
+        params = {"include": ",".join(include)} if include else None
+        return jsonapi.parse_single(self._json("GET", f"{spec.path}/{id}", params=params))
+
+    def create(self, resource: str, payload_input: RecordInput) -> Record:
+        spec = resource_spec(resource)
+        body = jsonapi.build_payload(spec, payload_input)
+        params = {"include": "items"} if spec.has_items else None
+        record = jsonapi.parse_single(self._json("POST", spec.path, params=params, body=body))
+        self._after_write(spec.name)
+        return record
+
+    def update(self, resource: str, id: str, payload_input: RecordInput) -> Record:
+        spec = resource_spec(resource)
+        body = jsonapi.build_payload(spec, payload_input, id=id)
+        params = {"include": "items"} if spec.has_items else None
+        record = jsonapi.parse_single(self._json("PATCH", f"{spec.path}/{id}", params=params, body=body))
+        self._after_write(spec.name)
+        return record
+
+    def delete(self, resource: str, id: str) -> None:
+        spec = resource_spec(resource)
+        response = self._request("DELETE", f"{spec.path}/{id}")
+        response.close()
+        self._after_write(spec.name)
+
+    def download(self, url_or_path: str) -> DownloadedFile:
+        """Stream a file the API links to (``download_pdf_url``) with this connection's token."""
+        return DownloadedFile(self._request("GET", self._same_origin(url_or_path), stream=True, accept="*/*"))
+
+    def upload_attachment(
+        self, *, book_entry_id: str, filename: str, content: bytes, content_type: str
+    ) -> Attachment:
+        response = self._request(
+            "POST",
+            "attachments",
+            files={"file": (filename, content, content_type)},
+            data={"book_entry_id": str(book_entry_id)},
+        )
+        record = jsonapi.parse_single(self._decode(response))
+        if not isinstance(record, Attachment):
+            raise QuipuMalformedResponseError(f"Expected an attachment, got {record.type}")
+        return record
+
+    # HTTP -----------------------------------------------------------------------------------
+
+    def _after_write(self, resource: str) -> None:
+        if resource in REFERENCE_RESOURCES:
+            from .refdata import invalidate_reference_data
+
+            invalidate_reference_data(self)
+
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.credentials.base_url}/{path.lstrip('/')}"
+
+    def _same_origin(self, url_or_path: str) -> str:
+        """Our token only goes to the connection's own origin: a link to another host is re-based."""
+        url = self._url(url_or_path)
+        target, base = urlsplit(url), urlsplit(self.credentials.base_url)
+        if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+            logger.warning("Quipu link to another origin %s re-based on the connection's URL", target.netloc)
+            url = urlunsplit((base.scheme, base.netloc, target.path, target.query, ""))
+        return url
+
+    def _json(self, method: str, path: str, *, params=None, body=None) -> Any:
+        response = self._request(method, path, params=params, body=body)
+        return self._decode(response)
+
+    @staticmethod
+    def _decode(response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise QuipuMalformedResponseError(
+                f"{response.request.method} {urlsplit(response.url).path}: the answer is not JSON"
+            ) from None
+
+    def _acquire(self) -> None:
+        background = self.priority is Priority.BACKGROUND
+        max_wait = None if background else self.settings.page_wait_limit
+        self._wait += self.budget.acquire(background=background, max_wait=max_wait)
+
+    def _log(self, method: str, url: str, status: Any, started: float, attempt: int, wait: float) -> None:
+        logger.info(
+            "quipu %s %s -> %s in %.0f ms (rate wait %.2f s, attempt %d, %s)",
+            method,
+            urlsplit(url).path,
+            status,
+            (time.monotonic() - started) * 1000,
+            wait,
+            attempt,
+            self.priority.value,
+        )
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params=None,
+        body=None,
+        files=None,
+        data=None,
+        stream: bool = False,
+        accept: str = API_MEDIA_TYPE,
+    ) -> requests.Response:
+        """Send one API request with pacing, token handling and retries; return a 2xx response."""
+        url = self._url(path)
+        headers = {"Accept": accept}
+        if body is not None:
+            headers["Content-Type"] = API_MEDIA_TYPE
+            data = json.dumps(body)
+        self._wait = 0.0
+        attempt = 0
+        token_renewed = False
+        maybe_applied = False
+        try:
+            while True:
+                attempt += 1
+                token = self.tokens.current()
+                self.session.token = token.as_oauthlib()
+                wait_before = self._wait
+                self._acquire()
+                started = time.monotonic()
+                try:
+                    response = self.session.request(
+                        method,
+                        url,
+                        params=params,
+                        data=data,
+                        files=files,
+                        headers=headers,
+                        timeout=(min(5.0, self.settings.timeout), self.settings.timeout),
+                        stream=stream,
+                    )
+                except TokenExpiredError:
+                    self.tokens.forget()
+                    if attempt >= self.retry_policy.max_attempts:
+                        raise QuipuAuthError("The access token keeps expiring before use") from None
+                    continue
+                except (requests.ConnectionError, requests.Timeout) as exc:
+                    self._log(method, url, type(exc).__name__, started, attempt, self._wait - wait_before)
+                    maybe_applied = maybe_applied or not request_never_left(exc)
+                    delay = retry_delay(method=method, attempt=attempt, error=exc, policy=self.retry_policy)
+                    if delay is None:
+                        raise QuipuUnavailableError(
+                            f"{method} {urlsplit(url).path}: {type(exc).__name__}",
+                            may_have_been_applied=method != "GET" and maybe_applied,
+                        ) from exc
+                    time.sleep(delay)
+                    continue
+                status = response.status_code
+                self._log(method, url, status, started, attempt, self._wait - wait_before)
+                self.budget.observe(status, response.headers)
+                if status == 401 and not token_renewed:
+                    token_renewed = True
+                    response.close()
+                    self.tokens.renew(stale=token)
+                    continue
+                if status == 404 and method == "DELETE" and maybe_applied:
+                    return response  # an earlier attempt that got no answer did delete it
+                if status < 400:
+                    return response
+                delay = retry_delay(method=method, attempt=attempt, status=status, policy=self.retry_policy)
+                if delay is not None:
+                    response.close()
+                    time.sleep(delay)
+                    continue
+                raise self._error(response)
+        finally:
+            self.last_wait_seconds = self._wait
+
+    @staticmethod
+    def _error(response: requests.Response) -> QuipuError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        finally:
+            response.close()
+        return error_for_response(response.status_code, body, dict(response.headers))
+
+    # Token ----------------------------------------------------------------------------------
+
+    def _check_token_response(self, response: requests.Response) -> requests.Response:
+        if response.status_code != 200:
+            raise _TokenEndpointError(response)
+        return response
+
+    def _fetch_token(self) -> AccessToken:
+        """POST /oauth/token with HTTP Basic client auth; paced and retried like any other call."""
+        url = self._url(TOKEN_PATH)
+        attempt = 0
+        while True:
+            attempt += 1
+            wait_before = self._wait
+            self._acquire()
+            started = time.monotonic()
+            status: Any = 200
+            try:
+                self.session.fetch_token(
+                    url,
+                    auth=HTTPBasicAuth(self.credentials.app_id, self.credentials.app_secret),
+                    scope=[TOKEN_SCOPE],
+                    include_client_id=False,
+                    timeout=(min(5.0, self.settings.timeout), self.settings.timeout),
+                )
+            except _TokenEndpointError as exc:
+                response = exc.response
+                status = response.status_code
+                self._log("POST", url, status, started, attempt, self._wait - wait_before)
+                self.budget.observe(status, response.headers)
+                delay = retry_delay(method="GET", attempt=attempt, status=status, policy=self.retry_policy)
+                if delay is not None:
+                    time.sleep(delay)
+                    continue
+                if status in (400, 401, 403):
+                    try:
+                        body = response.json()
+                    except ValueError:
+                        body = {}
+                    detail = (
+                        body.get("error_description") or body.get("error") if isinstance(body, dict) else ""
+                    )
+                    raise QuipuAuthError(str(detail or "Token request refused"), status=status) from None
+                raise self._error(response) from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                self._log("POST", url, type(exc).__name__, started, attempt, self._wait - wait_before)
+                # Asking for a token twice creates nothing: safe to repeat.
+                delay = retry_delay(method="GET", attempt=attempt, error=exc, policy=self.retry_policy)
+                if delay is None:
+                    raise QuipuUnavailableError(f"POST {TOKEN_PATH}: {type(exc).__name__}") from exc
+                time.sleep(delay)
+                continue
+            except Warning as warning:  # oauthlib: "Scope has changed"; the token is still good
+                raw = getattr(warning, "token", None) or {}
+                return self._token_from(raw)
+            except (MissingTokenError, MissingTokenTypeError):
+                raise QuipuMalformedResponseError("The token answer has no bearer access token") from None
+            except OAuth2Error as exc:
+                raise QuipuAuthError(exc.description or exc.error, status=exc.status_code) from None
+            except ValueError:
+                raise QuipuMalformedResponseError("The token answer is not JSON") from None
+            self._log("POST", url, status, started, attempt, self._wait - wait_before)
+            return self._token_from(dict(self.session.token))
+
+    @staticmethod
+    def _token_from(raw: dict) -> AccessToken:
+        token_type = str(raw.get("token_type") or "").lower()
+        if not raw.get("access_token") or token_type != "bearer":
+            raise QuipuMalformedResponseError("The token answer has no bearer access token")
+        return AccessToken(
+            access_token=str(raw["access_token"]), expires_at=time.time() + token_lifetime(raw)
+        )
+
+
+def list_params(
+    *,
+    filters: dict | None = None,
+    sort: list[str] | None = None,
+    include: list[str] | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+) -> dict[str, str]:
+    """``filter[name]=value`` (nested dicts as ``filter[period][from]``), ``sort``, ``include`` and
+    ``page[number]``/``page[size]``. Lists become comma-separated values."""
+    params: dict[str, str] = {}
+
+    def add(prefix: str, value: Any) -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                add(f"{prefix}[{key}]", inner)
+        elif isinstance(value, list | tuple | set):
+            params[prefix] = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            params[prefix] = "true" if value else "false"
+        else:
+            params[prefix] = str(value)
+
+    for name, value in (filters or {}).items():
+        add(f"filter[{name}]", value)
+    if sort:
+        params["sort"] = ",".join(sort)
+    if include:
+        params["include"] = ",".join(include)
+    if page and page != 1:
+        params["page[number]"] = str(page)
+    if page_size:
+        params["page[size]"] = str(page_size)
+    return params

@@ -1,0 +1,394 @@
+"""What the docs say about each resource, in one registry the generic admin layer reads.
+
+Writable and read-only attributes are the union of the Markdown reference and openapi.yaml (see
+BEHAVIOUR.md); READ ONLY attributes are never sent.
+"""
+
+from dataclasses import dataclass, field
+
+from . import records
+
+PAYMENT_METHODS = ("cash", "bank_transfer", "bank_card", "direct_debit", "paypal", "check", "factoring")
+
+
+@dataclass(frozen=True)
+class RelationshipSpec:
+    type: str  # JSON API type of the related records
+    many: bool = False
+    writable: bool = True
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    name: str  # the API path name, also the client's resource argument
+    path: str
+    json_type: str
+    record: type[records.Record]
+    writable: tuple[str, ...] = ()
+    read_only: tuple[str, ...] = ()
+    relationships: dict[str, RelationshipSpec] = field(default_factory=dict)
+    includes: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
+    sorts: tuple[str, ...] = ()
+    has_items: bool = False
+    actions: tuple[str, ...] = ("list", "retrieve", "create", "update", "delete")
+    # Attributes writable only for one kind (e.g. issuing_name on expense tickets).
+    writable_for_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def writable_attributes(self, kind: str | None = None) -> tuple[str, ...]:
+        return self.writable + self.writable_for_kind.get(kind or "", ())
+
+    @property
+    def writable_relationships(self) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.relationships.items() if spec.writable)
+
+
+PARTY_FIELDS = tuple(
+    f"{side}_{name}"
+    for side in ("issuing", "recipient")
+    for name in ("name", "tax_id", "address", "phone", "town", "zip_code", "country_code")
+)
+BOOK_ENTRY_READ_ONLY = (
+    "payment_status",
+    "total_amount",
+    "total_amount_without_taxes",
+    "vat_amount",
+    "retention_amount",
+    "stage",
+    "validation_status",
+    "accounting_account_code",
+    "download_pdf_url",
+    "ephemeral_open_download_pdf_url",
+    "concepts",
+    "detailed_amounts",
+    "document_type",
+    *PARTY_FIELDS,
+)
+BOOK_ENTRY_FILTERS = (
+    "type",
+    "kind",
+    "q",
+    "period",
+    "payment_status",
+    "contact_id",
+    "field_query",
+    "validation_status",
+)
+BOOK_ENTRY_SORTS = ("number", "issue_date", "counterpart_name", "total_amount", "total_amount_without_taxes")
+ITEM_WRITABLE = (
+    "concept",
+    "description",
+    "kind",
+    "unitary_amount",
+    "quantity",
+    "vat_percent",
+    "retention_percent",
+    "discount_percent",
+    "deductible_vat_percent",
+    "deductible_expense_percent",
+    "equivalence_surcharge",
+)
+ITEM_READ_ONLY = (
+    "id",
+    "vat_amount",
+    "retention_amount",
+    "discount_amount",
+    "deductible_vat_amount",
+    "total_amount",
+)
+ITEM_RELATIONSHIPS = {
+    "accounting_category": RelationshipSpec("accounting_categories"),
+    "accounting_subcategory": RelationshipSpec("accounting_subcategories"),
+}
+
+
+def _book_entry_relationships(**extra: RelationshipSpec) -> dict[str, RelationshipSpec]:
+    return {
+        "contact": RelationshipSpec("contacts"),
+        "accounting_category": RelationshipSpec("accounting_categories"),
+        "accounting_subcategory": RelationshipSpec("accounting_subcategories"),
+        "numeration": RelationshipSpec("numbering_series"),
+        "analytic_categories": RelationshipSpec("analytic_categories", many=True),
+        **extra,
+    }
+
+
+COMMON_WRITABLE = ("issue_date", "paid_at", "payment_method", "tags", "notes")
+SALES_WRITABLE = ("number", "complete_number", "filing_number", "due_dates")
+VERIFACTU_WRITABLE = (
+    "credit_note_reason",
+    "counter_reason",
+    "exempt_reason",
+    "collection_type",
+    "canary_island_special_zone",
+)
+
+RESOURCES: dict[str, ResourceSpec] = {}
+
+
+def _register(spec: ResourceSpec) -> None:
+    RESOURCES[spec.name] = spec
+
+
+_register(
+    ResourceSpec(
+        name="contacts",
+        path="contacts",
+        json_type="contacts",
+        record=records.Contact,
+        writable=(
+            "name",
+            "tax_id",
+            "document_type",
+            "phone",
+            "email",
+            "address",
+            "town",
+            "zip_code",
+            "country_code",
+            "description",
+            "client_number",
+            "supplier_number",
+            "employee_number",
+            "is_supplier_of_direct_goods",
+            "bank_account_number",
+            "bank_account_swift_bic",
+        ),
+        read_only=(
+            "total_paid_incomes",
+            "total_unpaid_incomes",
+            "total_incomes",
+            "total_paid_expenses",
+            "total_unpaid_expenses",
+            "total_expenses",
+            "is_client",
+            "is_supplier",
+            "is_employee",
+            "deletable",
+            "account_code",
+        ),
+        relationships={
+            "expense_category": RelationshipSpec("accounting_categories"),
+            "expense_subcategory": RelationshipSpec("accounting_subcategories"),
+            "income_category": RelationshipSpec("accounting_categories"),
+            "income_subcategory": RelationshipSpec("accounting_subcategories"),
+        },
+        filters=("q", "kind", "tax_id", "country", "email"),
+        sorts=(
+            "name",
+            "total_paid_income",
+            "total_unpaid_income",
+            "total_paid_expenses",
+            "total_unpaid_expenses",
+        ),
+    )
+)
+_register(
+    ResourceSpec(
+        name="book_entries",
+        path="book_entries",
+        json_type="book_entries",
+        record=records.BookEntry,
+        read_only=BOOK_ENTRY_READ_ONLY,
+        relationships=_book_entry_relationships(items=RelationshipSpec("book_entry_items", many=True)),
+        includes=("items", "contact", "accounting_category", "accounting_subcategory"),
+        filters=BOOK_ENTRY_FILTERS,
+        sorts=BOOK_ENTRY_SORTS,
+        has_items=True,
+        actions=("list",),
+    )
+)
+_register(
+    ResourceSpec(
+        name="invoices",
+        path="invoices",
+        json_type="invoices",
+        record=records.Invoice,
+        writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, *VERIFACTU_WRITABLE, "equivalence_surcharge")
+        + ("last_sent_at",),
+        read_only=BOOK_ENTRY_READ_ONLY,
+        relationships=_book_entry_relationships(
+            amended_invoice=RelationshipSpec("invoices"),
+            amending_invoices=RelationshipSpec("invoices", many=True, writable=False),
+            attachments=RelationshipSpec("attachments", many=True, writable=False),
+        ),
+        includes=("items", "contact", "accounting_category", "accounting_subcategory"),
+        filters=BOOK_ENTRY_FILTERS,
+        sorts=BOOK_ENTRY_SORTS,
+        has_items=True,
+    )
+)
+_register(
+    ResourceSpec(
+        name="tickets",
+        path="tickets",
+        json_type="tickets",
+        record=records.Ticket,
+        writable=("kind", "number", *COMMON_WRITABLE),
+        read_only=BOOK_ENTRY_READ_ONLY,
+        writable_for_kind={"expenses": ("issuing_name",), "income": ("recipient_name",)},
+        relationships={
+            **_book_entry_relationships(
+                amended_ticket=RelationshipSpec("tickets"),
+                amending_tickets=RelationshipSpec("tickets", many=True, writable=False),
+            ),
+        },
+        includes=("items",),
+        filters=BOOK_ENTRY_FILTERS,
+        sorts=BOOK_ENTRY_SORTS,
+        has_items=True,
+    )
+)
+_register(
+    ResourceSpec(
+        name="simplified_invoices",
+        path="simplified_invoices",
+        json_type="simplified_invoices",
+        record=records.SimplifiedInvoice,
+        writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, *VERIFACTU_WRITABLE, "target_country"),
+        read_only=BOOK_ENTRY_READ_ONLY,
+        writable_for_kind={"expenses": ("issuing_name",), "income": ("recipient_name",)},
+        relationships=_book_entry_relationships(
+            amended_simplified_invoice=RelationshipSpec("simplified_invoices"),
+            amending_simplified_invoices=RelationshipSpec("simplified_invoices", many=True, writable=False),
+            attachments=RelationshipSpec("attachments", many=True, writable=False),
+        ),
+        includes=("items", "accounting_category", "accounting_subcategory", "attachments"),
+        filters=BOOK_ENTRY_FILTERS,
+        sorts=BOOK_ENTRY_SORTS,
+        has_items=True,
+    )
+)
+_register(
+    ResourceSpec(
+        name="additional_incomes",
+        path="additional_incomes",
+        json_type="additional_incomes",
+        record=records.AdditionalIncome,
+        writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, "recipient_name", "target_country"),
+        read_only=tuple(name for name in BOOK_ENTRY_READ_ONLY if name != "recipient_name"),
+        relationships=_book_entry_relationships(
+            attachments=RelationshipSpec("attachments", many=True, writable=False),
+        ),
+        includes=("items", "accounting_category", "accounting_subcategory", "attachments"),
+        filters=BOOK_ENTRY_FILTERS,
+        sorts=BOOK_ENTRY_SORTS,
+        has_items=True,
+    )
+)
+_register(
+    ResourceSpec(
+        name="paysheets",
+        path="paysheets",
+        json_type="paysheets",
+        record=records.Paysheet,
+        writable=(
+            "number",
+            *COMMON_WRITABLE,
+            "net_pay",
+            "employee_ss_amount",
+            "employee_retention",
+            "company_ss_amount",
+        ),
+        read_only=(*BOOK_ENTRY_READ_ONLY, "kind", "gross_pay"),
+        relationships={
+            **_book_entry_relationships(
+                attachments=RelationshipSpec("attachments", many=True, writable=False)
+            ),
+            "accounting_category": RelationshipSpec("accounting_categories", writable=False),
+        },
+        includes=("contact", "accounting_category", "accounting_subcategory", "attachments"),
+        filters=BOOK_ENTRY_FILTERS,
+        sorts=BOOK_ENTRY_SORTS,
+    )
+)
+_register(
+    ResourceSpec(
+        name="numbering_series",
+        path="numbering_series",
+        json_type="numbering_series",
+        record=records.NumberingSeries,
+        writable=("prefix", "applicable_to", "applies_to", "default", "amending"),
+        read_only=("deletable", "is_valid"),
+        filters=("prefix", "applicable_to", "amending", "applies_to"),
+    )
+)
+_register(
+    ResourceSpec(
+        name="analytic_categories",
+        path="analytic_categories",
+        json_type="analytic_categories",
+        record=records.AnalyticCategory,
+        writable=("name",),
+        read_only=("root",),
+        relationships={
+            "parent": RelationshipSpec("analytic_categories"),
+            "children": RelationshipSpec("analytic_categories", many=True, writable=False),
+        },
+    )
+)
+_register(
+    ResourceSpec(
+        name="accounting_categories",
+        path="accounting_categories",
+        json_type="accounting_categories",
+        record=records.AccountingCategory,
+        read_only=("name", "prefix", "kind", "active", "accounting_digits_number"),
+        filters=("kind", "prefix", "id", "active"),
+        actions=("list", "retrieve"),
+    )
+)
+_register(
+    ResourceSpec(
+        name="accounting_subcategories",
+        path="accounting_subcategories",
+        json_type="accounting_subcategories",
+        record=records.AccountingSubcategory,
+        writable=("name", "suffix"),
+        relationships={"accounting_category": RelationshipSpec("accounting_categories")},
+        filters=("accounting_category_id",),
+    )
+)
+_register(
+    ResourceSpec(
+        name="attachments",
+        path="attachments",
+        json_type="attachments",
+        record=records.Attachment,
+        read_only=("url", "small_url", "thumbnail_url", "filename", "content_type"),
+        relationships={"book_entry": RelationshipSpec("book_entries", writable=False)},
+        actions=("retrieve", "create", "delete"),
+    )
+)
+_register(
+    ResourceSpec(
+        name="users",
+        path="users",
+        json_type="users",
+        record=records.User,
+        read_only=("email", "name", "surnames", "locale", "is_full_admin"),
+        actions=("list", "retrieve"),
+    )
+)
+
+# Reference data the portal caches per connection (refdata.py).
+REFERENCE_RESOURCES = frozenset(
+    {"accounting_categories", "accounting_subcategories", "analytic_categories", "numbering_series"}
+)
+
+
+def resource_spec(name: str) -> ResourceSpec:
+    if name == "additional_income":
+        name = "additional_incomes"
+    try:
+        return RESOURCES[name]
+    except KeyError:
+        raise KeyError(f"Unknown Quipu resource {name!r}; known: {', '.join(sorted(RESOURCES))}") from None
+
+
+def spec_for_type(json_type: str) -> ResourceSpec | None:
+    json_type = records.canonical_type(json_type)
+    for spec in RESOURCES.values():
+        if spec.json_type == json_type:
+            return spec
+    return None

@@ -1,0 +1,216 @@
+"""ResourceAdmin: what a resource app declares; the generic views do the rest."""
+
+from dataclasses import dataclass
+
+from django.urls import path
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from quipu_portal.resource_admin import columns as cols
+from quipu_portal.resource_admin.filters import ALL_FILTERS
+
+DOCUMENT_SORTS = ("number", "issue_date", "counterpart_name", "total_amount", "total_amount_without_taxes")
+
+# Attributes Quipu computes or fills in itself: shown on the page, never sent back.
+DOCUMENT_READ_ONLY = (
+    "payment_status",
+    "stage",
+    "total_amount_without_taxes",
+    "vat_amount",
+    "retention_amount",
+    "total_amount",
+    "last_sent_at",
+)
+COUNTERPARTY_FIELDS = ("name", "tax_id", "address", "zip_code", "town", "country_code", "phone")
+
+
+@dataclass(frozen=True)
+class RowAction:
+    """A link offered on each row and on the detail page, e.g. "Issue a credit note"."""
+
+    label: str | Promise
+    url_name: str
+    css: str = "button-secondary"
+
+
+@dataclass(frozen=True)
+class BulkButton:
+    """A button in the list's bulk bar that posts the selection to another app's view.
+
+    That view receives ``ids`` (the ticked rows) or ``select_across=1``, and ``query`` (the list's
+    filters); its URL takes the resource's namespace as its one argument.
+    """
+
+    label: str | Promise
+    url_name: str
+
+
+class ResourceAdmin:
+    # Which API resource, and the URL namespace of its pages.
+    resource: str = ""
+    namespace: str = ""
+    verbose_name: str | Promise = ""
+    verbose_name_plural: str | Promise = ""
+
+    # Lists go through /book_entries with filter[type]: filters and sorts are documented there by every source.
+    list_resource: str = "book_entries"
+    list_type: str | None = None
+    columns: tuple[cols.Column, ...] = cols.DOCUMENT_COLUMNS
+    list_filters: tuple[str, ...] = tuple(name for name in ALL_FILTERS if name != "type")
+    sorts: tuple[str, ...] = DOCUMENT_SORTS
+    default_sort: tuple[str, ...] = ("-issue_date",)
+
+    # Forms: which fields, which of them are required, which attributes are only ever shown.
+    form_fields: tuple[str, ...] = ()
+    # Fields writable for one kind only (READ ONLY for the other, so never sent for it).
+    kind_fields: dict[str, str] = {}
+    required_fields: tuple[str, ...] = ("kind", "issue_date")
+    readonly_fields: tuple[str, ...] = DOCUMENT_READ_ONLY
+    create_initial: dict = {}
+    has_items: bool = True
+    item_categories: bool = True
+    relations: tuple[str, ...] = ("contact", "accounting_category", "accounting_subcategory", "numeration")
+
+    # What can be done.
+    has_detail: bool = True
+    can_create: bool = True
+    can_edit: bool = True
+    can_delete: bool = True
+    has_attachments: bool = True
+    # Quipu serves PDFs of income invoices and simplified invoices only.
+    has_pdf: bool = True
+    row_actions: tuple[RowAction, ...] = ()
+    bulk_actions: tuple[str, ...] = ("delete",)
+    bulk_buttons: tuple[BulkButton, ...] = ()
+    # The relationship a credit note / amending document sets, and the one listing them on the original.
+    amended_relation: str | None = None
+    amending_relation: str | None = None
+
+    # A sentence shown on every page of the resource (tickets are deprecated by Quipu).
+    notice: str | Promise | None = None
+
+    # Escape hatches: a resource may replace one view.
+    def list_view(self, request):
+        from quipu_portal.resource_admin import views
+
+        return views.resource_list(request, admin=self)
+
+    def detail_view(self, request, pk):
+        from quipu_portal.resource_admin import views
+
+        return views.resource_detail(request, pk, admin=self)
+
+    def create_view(self, request):
+        from quipu_portal.resource_admin import views
+
+        return views.resource_create(request, admin=self)
+
+    def edit_view(self, request, pk):
+        from quipu_portal.resource_admin import views
+
+        return views.resource_edit(request, pk, admin=self)
+
+    def delete_view(self, request, pk):
+        from quipu_portal.resource_admin import views
+
+        return views.resource_delete(request, pk, admin=self)
+
+    def amend_view(self, request, pk):
+        from quipu_portal.resource_admin import views
+
+        return views.resource_amend(request, pk, admin=self)
+
+    def bulk_view(self, request):
+        from quipu_portal.resource_admin import views
+
+        return views.resource_bulk(request, admin=self)
+
+    def subcategories_view(self, request):
+        from quipu_portal.resource_admin import views
+
+        return views.subcategory_options(request, admin=self)
+
+    def attachments_view(self, request, pk):
+        from quipu_portal.resource_admin import views
+
+        return views.attachment_upload(request, pk, admin=self)
+
+    def attachment_delete_view(self, request, pk, attachment_id):
+        from quipu_portal.resource_admin import views
+
+        return views.attachment_delete(request, pk, attachment_id, admin=self)
+
+    # The "New …" buttons on the list: one per kind the resource can be created with.
+    create_kinds: tuple[str, ...] = ("income", "expenses")
+
+    @property
+    def create_links(self) -> list[dict]:
+        labels = {"income": _("New income"), "expenses": _("New expense")}
+        if not self.create_kinds:
+            return [{"label": _("New"), "query": ""}]
+        return [{"label": labels[kind], "query": f"?kind={kind}"} for kind in self.create_kinds]
+
+    def pdf_view(self, request, pk):
+        from quipu_portal.resource_admin import views
+
+        return views.document_pdf(request, pk, admin=self)
+
+    def attachment_file_view(self, request, pk, attachment_id):
+        from quipu_portal.resource_admin import views
+
+        return views.attachment_file(request, pk, attachment_id, admin=self)
+
+    def fields_for(self, kind: str | None) -> tuple[str, ...]:
+        return tuple(
+            name
+            for name in self.form_fields
+            if name not in self.kind_fields or self.kind_fields[name] == kind
+        )
+
+    @property
+    def read_only(self) -> bool:
+        return not (self.can_create or self.can_edit or self.can_delete)
+
+    def template_names(self, page: str) -> list[str]:
+        """The resource's own template if it has one, else the generic one."""
+        return [f"{self.namespace}/{page}.html", f"resource_admin/{page}.html"]
+
+    def get_urls(self) -> list:
+        urls = [path("", self.list_view, name="list")]
+        if self.has_detail:
+            urls.append(path("<str:pk>/", self.detail_view, name="detail"))
+        if self.has_pdf and self.has_detail:
+            urls.append(path("<str:pk>/pdf/", self.pdf_view, name="pdf"))
+        if self.can_create or self.can_edit or self.amended_relation:
+            urls.append(path("subcategories/options/", self.subcategories_view, name="subcategories"))
+        if self.can_create:
+            urls.append(path("new/", self.create_view, name="create"))
+        if self.can_edit:
+            urls.append(path("<str:pk>/edit/", self.edit_view, name="edit"))
+        if self.can_delete:
+            urls.append(path("<str:pk>/delete/", self.delete_view, name="delete"))
+            urls.append(path("bulk/", self.bulk_view, name="bulk"))
+        if self.amended_relation:
+            urls.append(path("<str:pk>/amend/", self.amend_view, name="amend"))
+        if self.has_attachments:
+            urls.append(path("<str:pk>/attachments/", self.attachments_view, name="attachments"))
+            urls.append(
+                path(
+                    "<str:pk>/attachments/<str:attachment_id>/",
+                    self.attachment_file_view,
+                    name="attachment-file",
+                )
+            )
+            urls.append(
+                path(
+                    "<str:pk>/attachments/<str:attachment_id>/delete/",
+                    self.attachment_delete_view,
+                    name="attachment-delete",
+                )
+            )
+        # Fixed paths before the <pk> catch-alls.
+        return sorted(urls, key=lambda pattern: "<" in str(pattern.pattern))
+
+    @property
+    def urls(self) -> list:
+        return self.get_urls()

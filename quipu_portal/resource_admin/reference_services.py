@@ -1,0 +1,64 @@
+"""What the reference-data pages ask of Quipu. Every write drops the caches built from that data."""
+
+from quipu_portal.quipu.records import RecordInput
+from quipu_portal.quipu.refdata import invalidate_reference_data
+from quipu_portal.resource_admin.services import DocumentPage, contact_names_forget
+
+
+def reference_record_list(*, client, admin, filters: dict, sort: list[str], page: int, page_size: int) -> DocumentPage:
+    result = client.list(admin.resource, filters=filters, sort=sort, page=page, page_size=page_size)
+    records = list(result.records)
+    return DocumentPage(
+        records=records,
+        current_page=result.current_page or page,
+        total_pages=result.total_pages or 1,
+        total_results=result.total_results if result.total_results is not None else len(records),
+        waited_seconds=getattr(client, "last_wait_seconds", 0.0) or 0.0,
+    )
+
+
+def reference_record_all(*, client, admin) -> list:
+    return list(client.iterate(admin.resource))
+
+
+def reference_record_get(*, client, admin, record_id: str):
+    return client.retrieve(admin.resource, record_id)
+
+
+def reference_caches_forget(*, client, connection) -> None:
+    """Forms and pickers read these caches: after a write they must show the change at once."""
+    invalidate_reference_data(client)
+    contact_names_forget(connection=connection)
+
+
+def reference_record_create(*, client, connection, admin, payload: RecordInput):
+    try:
+        return client.create(admin.resource, payload)
+    finally:
+        reference_caches_forget(client=client, connection=connection)
+
+
+def reference_record_update(*, client, connection, admin, record_id: str, payload: RecordInput):
+    try:
+        return client.update(admin.resource, record_id, payload)
+    finally:
+        reference_caches_forget(client=client, connection=connection)
+
+
+def reference_record_delete(*, client, connection, admin, record_id: str) -> None:
+    try:
+        client.delete(admin.resource, record_id)
+    finally:
+        reference_caches_forget(client=client, connection=connection)
+
+
+def related_documents_page(*, client, filters: dict, page: int, page_size: int) -> DocumentPage:
+    """The book entries pointing at a record (a contact's documents), newest first."""
+    result = client.list("book_entries", filters=filters, sort=["-issue_date"], page=page, page_size=page_size)
+    records = list(result.records)
+    return DocumentPage(
+        records=records,
+        current_page=result.current_page or page,
+        total_pages=result.total_pages or 1,
+        total_results=result.total_results if result.total_results is not None else len(records),
+    )

@@ -1,0 +1,329 @@
+"""What the generic views ask of Quipu: documents, their names and choices, and their writes."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError
+from quipu_portal.quipu.records import ItemInput, RecordInput
+from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.resource_admin.access import Names, attr, document_type, rel_id, rel_ids
+from quipu_portal.resource_admin.forms import Choices
+
+CONTACTS_CACHE_SECONDS = 300
+ITEM_KEPT_ATTRIBUTES = (
+    "concept",
+    "description",
+    "kind",
+    "unitary_amount",
+    "quantity",
+    "vat_percent",
+    "retention_percent",
+    "discount_percent",
+    "deductible_vat_percent",
+    "deductible_expense_percent",
+    "equivalence_surcharge",
+)
+
+
+@dataclass
+class DocumentPage:
+    records: list
+    current_page: int
+    total_pages: int
+    total_results: int
+    waited_seconds: float = 0.0
+    ignored_filters: list[str] = field(default_factory=list)
+
+
+def _api_value(value):
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+# Reading --------------------------------------------------------------------------------------------
+
+
+def document_list(
+    *, client, admin, filters: dict, sort: list[str], page: int, page_size: int
+) -> DocumentPage:
+    api_filters = dict(filters)
+    if admin.list_type:
+        api_filters["type"] = admin.list_type
+    result = client.list(admin.list_resource, filters=api_filters, sort=sort, page=page, page_size=page_size)
+    records = list(result.records)
+    return DocumentPage(
+        records=records,
+        current_page=result.current_page or page,
+        total_pages=result.total_pages or 1,
+        total_results=result.total_results if result.total_results is not None else len(records),
+        waited_seconds=getattr(client, "last_wait_seconds", 0.0) or 0.0,
+        ignored_filters=filters_ignored(records, api_filters),
+    )
+
+
+def filters_ignored(records: list, filters: dict) -> list[str]:
+    """The filters Quipu visibly did not apply to this page (it may ignore what it does not know)."""
+    ignored = []
+    if filters.get("kind") and any(attr(r, "kind") not in (None, filters["kind"]) for r in records):
+        ignored.append("kind")
+    wanted_type = filters.get("type")
+    if wanted_type:
+        wanted = wanted_type.rstrip("s") if wanted_type.startswith("additional_income") else wanted_type
+        if any(document_type(r).rstrip("s") != wanted.rstrip("s") for r in records):
+            ignored.append("type")
+    period = filters.get("period")
+    if period:
+        start, end = period_bounds(period)
+        for record in records:
+            day = attr(record, "issue_date")
+            if isinstance(day, datetime.date) and start and not start <= day <= end:
+                ignored.append("period")
+                break
+    return ignored
+
+
+def period_bounds(period) -> tuple[datetime.date | None, datetime.date | None]:
+    if isinstance(period, dict):
+        return datetime.date.fromisoformat(period["from"]), datetime.date.fromisoformat(period["to"])
+    text = str(period)
+    year = int(text[:4])
+    if "-Q" in text:
+        quarter = int(text.split("Q")[1])
+        start = datetime.date(year, 3 * quarter - 2, 1)
+        end_month = 3 * quarter
+    elif "-" in text:
+        start = datetime.date(year, int(text[5:]), 1)
+        end_month = start.month
+    else:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    next_month = datetime.date(year + (end_month == 12), end_month % 12 + 1, 1)
+    return start, next_month - datetime.timedelta(days=1)
+
+
+def document_get(*, client, admin, document_id: str):
+    include = ["items"] if admin.has_items else []
+    return client.retrieve(admin.resource, document_id, include=include or None)
+
+
+def document_attachments(*, client, record) -> list:
+    """The record's attachments: side-loaded when Quipu included them, otherwise read one by one."""
+    found = []
+    for ref in getattr(record, "attachments", ()) or ():
+        attachment = record.resolve(ref) if hasattr(record, "resolve") else None
+        if attachment is None:
+            try:
+                attachment = client.retrieve("attachments", ref.id)
+            except (QuipuNotFoundError, QuipuForbiddenError):
+                continue
+        found.append(attachment)
+    return found
+
+
+def _connection_key(connection, what: str) -> str:
+    return f"resource_admin:{what}:{connection.pk}:{connection.app_id}"
+
+
+def contact_names(*, client, connection) -> list[tuple[str, str]]:
+    """(id, name) of every contact, cached a few minutes: filters and forms need them on each page."""
+    key = _connection_key(connection, "contacts")
+    contacts = cache.get(key)
+    if contacts is None:
+        contacts = [
+            (contact.id, contact.name or contact.id) for contact in client.iterate("contacts", page_size=100)
+        ]
+        contacts.sort(key=lambda pair: str(pair[1]).lower())
+        cache.set(key, contacts, CONTACTS_CACHE_SECONDS)
+    return contacts
+
+
+def contact_names_forget(*, connection) -> None:
+    cache.delete(_connection_key(connection, "contacts"))
+
+
+def _reference(*, client, connection) -> dict:
+    data = reference_data(client)
+    return {
+        "categories": [(c.id, c.name or c.id, c.kind or "") for c in data.accounting_categories],
+        "subcategories": [
+            (s.id, s.name or s.id, rel_id(s, "accounting_category")) for s in data.accounting_subcategories
+        ],
+        "analytic": [(a.id, a.name or a.id, rel_id(a, "parent")) for a in data.analytic_categories],
+        "series": [(n.id, n.prefix or n.id) for n in data.numbering_series],
+    }
+
+
+def document_names(*, client, connection, with_contacts: bool = False) -> Names:
+    data = _reference(client=client, connection=connection)
+    names = Names(
+        categories={cid: name for cid, name, _kind in data["categories"]},
+        subcategories={sid: name for sid, name, _parent in data["subcategories"]},
+        analytic={aid: name for aid, name, _parent in data["analytic"]},
+        series={sid: name for sid, name in data["series"]},
+    )
+    if with_contacts:
+        names.contacts = dict(contact_names(client=client, connection=connection))
+    return names
+
+
+def document_choices(*, client, connection, with_contacts: bool = True) -> Choices:
+    data = _reference(client=client, connection=connection)
+    return Choices(
+        contacts=contact_names(client=client, connection=connection) if with_contacts else [],
+        categories=data["categories"],
+        subcategories=data["subcategories"],
+        analytic=data["analytic"],
+        series=data["series"],
+    )
+
+
+# Forms <-> records -----------------------------------------------------------------------------------
+
+
+def document_initial(*, record, fields) -> dict:
+    initial = {}
+    for name in fields:
+        if name == "analytic_categories":
+            initial[name] = rel_ids(record, name)
+        elif name in ("contact", "accounting_category", "accounting_subcategory", "numeration"):
+            initial[name] = rel_id(record, name) or ""
+        elif name == "number":
+            initial[name] = attr(record, "number") or attr(record, "filing_number") or ""
+        else:
+            value = attr(record, name)
+            initial[name] = list(value) if isinstance(value, tuple) else value
+    return initial
+
+
+def items_initial(*, record) -> list[dict]:
+    rows = []
+    for position, item in enumerate(getattr(record, "items", ()) or (), start=1):
+        row = {name: attr(item, name) for name in ITEM_KEPT_ATTRIBUTES}
+        row.update(
+            id=item.id,
+            ORDER=position,
+            accounting_category=rel_id(item, "accounting_category") or "",
+            accounting_subcategory=rel_id(item, "accounting_subcategory") or "",
+        )
+        rows.append({key: ("" if value is None else value) for key, value in row.items()})
+    return rows
+
+
+def _item_as_sent(item) -> ItemInput:
+    """An existing item exactly as Quipu has it, so a save that did not touch it keeps it."""
+    attributes = {name: _api_value(attr(item, name)) for name in ITEM_KEPT_ATTRIBUTES}
+    relationships = {
+        name: rel_id(item, name)
+        for name in ("accounting_category", "accounting_subcategory")
+        if rel_id(item, name) is not None
+    }
+    return ItemInput(
+        attributes={k: v for k, v in attributes.items() if v is not None},
+        id=item.id,
+        relationships=relationships,
+    )
+
+
+def document_input(*, form, formset=None, record=None, item_categories=True) -> tuple[RecordInput, list]:
+    """The write for Quipu, and the item forms in the order their items were sent (to place 422s)."""
+    attributes = {name: _api_value(value) for name, value in form.api_attributes().items()}
+    if record is not None and "number" in attributes and attributes["number"] is None:
+        attributes.pop("number")
+    relationships = form.api_relationships()
+    if formset is None:
+        return RecordInput(attributes=attributes, relationships=relationships, items=None), []
+    originals = {item.id: item for item in (getattr(record, "items", ()) or ())}
+    sent_forms = formset.ordered_forms_to_send()
+    items = []
+    for item_form in sent_forms:
+        item_id = item_form.cleaned_data.get("id") or None
+        original = originals.get(item_id)
+        if original is not None and not item_form.has_changed():
+            items.append(_item_as_sent(original))
+            continue
+        base = _item_as_sent(original) if original is not None else ItemInput()
+        for name, value in item_form.api_attributes().items():
+            base.attributes[name] = _api_value(value)
+        if original is None:
+            base.attributes = {k: v for k, v in base.attributes.items() if v not in (None, "")}
+        if item_categories:
+            base.relationships.update(item_form.api_relationships())
+        base.id = item_id if original is not None else None
+        items.append(base)
+    return RecordInput(attributes=attributes, relationships=relationships, items=items), sent_forms
+
+
+FIELD_ALIASES = {
+    "filing_number": "number",
+    "filling_number": "number",
+    "complete_number": "number",
+    "contact_id": "contact",
+    "counter_reason": "credit_note_reason",
+}
+
+
+def validation_errors_apply(*, error, form, formset=None, sent_forms=()) -> None:
+    """Put each of Quipu's 422 messages next to the field it is about, or at the top of the form."""
+    for field_error in error.field_errors:
+        detail = field_error.detail or _("Quipu did not accept this value.")
+        if field_error.item_index is not None and formset is not None:
+            if 0 <= field_error.item_index < len(sent_forms):
+                item_form = sent_forms[field_error.item_index]
+                name = field_error.item_field if field_error.item_field in item_form.fields else None
+                item_form.add_error(name, detail)
+            else:
+                formset._non_form_errors.append(detail)
+            continue
+        name = FIELD_ALIASES.get(field_error.field, field_error.field)
+        if name in form.fields:
+            form.add_error(name, detail)
+        elif name == "items" and formset is not None:
+            formset._non_form_errors.append(detail)
+        elif name:
+            form.add_error(None, f"{name.replace('_', ' ').capitalize()}: {detail}")
+        else:
+            form.add_error(None, detail)
+
+
+# Writing ---------------------------------------------------------------------------------------------
+
+
+def document_create(*, client, admin, payload: RecordInput):
+    return client.create(admin.resource, payload)
+
+
+def document_update(*, client, admin, document_id: str, payload: RecordInput):
+    return client.update(admin.resource, document_id, payload)
+
+
+def document_delete(*, client, admin, document_id: str) -> None:
+    client.delete(admin.resource, document_id)
+
+
+def credit_note_create(*, client, admin, document_id: str, attributes: dict, items: list[ItemInput] | None):
+    """A full refund (no items) or a partial one (the given lines) of the document."""
+    payload = RecordInput(
+        attributes={k: v for k, v in attributes.items() if v not in (None, "")},
+        relationships={admin.amended_relation: document_id},
+        items=items,
+    )
+    return client.create(admin.resource, payload)
+
+
+def attachment_upload(*, client, document_id: str, upload):
+    return client.upload_attachment(
+        book_entry_id=document_id,
+        filename=upload.name,
+        content=upload.read(),
+        content_type=upload.content_type or "application/octet-stream",
+    )
+
+
+def attachment_delete(*, client, attachment_id: str) -> None:
+    client.delete("attachments", attachment_id)

@@ -1,0 +1,839 @@
+"""The generic list, detail, create, edit and delete views every resource app gets.
+
+Each view reads top to bottom: parse input with a form, get a client, call one service, pick a
+response (full page, an htmx partial, or a redirect). Quipu's errors are turned into pages by
+`quipu_boundary`; a 422 on a write goes back onto the form.
+"""
+
+import datetime
+import math
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from quipu_portal.connections.decorators import connection_required
+from quipu_portal.connections.services import client_for
+from quipu_portal.quipu.errors import (
+    QuipuForbiddenError,
+    QuipuRateLimitedError,
+    QuipuServerError,
+    QuipuUnavailableError,
+    QuipuValidationError,
+)
+from quipu_portal.resource_admin import services
+from quipu_portal.resource_admin.access import attr, counterpart_name, document_number, rel_id, rel_ids
+from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES, TYPE_LABELS
+from quipu_portal.resource_admin.errors import quipu_boundary
+from quipu_portal.resource_admin.filters import (
+    PER_PAGE_CHOICES,
+    DocumentFilterForm,
+    parse_sort,
+    sort_toggled,
+    sort_without,
+)
+from quipu_portal.resource_admin.forms import (
+    PAYMENT_METHOD_CHOICES,
+    RELATIONSHIP_FIELDS,
+    AttachmentForm,
+    CreditNoteForm,
+    DocumentForm,
+    ItemFormSet,
+    blank_item_formset,
+)
+
+ITEMS_PREFIX = "items"
+BULK_LIMIT = 50
+
+
+def _partial(request) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def _templates(admin, page: str, partial: str | None = None) -> list[str]:
+    names = admin.template_names(page)
+    return [f"{name}#{partial}" for name in names] if partial else names
+
+
+def _redirect(request, url: str):
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _base_context(request, admin) -> dict:
+    return {"admin": admin, "connection": request.connection, "opts": admin}
+
+
+def _document_label(admin, record) -> str:
+    number = document_number(record)
+    kind = TYPE_LABELS.get(getattr(record, "type", ""), admin.verbose_name)
+    return f"{kind} {number}".strip() if number else str(kind)
+
+
+# List -----------------------------------------------------------------------------------------------
+
+
+def _querystring(params: dict) -> str:
+    from django.utils.http import urlencode
+
+    return "?" + urlencode([(key, value) for key, value in params.items() if value not in (None, "", [])])
+
+
+def _list_headers(admin, base: dict, criteria: list[str]) -> list[dict]:
+    headers = []
+    primary = {c.lstrip("-"): (index + 1, c.startswith("-")) for index, c in enumerate(criteria)}
+    for column in admin.columns:
+        header = {"column": column, "label": column.label, "number": column.is_number}
+        if column.sort_key in admin.sorts:
+            priority, descending = primary.get(column.sort_key, (None, False))
+            header.update(
+                sortable=True,
+                priority=priority if len(criteria) > 1 else None,
+                direction=(("descending" if descending else "ascending") if priority else "none"),
+                toggle_url=_querystring({**base, "sort": ",".join(sort_toggled(criteria, column.sort_key))}),
+                remove_url=(
+                    _querystring({**base, "sort": ",".join(sort_without(criteria, column.sort_key))})
+                    if priority
+                    else None
+                ),
+            )
+        headers.append(header)
+    return headers
+
+
+def _page_links(current: int, total: int) -> list[int | None]:
+    """Page numbers to show: the ends and a window around the current one, None for a gap."""
+    wanted = {1, total, *range(max(1, current - 2), min(total, current + 2) + 1)}
+    links, previous = [], 0
+    for number in sorted(wanted):
+        if number - previous > 1:
+            links.append(None)
+        links.append(number)
+        previous = number
+    return links
+
+
+def _positive_int(value, default: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 else default
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def resource_list(request, *, admin):
+    client = client_for(request.connection)
+    contacts = ()
+    if "contact" in admin.list_filters:
+        contacts = services.contact_names(client=client, connection=request.connection)
+    filter_form = DocumentFilterForm(request.GET, filters=admin.list_filters, contact_choices=contacts)
+    filters = filter_form.api_filters() if filter_form.is_valid() else {}
+    criteria = parse_sort(request.GET.get("sort"), admin.sorts) or list(admin.default_sort)
+    per_page = request.GET.get("per_page") if request.GET.get("per_page") in dict(PER_PAGE_CHOICES) else "20"
+    page_number = _positive_int(request.GET.get("page"), 1)
+
+    page = services.document_list(
+        client=client,
+        admin=admin,
+        filters=filters,
+        sort=criteria,
+        page=page_number,
+        page_size=int(per_page),
+    )
+    names = services.document_names(client=client, connection=request.connection)
+
+    # The current filters as URL parameters, for header, page and "select all" links.
+    base = {key: value for key, value in request.GET.items() if key not in ("page", "sort") and value}
+    base_with_sort = {**base, "sort": ",".join(criteria)}
+    rows = [
+        {
+            "record": record,
+            "cells": [
+                {"column": column, "html": column.render(record, names, admin.namespace)}
+                for column in admin.columns
+            ],
+        }
+        for record in page.records
+    ]
+    context = {
+        **_base_context(request, admin),
+        "filter_form": filter_form,
+        "filters_active": bool(filters),
+        "page": page,
+        "rows": rows,
+        "headers": _list_headers(admin, base, criteria),
+        "sort": ",".join(criteria),
+        "per_page": per_page,
+        "per_page_choices": [value for value, _label in PER_PAGE_CHOICES],
+        "page_links": [
+            {
+                "number": n,
+                "url": _querystring({**base_with_sort, "page": n}) if n else None,
+                "current": n == page.current_page,
+            }
+            for n in _page_links(page.current_page, max(page.total_pages, 1))
+        ],
+        "previous_url": _querystring({**base_with_sort, "page": page.current_page - 1})
+        if page.current_page > 1
+        else None,
+        "next_url": _querystring({**base_with_sort, "page": page.current_page + 1})
+        if page.current_page < page.total_pages
+        else None,
+        "query": _querystring(base_with_sort)[1:],
+        "waited": math.ceil(page.waited_seconds) if page.waited_seconds >= 1 else 0,
+        "ignored_filters": [
+            filter_form.fields[name].label for name in page.ignored_filters if name in filter_form.fields
+        ],
+    }
+    return render(request, _templates(admin, "list", "results" if _partial(request) else None), context)
+
+
+# Detail -----------------------------------------------------------------------------------------------
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def resource_detail(request, pk, *, admin):
+    client = client_for(request.connection)
+    record = services.document_get(client=client, admin=admin, document_id=pk)
+    names = services.document_names(client=client, connection=request.connection, with_contacts=True)
+    attachments = services.document_attachments(client=client, record=record) if admin.has_attachments else []
+    context = {
+        **_base_context(request, admin),
+        "record": record,
+        "label": _document_label(admin, record),
+        "names": names,
+        "counterpart": counterpart_name(record),
+        "fields": _detail_fields(admin, record),
+        "relations": _detail_relations(admin, record, names),
+        "parties": _parties(record),
+        "items": _detail_items(record, names),
+        "totals": _totals(record),
+        "amended": _linked(admin, record, admin.amended_relation),
+        "amending": _linked(admin, record, admin.amending_relation),
+        "attachments": attachments,
+        "attachment_form": AttachmentForm() if admin.has_attachments else None,
+        "pdf_url": _pdf_url(admin, record),
+    }
+    return render(request, _templates(admin, "detail"), context)
+
+
+FIELD_LABELS = {
+    "kind": gettext_lazy("Kind"),
+    "number": gettext_lazy("Number"),
+    "issue_date": gettext_lazy("Issue date"),
+    "due_dates": gettext_lazy("Due dates"),
+    "paid_at": gettext_lazy("Paid on"),
+    "payment_method": gettext_lazy("Payment method"),
+    "payment_status": gettext_lazy("Payment status"),
+    "stage": gettext_lazy("Stage"),
+    "tags": gettext_lazy("Tags"),
+    "notes": gettext_lazy("Notes"),
+    "total_amount_without_taxes": gettext_lazy("Before taxes"),
+    "vat_amount": gettext_lazy("VAT"),
+    "retention_amount": gettext_lazy("Withholding"),
+    "total_amount": gettext_lazy("Total"),
+    "last_sent_at": gettext_lazy("Last sent"),
+    "net_pay": gettext_lazy("Net pay"),
+    "gross_pay": gettext_lazy("Gross pay"),
+    "employee_ss_amount": gettext_lazy("Employee social security"),
+    "employee_retention": gettext_lazy("Employee withholding"),
+    "company_ss_amount": gettext_lazy("Company social security"),
+    "credit_note_reason": gettext_lazy("Reason for the amendment"),
+    "validation_status": gettext_lazy("Validation"),
+    "accounting_account_code": gettext_lazy("Ledger account"),
+}
+MONEY_FIELDS = {
+    "total_amount_without_taxes",
+    "vat_amount",
+    "retention_amount",
+    "total_amount",
+    "net_pay",
+    "gross_pay",
+    "employee_ss_amount",
+    "employee_retention",
+    "company_ss_amount",
+}
+VALUE_LABELS = {
+    "kind": {key: label for key, (label, _css) in KIND_BADGES.items()},
+    "payment_status": {key: label for key, (label, _css) in PAYMENT_BADGES.items()},
+    "payment_method": dict(PAYMENT_METHOD_CHOICES),
+    "stage": {"draft": gettext_lazy("Draft"), "final": gettext_lazy("Final")},
+}
+HIDDEN_DETAIL_ATTRIBUTES = {
+    "download_pdf_url",
+    "ephemeral_open_download_pdf_url",
+    "concepts",
+    "detailed_amounts",
+}
+
+
+def _label(name: str) -> str:
+    return str(FIELD_LABELS.get(name) or name.replace("_", " ").capitalize())
+
+
+def _detail_fields(admin, record) -> list[dict]:
+    """Every attribute Quipu sent, except the counterparties (shown apart); read-only ones marked."""
+    names = [name for name in admin.form_fields if name not in RELATIONSHIP_FIELDS] + list(
+        admin.readonly_fields
+    )
+    for name in getattr(record, "raw_attributes", {}) or {}:
+        if (
+            name not in names
+            and not name.startswith(("issuing_", "recipient_"))
+            and name not in HIDDEN_DETAIL_ATTRIBUTES
+        ):
+            names.append(name)
+    fields, seen = [], set()
+    for name in names:
+        if name in seen or name in HIDDEN_DETAIL_ATTRIBUTES:
+            continue
+        seen.add(name)
+        value = attr(record, name) if name != "number" else document_number(record)
+        fields.append(
+            {
+                "name": name,
+                "label": _label(name),
+                "value": value,
+                "display": _display(name, value),
+                "money": name in MONEY_FIELDS,
+                "read_only": name in admin.readonly_fields,
+            }
+        )
+    return fields
+
+
+def _display(name: str, value) -> str:
+    if value is None or value == "" or value == ():
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_display(name, item) for item in value)
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if name in VALUE_LABELS:
+        return str(VALUE_LABELS[name].get(value, value))
+    return str(value)
+
+
+def _detail_relations(admin, record, names) -> list[dict]:
+    relations = []
+    if "contact" in admin.relations:
+        contact_id = rel_id(record, "contact")
+        relations.append(
+            {
+                "label": _("Contact"),
+                "value": names.contact(contact_id) or counterpart_name(record),
+                "url": _contact_url(contact_id),
+            }
+        )
+    category_id = rel_id(record, "accounting_category")
+    relations.append({"label": _("Accounting category"), "value": names.category(category_id)})
+    relations.append(
+        {
+            "label": _("Accounting subcategory"),
+            "value": names.subcategory(rel_id(record, "accounting_subcategory")),
+        }
+    )
+    if "numeration" in admin.relations:
+        relations.append(
+            {"label": _("Numbering series"), "value": names.numbering(rel_id(record, "numeration"))}
+        )
+    relations.append(
+        {
+            "label": _("Analytic categories"),
+            "value": ", ".join(names.analytic_names(rel_ids(record, "analytic_categories"))),
+        }
+    )
+    return relations
+
+
+def _contact_url(contact_id) -> str | None:
+    if not contact_id:
+        return None
+    try:
+        return reverse("contacts:detail", args=[contact_id])
+    except Exception:  # noqa: BLE001 - the contacts app may not be installed
+        return None
+
+
+def _parties(record) -> list[dict]:
+    parties = []
+    for side, title in (("issuing", _("Issuer")), ("recipient", _("Recipient"))):
+        values = {
+            name: attr(record, f"{side}_{name}")
+            for name in ("name", "tax_id", "address", "zip_code", "town", "country_code", "phone")
+        }
+        if any(values.values()):
+            parties.append({"title": title, **values})
+    return parties
+
+
+def _detail_items(record, names) -> list[dict]:
+    rows = []
+    for item in getattr(record, "items", ()) or ():
+        rows.append(
+            {
+                "item": item,
+                "category": names.category(rel_id(item, "accounting_category")),
+                "subcategory": names.subcategory(rel_id(item, "accounting_subcategory")),
+            }
+        )
+    return rows
+
+
+def _totals(record) -> list[dict]:
+    totals = []
+    for name in ("total_amount_without_taxes", "vat_amount", "retention_amount", "total_amount"):
+        value = attr(record, name)
+        if value is not None:
+            totals.append({"label": _label(name), "value": value, "name": name})
+    return totals
+
+
+def _linked(admin, record, relation: str | None) -> list[dict]:
+    if not relation:
+        return []
+    links = []
+    for ref_id in rel_ids(record, relation):
+        url = reverse(f"{admin.namespace}:detail", args=[ref_id])
+        links.append({"id": ref_id, "url": url})
+    return links
+
+
+def _pdf_url(admin, record) -> str | None:
+    if not admin.has_pdf or not attr(record, "download_pdf_url"):
+        return None
+    return reverse(f"{admin.namespace}:pdf", args=[record.id])
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def document_pdf(request, pk, *, admin):
+    """The document's PDF from Quipu, streamed through the portal (Quipu's link needs the token)."""
+    client = client_for(request.connection)
+    record = services.document_get(client=client, admin=admin, document_id=pk)
+    url = attr(record, "download_pdf_url")
+    if not admin.has_pdf or not url:
+        raise Http404
+    download = client.download(url)
+    response = StreamingHttpResponse(download.iter_content(), content_type=download.content_type or "application/pdf")
+    filename = download.filename or f"{admin.namespace}-{document_number(record) or pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Create and edit ---------------------------------------------------------------------------------------
+
+
+def _document_forms(request, admin, *, choices, initial, item_initial, kind):
+    data = request.POST if request.method == "POST" else None
+    if data is not None and "_add_item" in data:
+        data = blank_item_formset(ItemFormSet, data, prefix=ITEMS_PREFIX)
+    subcategories_url = reverse(f"{admin.namespace}:subcategories")
+    form = DocumentForm(
+        data,
+        initial=initial,
+        fields=admin.fields_for(kind),
+        required=admin.required_fields,
+        choices=choices,
+        subcategories_url=subcategories_url,
+    )
+    formset = None
+    if admin.has_items:
+        formset = ItemFormSet(
+            data,
+            initial=item_initial,
+            prefix=ITEMS_PREFIX,
+            choices=choices,
+            with_categories=admin.item_categories,
+            document_kind=kind,
+            subcategories_url=subcategories_url,
+        )
+    return form, formset
+
+
+def _submitted(request) -> bool:
+    """A POST that means "save" (not "add a line")."""
+    return request.method == "POST" and "_add_item" not in request.POST
+
+
+def _form_response(request, admin, context):
+    return render(request, _templates(admin, "form", "document-form" if _partial(request) else None), context)
+
+
+def _form_context(request, admin, *, form, formset, record=None, title):
+    preview = None
+    if formset is not None and formset.is_bound and formset.is_valid():
+        totals = [f.preview_total() for f in formset.ordered_forms_to_send()]
+        preview = sum((total for total in totals if total is not None), start=0)
+    return {
+        **_base_context(request, admin),
+        "form": form,
+        "formset": formset,
+        "record": record,
+        "title": title,
+        "preview_total": preview,
+        "read_only_fields": [field for field in _detail_fields(admin, record) if field["read_only"]]
+        if record
+        else [],
+    }
+
+
+def _save(request, admin, *, form, formset, record, write):
+    """Send the write; on a 422 put Quipu's messages on the fields and return None."""
+    payload, sent_forms = services.document_input(
+        form=form, formset=formset, record=record, item_categories=admin.item_categories
+    )
+    try:
+        return write(payload)
+    except QuipuValidationError as error:
+        services.validation_errors_apply(error=error, form=form, formset=formset, sent_forms=sent_forms)
+    except QuipuRateLimitedError as error:
+        seconds = max(1, math.ceil(error.retry_after or 1))
+        form.add_error(
+            None,
+            ngettext(
+                "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d second.",
+                "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d seconds.",
+                seconds,
+            )
+            % {"seconds": seconds},
+        )
+    except (QuipuUnavailableError, QuipuServerError) as error:
+        form.add_error(None, str(error.message))
+    return None
+
+
+@connection_required
+@quipu_boundary
+def resource_create(request, *, admin):
+    if not admin.can_create:
+        raise Http404
+    client = client_for(request.connection)
+    choices = services.document_choices(client=client, connection=request.connection)
+    kind = request.POST.get("kind") or request.GET.get("kind") or admin.create_initial.get("kind") or "income"
+    initial = {"issue_date": datetime.date.today(), "kind": kind, **admin.create_initial}
+    form, formset = _document_forms(
+        request, admin, choices=choices, initial=initial, item_initial=[], kind=kind
+    )
+    if formset is not None and not formset.is_bound:
+        formset.extra = 1  # a new document starts with one empty line
+    if _submitted(request) and form.is_valid() and (formset is None or formset.is_valid()):
+        created = _save(
+            request,
+            admin,
+            form=form,
+            formset=formset,
+            record=None,
+            write=lambda payload: services.document_create(client=client, admin=admin, payload=payload),
+        )
+        if created is not None:
+            messages.success(
+                request, _("%(document)s created.") % {"document": _document_label(admin, created)}
+            )
+            return _redirect(request, reverse(f"{admin.namespace}:detail", args=[created.id]))
+    context = _form_context(
+        request, admin, form=form, formset=formset, title=_("New %(name)s") % {"name": admin.verbose_name}
+    )
+    return _form_response(request, admin, context)
+
+
+@connection_required
+@quipu_boundary
+def resource_edit(request, pk, *, admin):
+    if not admin.can_edit:
+        raise Http404
+    client = client_for(request.connection)
+    # Always the current version from Quipu: the items we keep are the ones it has now.
+    record = services.document_get(client=client, admin=admin, document_id=pk)
+    choices = services.document_choices(client=client, connection=request.connection)
+    initial = services.document_initial(record=record, fields=admin.form_fields)
+    kind = request.POST.get("kind") or attr(record, "kind")
+    form, formset = _document_forms(
+        request,
+        admin,
+        choices=choices,
+        initial=initial,
+        item_initial=services.items_initial(record=record),
+        kind=kind,
+    )
+    if _submitted(request) and form.is_valid() and (formset is None or formset.is_valid()):
+        updated = _save(
+            request,
+            admin,
+            form=form,
+            formset=formset,
+            record=record,
+            write=lambda payload: services.document_update(
+                client=client, admin=admin, document_id=pk, payload=payload
+            ),
+        )
+        if updated is not None:
+            messages.success(request, _("%(document)s saved.") % {"document": _document_label(admin, record)})
+            return _redirect(request, reverse(f"{admin.namespace}:detail", args=[pk]))
+    context = _form_context(
+        request,
+        admin,
+        form=form,
+        formset=formset,
+        record=record,
+        title=_("Edit %(document)s") % {"document": _document_label(admin, record)},
+    )
+    return _form_response(request, admin, context)
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def subcategory_options(request, *, admin):
+    """The <option>s of the subcategories of the chosen category (the picker follows the category)."""
+    client = client_for(request.connection)
+    category = next((value for key, value in request.GET.items() if key.endswith("accounting_category")), "")
+    choices = services.document_choices(client=client, connection=request.connection, with_contacts=False)
+    return HttpResponse(options_html(choices.subcategory_choices(category or None)))
+
+
+def options_html(choices) -> str:
+    def option(value, label):
+        return format_html('<option value="{}">{}</option>', value, label)
+
+    parts = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            inner = format_html_join("", '<option value="{}">{}</option>', label)
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, inner))
+        else:
+            parts.append(option(value, label))
+    return "".join(parts)
+
+
+# Delete -------------------------------------------------------------------------------------------------
+
+
+@connection_required
+@quipu_boundary
+def resource_delete(request, pk, *, admin):
+    if not admin.can_delete:
+        raise Http404
+    client = client_for(request.connection)
+    record = services.document_get(client=client, admin=admin, document_id=pk)
+    label = _document_label(admin, record)
+    refusal = None
+    if request.method == "POST":
+        try:
+            services.document_delete(client=client, admin=admin, document_id=pk)
+        except QuipuForbiddenError as error:
+            refusal = error.reason or str(error.message)
+        else:
+            messages.success(request, _("%(document)s deleted.") % {"document": label})
+            return _redirect(request, reverse(f"{admin.namespace}:list"))
+    context = {
+        **_base_context(request, admin),
+        "record": record,
+        "label": label,
+        "counterpart": counterpart_name(record),
+        "refusal": refusal,
+    }
+    return render(request, _templates(admin, "delete"), context, status=200)
+
+
+# Bulk actions ----------------------------------------------------------------------------------------------
+
+
+@connection_required
+@quipu_boundary
+@require_POST
+def resource_bulk(request, *, admin):
+    """Bulk delete of the ticked rows, or of every document matching the filter ("select all N")."""
+    from django.http import QueryDict
+
+    client = client_for(request.connection)
+    query = request.POST.get("query", "")
+    list_url = reverse(f"{admin.namespace}:list") + (f"?{query}" if query else "")
+    if request.POST.get("action") != "delete" or "delete" not in admin.bulk_actions:
+        messages.error(request, _("Choose an action."))
+        return _redirect(request, list_url)
+    if request.POST.get("select_across") == "1":
+        filter_form = DocumentFilterForm(QueryDict(query), filters=admin.list_filters)
+        filters = filter_form.api_filters() if filter_form.is_valid() else {}
+        ids = []
+        for number in range(1, BULK_LIMIT // 20 + 2):
+            page = services.document_list(
+                client=client, admin=admin, filters=filters, sort=[], page=number, page_size=20
+            )
+            ids.extend(record.id for record in page.records)
+            if number >= page.total_pages:
+                break
+    else:
+        ids = request.POST.getlist("ids")
+    ids = ids[:BULK_LIMIT]
+    if not ids:
+        messages.warning(request, _("Tick at least one document first."))
+        return _redirect(request, list_url)
+    if request.POST.get("confirm") != "yes":
+        context = {**_base_context(request, admin), "ids": ids, "query": query, "limit": BULK_LIMIT}
+        return render(request, _templates(admin, "bulk_confirm"), context)
+    deleted, refused = 0, []
+    for document_id in ids:
+        try:
+            services.document_delete(client=client, admin=admin, document_id=document_id)
+            deleted += 1
+        except QuipuForbiddenError as error:
+            refused.append(f"{document_id}: {error.reason or error.message}")
+    messages.success(
+        request,
+        ngettext("%(count)d document deleted.", "%(count)d documents deleted.", deleted) % {"count": deleted},
+    )
+    for refusal in refused:
+        messages.error(request, _("Quipu refused to delete %(refusal)s") % {"refusal": refusal})
+    return _redirect(request, list_url)
+
+
+# Credit notes and amending documents ----------------------------------------------------------------------
+
+
+@connection_required
+@quipu_boundary
+def resource_amend(request, pk, *, admin):
+    if not admin.amended_relation:
+        raise Http404
+    client = client_for(request.connection)
+    record = services.document_get(client=client, admin=admin, document_id=pk)
+    choices = services.document_choices(client=client, connection=request.connection, with_contacts=False)
+    label = _document_label(admin, record)
+    data = request.POST if request.method == "POST" else None
+    if data is not None and "_add_item" in data:
+        data = blank_item_formset(ItemFormSet, data, prefix=ITEMS_PREFIX)
+    form = CreditNoteForm(data, initial={"mode": "full", "issue_date": datetime.date.today()})
+    formset = ItemFormSet(
+        data,
+        prefix=ITEMS_PREFIX,
+        initial=[],
+        choices=choices,
+        with_categories=admin.item_categories,
+        document_kind=attr(record, "kind"),
+        subcategories_url=reverse(f"{admin.namespace}:subcategories"),
+    )
+    if not formset.is_bound:
+        formset.extra = 1
+    if request.method == "POST" and "_add_item" not in request.POST and form.is_valid():
+        partial = form.cleaned_data["mode"] == "partial"
+        if not partial or formset.is_valid():
+            sent_forms = formset.ordered_forms_to_send() if partial else []
+            items = None
+            if partial:
+                from quipu_portal.quipu.records import ItemInput
+
+                items = [
+                    ItemInput(attributes={k: services._api_value(v) for k, v in f.api_attributes().items()})
+                    for f in sent_forms
+                ]
+            try:
+                created = services.credit_note_create(
+                    client=client,
+                    admin=admin,
+                    document_id=pk,
+                    attributes={
+                        "issue_date": form.cleaned_data["issue_date"].isoformat(),
+                        "credit_note_reason": form.cleaned_data.get("credit_note_reason"),
+                    },
+                    items=items,
+                )
+            except QuipuValidationError as error:
+                services.validation_errors_apply(
+                    error=error, form=form, formset=formset, sent_forms=sent_forms
+                )
+            else:
+                messages.success(request, _("Credit note created for %(document)s.") % {"document": label})
+                return _redirect(request, reverse(f"{admin.namespace}:detail", args=[created.id]))
+    context = {
+        **_base_context(request, admin),
+        "record": record,
+        "label": label,
+        "form": form,
+        "formset": formset,
+        "items": _detail_items(record, services.document_names(client=client, connection=request.connection)),
+    }
+    return render(request, _templates(admin, "amend"), context)
+
+
+# Attachments -------------------------------------------------------------------------------------------------
+
+
+@connection_required
+@quipu_boundary
+@require_POST
+def attachment_upload(request, pk, *, admin):
+    client = client_for(request.connection)
+    form = AttachmentForm(request.POST, request.FILES)
+    detail = reverse(f"{admin.namespace}:detail", args=[pk])
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return _redirect(request, detail)
+    try:
+        services.attachment_upload(client=client, document_id=pk, upload=form.cleaned_data["file"])
+    except QuipuValidationError as error:
+        for field_error in error.field_errors:
+            messages.error(
+                request, _("Quipu did not accept the file: %(reason)s") % {"reason": field_error.detail}
+            )
+    else:
+        messages.success(request, _("Attachment uploaded."))
+    return _redirect(request, detail)
+
+
+@connection_required
+@quipu_boundary
+@require_POST
+def attachment_delete(request, pk, attachment_id, *, admin):
+    client = client_for(request.connection)
+    try:
+        services.attachment_delete(client=client, attachment_id=attachment_id)
+    except QuipuForbiddenError as error:
+        messages.error(
+            request,
+            _("Quipu refused to delete the attachment: %(reason)s")
+            % {"reason": error.reason or error.message},
+        )
+    else:
+        messages.success(request, _("Attachment deleted."))
+    return _redirect(request, reverse(f"{admin.namespace}:detail", args=[pk]))
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def attachment_file(request, pk, attachment_id, *, admin):
+    """The attachment (or its preview) through this portal: Quipu's file URLs need the connection's token."""
+    client = client_for(request.connection)
+    attachment = client.retrieve("attachments", attachment_id)
+    if rel_id(attachment, "book_entry") not in (None, str(pk)):
+        raise Http404
+    size = request.GET.get("size")
+    url = {"thumbnail": attachment.thumbnail_url, "small": attachment.small_url}.get(size) or attachment.url
+    if not url:
+        raise Http404
+    download = client.download(url)
+    response = StreamingHttpResponse(
+        download.iter_content(), content_type=download.content_type or "application/octet-stream"
+    )
+    filename = attachment.filename or download.filename
+    if filename and not size:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,60 @@
+"""Fault injection: added latency, 429/5xx answers, dropped connections and forced token expiry.
+
+Every decision is drawn from one seeded random generator, so a run with the same seed and the
+same sequence of requests injects the same faults.
+"""
+
+import random
+import threading
+import time
+
+from .config import FaultSettings
+from .http import ApiError, DropConnection, Response
+
+
+class FaultInjector:
+    def __init__(self, settings: FaultSettings):
+        self._lock = threading.Lock()
+        self._global = settings
+        self._per_account: dict[str, FaultSettings] = {}
+        self._random = random.Random(settings.seed)
+        self._account_random: dict[str, random.Random] = {}
+
+    def configure(self, settings: FaultSettings, app_id: str | None = None) -> None:
+        with self._lock:
+            if app_id is None:
+                self._global = settings
+                self._per_account.clear()
+                self._account_random.clear()
+                self._random = random.Random(settings.seed)
+            else:
+                self._per_account[app_id] = settings
+                self._account_random[app_id] = random.Random(settings.seed)
+
+    def apply(self, app_id: str, expire_tokens) -> Response | None:
+        """Sleep, drop, or answer an injected error for one admitted request; None to proceed."""
+        with self._lock:
+            settings = self._per_account.get(app_id, self._global)
+            if not settings.active:
+                return None
+            rng = self._account_random.get(app_id, self._random) if app_id in self._per_account else self._random
+            rolls = [rng.random() for _ in range(6)]
+        if settings.latency:
+            time.sleep(settings.latency)
+        if rolls[0] < settings.drop:
+            raise DropConnection()
+        if rolls[1] < settings.expire:
+            expire_tokens()
+            return Response.error(ApiError(401, "Not authorized"))
+        if rolls[2] < settings.p429:
+            response = Response.error(ApiError(429, "Rate limit exceeded. Maximum 5 requests per 5 seconds."))
+            response.headers.append(("Retry-After", "1"))
+            return response
+        for roll, status, chance in ((rolls[3], 500, settings.p500), (rolls[4], 502, settings.p502)):
+            if roll < chance:
+                return Response.error(ApiError(status))
+        if rolls[5] < settings.p503:
+            response = Response.error(ApiError(503))
+            response.headers.append(("Retry-After", "1"))
+            return response
+        return None

@@ -1,0 +1,842 @@
+"""A deterministic generator of accounts and their documents.
+
+The same seed name always yields the same records with the same ids. Dates are anchored on
+fixed fiscal years (2024-2026, up to ANCHOR), not on today, so every run serves identical data.
+"""
+
+import io
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from . import documents
+from .money import compute_item, compute_totals, spanish_iban
+from .store import ID_SPACE, Account, Store
+
+ANCHOR = date(2026, 11, 15)
+YEARS = (2024, 2025, 2026)
+FIRST_DAY = date(YEARS[0], 1, 1)
+
+DEMO_ACCOUNTS = (
+    {
+        "name": "Talleres Ebro S.L.",
+        "app_id": "demo-sl-app-id",
+        "app_secret": "demo-sl-app-secret",
+        "slug": "talleres-ebro",
+        "kind": "demo-sl",
+    },
+    {
+        "name": "Lucía Navarro (autónoma)",
+        "app_id": "demo-freelancer-app-id",
+        "app_secret": "demo-freelancer-app-secret",
+        "slug": "lucia-navarro",
+        "kind": "demo-freelancer",
+    },
+)
+
+TOWNS = (
+    ("Zaragoza", "50001", "es"),
+    ("Zaragoza", "50013", "es"),
+    ("Huesca", "22001", "es"),
+    ("Teruel", "44001", "es"),
+    ("Madrid", "28046", "es"),
+    ("Barcelona", "08029", "es"),
+    ("Valencia", "46001", "es"),
+    ("Logroño", "26001", "es"),
+    ("Pamplona", "31002", "es"),
+    ("Bilbao", "48001", "es"),
+    ("Sevilla", "41001", "es"),
+    ("Calatayud", "50300", "es"),
+    ("Toulouse", "31000", "fr"),
+    ("Lisboa", "1100-148", "pt"),
+    ("Milano", "20121", "it"),
+    ("München", "80331", "de"),
+)
+STREETS = ("Calle Mayor", "Avenida de Madrid", "Paseo Independencia", "Calle Alfonso I", "Camino de las Torres")
+STREETS += ("Polígono Malpica, calle E", "Calle San Vicente de Paúl", "Avenida Cataluña", "Calle Delicias")
+SURNAMES = ("García", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Lacasa", "Navarro", "Gil", "Lasheras")
+SURNAMES += ("Royo", "Sancho", "Bernad", "Aznar", "Labarta", "Serrano", "Morales", "Ortiz", "Blasco", "Marco")
+FIRST_NAMES = ("Ana", "Javier", "Lucía", "Pablo", "Marta", "Jorge", "Elena", "Sergio", "Pilar", "Carlos", "Nuria")
+FIRST_NAMES += ("Alberto", "Carmen", "Raúl", "Isabel", "Diego", "Laura", "Fernando", "Rosa", "Miguel")
+BUSINESSES = ("Transportes", "Autocares", "Construcciones", "Distribuciones", "Frutas", "Reformas", "Limpiezas")
+BUSINESSES += ("Mensajería", "Grúas", "Excavaciones", "Panadería", "Instalaciones", "Jardinería", "Taxis")
+SUPPLIERS = (
+    ("Recambios Aragón S.L.", 600, ("Recambios frenos", "Filtros de aceite", "Kit de distribución", "Amortiguadores")),
+    ("Neumáticos del Ebro S.A.", 600, ("Neumático 205/55 R16", "Neumático 195/65 R15", "Válvulas y equilibrado")),
+    ("Lubricantes Moncayo S.L.", 602, ("Aceite 5W30 bidón 208 l", "Líquido de frenos DOT4", "Anticongelante")),
+    ("Inmobiliaria Delicias S.L.", 621, ("Alquiler nave industrial",)),
+    ("Endesa Energía S.A.U.", 628, ("Suministro eléctrico",)),
+    ("Aguas de Zaragoza", 628, ("Suministro de agua",)),
+    ("Asesoría Lasheras", 623, ("Honorarios gestoría laboral y fiscal",)),
+    ("Mapfre España S.A.", 625, ("Prima seguro responsabilidad civil",)),
+    ("Ibercaja Banco S.A.", 626, ("Comisiones de mantenimiento", "Comisión TPV")),
+    ("Heraldo de Aragón S.A.", 627, ("Anuncio en prensa local",)),
+    ("Telefónica de España S.A.U.", 629, ("Fibra y móvil",)),
+    ("Herramientas Pirineo S.L.", 213, ("Elevador hidráulico 4 t", "Equipo de diagnosis OBD")),
+    ("Informática Ebro S.L.", 217, ("Ordenador de recepción", "Impresora láser")),
+    ("Talleres Auxiliares Utebo S.L.", 622, ("Mantenimiento compresor", "Reparación elevador")),
+)
+WORKSHOP_SERVICES = (
+    ("Revisión oficial 30.000 km", "145.00"),
+    ("Cambio de aceite y filtros", "89.90"),
+    ("Pastillas de freno delanteras", "72.50"),
+    ("Mano de obra (hora)", "48.00"),
+    ("Diagnosis electrónica", "45.00"),
+    ("Alineación de dirección", "39.00"),
+    ("Batería 70 Ah", "118.00"),
+    ("Sustitución de embrague", "520.00"),
+    ("Neumático 205/55 R16", "86.00"),
+    ("Carga de aire acondicionado", "65.00"),
+    ("Correa de distribución", "310.00"),
+    ("Chapa y pintura aleta", "260.00"),
+)
+DESIGN_SERVICES = (
+    ("Diseño de identidad corporativa", "1200.00"),
+    ("Maquetación de catálogo (página)", "35.00"),
+    ("Traducción técnica (palabra)", "0.09"),
+    ("Ilustración editorial", "280.00"),
+    ("Diseño web (hora)", "45.00"),
+    ("Revisión de textos (hora)", "30.00"),
+    ("Cartelería para evento", "350.00"),
+)
+PAYMENT_METHODS = ("bank_transfer", "bank_transfer", "bank_transfer", "cash", "bank_card", "direct_debit")
+
+TINY_PNG_SIZE = (640, 480)
+
+
+# ── tax ids ──────────────────────────────────────────────────────────────
+def dni(number: int) -> str:
+    return f"{number:08d}{'TRWAGMYFPDXBNJZSQVHLCKE'[number % 23]}"
+
+
+def cif(letter: str, number: int) -> str:
+    digits = f"{number:07d}"
+    even = sum(int(d) for d in digits[1::2])
+    odd = sum(sum(divmod(int(d) * 2, 10)) for d in digits[0::2])
+    control = (10 - (even + odd) % 10) % 10
+    return f"{letter}{digits}{control}"
+
+
+# ── public entry points ──────────────────────────────────────────────────
+def build_store(kind: str, *, scale: int = 1) -> Store:
+    """A store with the two demo accounts, seeded with demo data or with reference data only."""
+    store = Store()
+    for spec in DEMO_ACCOUNTS:
+        account = store.add_account(
+            spec["name"],
+            spec["kind"] if kind == "demo" else "empty",
+            app_id=spec["app_id"],
+            app_secret=spec["app_secret"],
+            slug=spec["slug"],
+            scale=scale if spec["kind"] == "demo-sl" else 1,
+        )
+        populate(store, account)
+    store.dirty = False
+    return store
+
+
+def reset(store: Store) -> None:
+    for account in store.accounts.values():
+        populate(store, account)
+
+
+def populate(store: Store, account: Account) -> None:
+    """(Re)build the account's records from its seed name; the same name gives the same records."""
+    account.clear()
+    rng = random.Random(f"quipu-sandbox:{account.seed}:{account.slug}")
+    generator = Generator(store, account, rng)
+    if account.seed == "demo-sl":
+        generator.demo_company()
+    elif account.seed == "demo-freelancer":
+        generator.demo_freelancer()
+    elif account.seed == "small":
+        generator.small()
+    else:
+        generator.reference()
+    account.touch()
+
+
+class Generator:
+    def __init__(self, store: Store, account: Account, rng: random.Random):
+        self.store = store
+        self.account = account
+        self.rng = rng
+        self.counters: dict[tuple, int] = {}
+        self.category_ids = {c["prefix"]: c["id"] for c in store.categories.values()}
+        self.series_by_type: dict[tuple[str, bool], int] = {}
+        self._image = None
+
+    # ── owners and reference data ────────────────────────────────────────
+    def owner(self, name, tax_id, address, town, zip_code, phone, user_name, surnames, email):
+        self.account.owner = {
+            "name": name,
+            "tax_id": tax_id,
+            "address": address,
+            "town": town,
+            "zip_code": zip_code,
+            "country_code": "es",
+            "phone": phone,
+        }
+        self.account.user = {
+            "id": self.account.index * ID_SPACE,
+            "name": user_name,
+            "surnames": surnames,
+            "email": email,
+        }
+
+    def default_owner(self):
+        number = self.rng.randrange(1_000_000, 9_999_999)
+        self.owner(
+            self.account.name,
+            cif("B", number),
+            f"{self.rng.choice(STREETS)} {self.rng.randrange(1, 200)}",
+            "Zaragoza",
+            "50001",
+            "976 000 000",
+            "Usuario",
+            "Sandbox",
+            f"admin@{self.account.slug}.example",
+        )
+
+    def series(self, prefix: str, applicable_to: str, *, amending=False, default=True) -> int:
+        series_id = self.account.new_id()
+        self.account.series[series_id] = {
+            "id": series_id,
+            "prefix": prefix,
+            "applicable_to": applicable_to,
+            "amending": amending,
+            "default": default,
+            "applies_to": "new_documents",
+        }
+        self.series_by_type[(applicable_to, amending)] = series_id
+        return series_id
+
+    def subcategory(self, prefix: int, suffix: str, name: str) -> int:
+        sub_id = self.account.new_id()
+        self.account.subcategories[sub_id] = {
+            "id": sub_id,
+            "name": name,
+            "suffix": suffix,
+            "accounting_category_id": self.category_ids[prefix],
+        }
+        return sub_id
+
+    def analytic(self, name: str, parent_id: int | None = None) -> int:
+        analytic_id = self.account.new_id()
+        self.account.analytic_categories[analytic_id] = {"id": analytic_id, "name": name, "parent_id": parent_id}
+        return analytic_id
+
+    def reference(self):
+        if not self.account.owner:
+            self.default_owner()
+        self.series("F", "invoices")
+
+    # ── contacts ─────────────────────────────────────────────────────────
+    def contact(self, name, *, role, tax_id=None, town=None, number=None, email=True, **extra) -> dict:
+        rng = self.rng
+        town_name, zip_code, country = town or rng.choice(TOWNS[:12])
+        contact_id = self.account.new_id()
+        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:18] or "contacto"
+        contact = {
+            "id": contact_id,
+            "name": name,
+            "tax_id": tax_id or (cif("B", rng.randrange(1_000_000, 9_999_999)) if role != "employee" else dni(1)),
+            "phone": f"{rng.choice(('976', '974', '978', '91', '93', '6'))}{rng.randrange(100000, 999999)}",
+            "email": f"{slug}@example.com" if email else "",
+            "address": f"{rng.choice(STREETS)} {rng.randrange(1, 200)}",
+            "town": town_name,
+            "zip_code": zip_code,
+            "country_code": country,
+            "client_number": str(number) if role == "client" else None,
+            "supplier_number": str(number) if role == "supplier" else None,
+            "employee_number": str(number) if role == "employee" else None,
+            "is_supplier_of_direct_goods": False,
+            "bank_account_number": spanish_iban(f"{rng.randrange(10**19, 10**20)}") if rng.random() < 0.7 else "",
+            "bank_account_swift_bic": "",
+            "document_type": "NIF" if country == "es" else "other",
+            f"is_{role}": True,
+        }
+        contact.update(extra)
+        self.account.contacts[contact_id] = contact
+        return contact
+
+    def person_name(self) -> str:
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(SURNAMES)} {self.rng.choice(SURNAMES)}"
+
+    def clients(self, count: int, *, start: int = 1, companies: float = 0.7, foreign: float = 0.06) -> list[dict]:
+        made = []
+        for n in range(count):
+            rng = self.rng
+            town = rng.choice(TOWNS[12:]) if rng.random() < foreign else rng.choice(TOWNS[:12])
+            if rng.random() < companies:
+                name = f"{rng.choice(BUSINESSES)} {rng.choice(SURNAMES)} {rng.choice(('S.L.', 'S.L.', 'S.A.', 'S.Coop.'))}"
+                tax_id = cif("B" if "S.L." in name else "A", rng.randrange(1_000_000, 9_999_999))
+            else:
+                name = self.person_name()
+                tax_id = dni(rng.randrange(10_000_000, 79_999_999))
+            if town[2] != "es":
+                tax_id = f"{town[2].upper()}{rng.randrange(10**8, 10**9)}"
+            made.append(self.contact(name, role="client", tax_id=tax_id, town=town, number=start + n))
+        return made
+
+    def employees(self, count: int, start: int = 1) -> list[dict]:
+        return [
+            self.contact(
+                self.person_name(),
+                role="employee",
+                tax_id=dni(self.rng.randrange(10_000_000, 79_999_999)),
+                number=start + n,
+                town=self.rng.choice(TOWNS[:4]),
+            )
+            for n in range(count)
+        ]
+
+    # ── documents ────────────────────────────────────────────────────────
+    def random_date(self, first: date = FIRST_DAY, last: date = ANCHOR) -> date:
+        return first + timedelta(days=self.rng.randrange((last - first).days + 1))
+
+    def item(self, concept, unitary, quantity, vat, retention=0, *, kind="current", category=None, sub=None):
+        item = documents.new_item(self.account)
+        item.update(
+            concept=concept,
+            unitary_amount=Decimal(unitary),
+            quantity=Decimal(quantity),
+            vat_percent=Decimal(vat),
+            retention_percent=Decimal(retention),
+            kind=kind,
+            accounting_category_id=category,
+            accounting_subcategory_id=sub,
+        )
+        return item
+
+    def entry(self, doc_type, kind, issued: date, items, *, contact=None, name=None, paid=None, **fields) -> dict:
+        entry = documents.new_entry(self.account, doc_type)
+        entry["kind"] = kind
+        entry["issue_date"] = issued.isoformat()
+        entry["contact_id"] = contact["id"] if contact else None
+        if name and not contact:
+            entry["recipient_name" if kind == "income" else "issuing_name"] = name
+        if paid is None:
+            paid = self.paid_on(issued)
+        entry["paid_at"] = paid.isoformat() if paid else None
+        entry["payment_method"] = self.rng.choice(PAYMENT_METHODS)
+        entry["validation_status"] = "verified" if issued.year < ANCHOR.year else self.rng.choice(("pending", "verified"))
+        entry.update(fields)
+        if doc_type != "paysheets":
+            entry["items"] = items
+            for item in items:
+                compute_item(item, expenses=kind == "expenses")
+        compute_totals(entry)
+        documents.snapshot_counterparts(self.account, entry)
+        if entry.get("number") is None and documents.numbered(entry):
+            self.number(entry)
+        self.account.entries[entry["id"]] = entry
+        return entry
+
+    def number(self, entry: dict) -> None:
+        amending = entry.get("amended_id") is not None
+        series_id = self.series_by_type.get((entry["type"], amending)) or self.series_by_type.get((entry["type"], False))
+        entry["numeration_id"] = series_id
+        key = (series_id, entry["type"], entry["kind"], entry["issue_date"][:4])
+        self.counters[key] = self.counters.get(key, 0) + 1
+        entry["filing_number"] = self.counters[key]
+        prefix = self.account.series[series_id]["prefix"] if series_id else None
+        entry["number"] = documents.format_number(prefix, self.counters[key])
+
+    def paid_on(self, issued: date) -> date | None:
+        age = (ANCHOR - issued).days
+        chance = 0.97 if age > 120 else 0.8 if age > 45 else 0.35
+        if self.rng.random() >= chance:
+            return None
+        paid = issued + timedelta(days=self.rng.randrange(0, 45))
+        return min(paid, ANCHOR)
+
+    def due_dates(self, issued: date) -> list[str]:
+        choice = self.rng.random()
+        if choice < 0.2:
+            return []
+        if choice < 0.85:
+            return [(issued + timedelta(days=30)).isoformat()]
+        return [(issued + timedelta(days=30)).isoformat(), (issued + timedelta(days=60)).isoformat()]
+
+    def amend(self, original: dict, *, partial: bool) -> dict:
+        issued = min(date.fromisoformat(original["issue_date"]) + timedelta(days=self.rng.randrange(5, 40)), ANCHOR)
+        if partial:
+            source = original["items"][0]
+            items = [
+                self.item(
+                    f"Abono parcial: {source['concept']}",
+                    -(source["unitary_amount"] * Decimal("0.2")).quantize(Decimal("0.01")),
+                    source["quantity"],
+                    source["vat_percent"],
+                    source["retention_percent"],
+                )
+            ]
+        else:
+            items = documents.full_refund_items(self.account, original)
+        amending = self.entry(
+            original["type"],
+            original["kind"],
+            issued,
+            items,
+            contact=self.account.contacts.get(original.get("contact_id")),
+            name=original.get("recipient_name") if original["kind"] == "income" else original.get("issuing_name"),
+            paid=issued if original.get("paid_at") else None,
+            amended_id=original["id"],
+            credit_note_reason=self.rng.choice(("R1", "R4", "R5")),
+            accounting_category_id=original.get("accounting_category_id"),
+        )
+        original.setdefault("amending_ids", []).append(amending["id"])
+        return amending
+
+    def attach(self, entry: dict, filename: str, content_type: str, content: bytes) -> None:
+        from .uploads import make_attachment
+
+        key = "%032x" % self.rng.getrandbits(128)
+        attachment = make_attachment(self.account.new_id(), key, filename, content_type, content)
+        attachment["book_entry_id"] = entry["id"]
+        self.account.attachments[attachment["id"]] = attachment
+        entry["attachment_ids"].append(attachment["id"])
+
+    def scan_image(self) -> bytes:
+        if self._image is None:
+            from PIL import Image, ImageDraw
+
+            image = Image.new("RGB", TINY_PNG_SIZE, "white")
+            draw = ImageDraw.Draw(image)
+            draw.rectangle((20, 20, 620, 80), outline="black")
+            draw.text((40, 40), "FACTURA - copia escaneada (sandbox)", fill="black")
+            for row in range(6):
+                draw.line((40, 130 + row * 40, 600, 130 + row * 40), fill="gray")
+            out = io.BytesIO()
+            image.save(out, format="PNG")
+            self._image = out.getvalue()
+        return self._image
+
+    # ── the demo company: a mechanical workshop in Zaragoza ─────────────
+    def demo_company(self):
+        rng, scale = self.rng, max(1, self.account.scale)
+        self.owner(
+            "Talleres Ebro S.L.",
+            cif("B", 5012345),
+            "Polígono Malpica, calle E, nave 14",
+            "Zaragoza",
+            "50016",
+            "976 465 210",
+            "Javier",
+            "Lacasa Royo",
+            "javier@talleresebro.example",
+        )
+        self.series("F", "invoices")
+        self.series("R", "invoices", amending=True, default=True)
+        self.series("T", "simplified_invoices")
+        self.series("TR", "simplified_invoices", amending=True, default=True)
+        self.series("AI", "additional_incomes")
+        self.series("N", "paysheets")
+        self.series("TK", "tickets")
+        self.series("PRE", "budgets", default=False)
+        subs = {
+            "mecanica": self.subcategory(705, "1", "Mecánica"),
+            "electricidad": self.subcategory(705, "2", "Electricidad"),
+            "neumaticos": self.subcategory(700, "1", "Neumáticos"),
+            "recambios": self.subcategory(600, "1", "Recambios"),
+            "oficina": self.subcategory(629, "1", "Oficina"),
+            "vestuario": self.subcategory(629, "2", "Vestuario"),
+            "luz": self.subcategory(628, "1", "Electricidad"),
+            "agua": self.subcategory(628, "2", "Agua"),
+        }
+        centres = self.analytic("Centros")
+        lines = self.analytic("Líneas de negocio")
+        leaves = [
+            self.analytic("Taller Zaragoza", centres),
+            self.analytic("Taller Huesca", centres),
+            self.analytic("Mecánica", lines),
+            self.analytic("Chapa y pintura", lines),
+            self.analytic("Neumáticos", lines),
+        ]
+        clients = self.clients(80, start=1)
+        suppliers = [
+            self.contact(name, role="supplier", number=400 + n, category=prefix, concepts=concepts)
+            for n, (name, prefix, concepts) in enumerate(SUPPLIERS)
+        ]
+        suppliers += [
+            self.contact(f"{rng.choice(BUSINESSES)} {rng.choice(SURNAMES)} S.L.", role="supplier", number=450 + n)
+            for n in range(6)
+        ]
+        staff = self.employees(6, start=1)
+        self.contact("Particular sin datos", role="client", tax_id="", email=False, number=999)
+
+        # Income invoices: workshop services, 21 % VAT; some fleet clients abroad at 0 %.
+        income = []
+        for issued in sorted(self.random_date() for _ in range(480 * scale)):
+            client = rng.choice(clients)
+            vat = 0 if client["country_code"] != "es" else 21
+            items = []
+            for _ in range(rng.choice((1, 1, 2, 2, 3, 4))):
+                concept, price = rng.choice(WORKSHOP_SERVICES)
+                sub = subs["neumaticos"] if "Neumático" in concept else rng.choice((subs["mecanica"], subs["electricidad"]))
+                category = self.category_ids[700 if "Neumático" in concept else 705]
+                quantity = rng.choice(("1", "1", "1", "2", "4")) if "hora" not in concept else str(rng.randrange(1, 9))
+                item = self.item(concept, price, quantity, vat, category=category, sub=sub)
+                if rng.random() < 0.1:
+                    item["discount_percent"] = Decimal(rng.choice((5, 10)))
+                items.append(item)
+            entry = self.entry(
+                "invoices",
+                "income",
+                issued,
+                items,
+                contact=client,
+                due_dates=self.due_dates(issued),
+                accounting_category_id=self.category_ids[705],
+                analytic_category_ids=[rng.choice(leaves)] if rng.random() < 0.4 else [],
+                tags=rng.choice(("", "", "", "flota", "garantía", "vip client, important")),
+                last_sent_at=None,
+            )
+            income.append(entry)
+        for original in rng.sample(income, max(6, len(income) // 50)):
+            self.amend(original, partial=rng.random() < 0.5)
+
+        # Expense invoices from suppliers, with VAT 21/10/4 and rent with 19 % retention.
+        for issued in sorted(self.random_date() for _ in range(330 * scale)):
+            supplier = rng.choice(suppliers)
+            prefix = supplier.get("category", 629)
+            concepts = supplier.get("concepts", ("Servicios varios",))
+            retention = 19 if prefix == 621 else 15 if prefix == 623 else 0
+            kind = "assets" if prefix in (213, 217) else "current"
+            items = [
+                self.item(
+                    rng.choice(concepts),
+                    f"{rng.uniform(20, 1800 if kind == 'assets' else 600):.2f}",
+                    rng.choice(("1", "1", "2", "5")),
+                    rng.choice((21, 21, 21, 10, 4)) if prefix in (600, 602) else 21,
+                    retention,
+                    kind=kind,
+                )
+                for _ in range(rng.choice((1, 1, 2, 3)))
+            ]
+            entry = self.entry(
+                "invoices",
+                "expenses",
+                issued,
+                items,
+                contact=supplier,
+                number=f"{rng.choice(('FV', 'A', '2024/', 'FRA-'))}{rng.randrange(1000, 99999)}",
+                due_dates=self.due_dates(issued),
+                accounting_category_id=self.category_ids[prefix],
+                accounting_subcategory_id=subs["recambios"] if prefix == 600 else None,
+            )
+            if len(self.account.attachments) < 4 and rng.random() < 0.1:
+                self.attach(entry, f"factura-{entry['id']}.png", "image/png", self.scan_image())
+
+        # Simplified invoices: walk-in customers (income) and small purchases (expenses).
+        for issued in sorted(self.random_date(date(2024, 7, 1)) for _ in range(110 * scale)):
+            concept, price = rng.choice(WORKSHOP_SERVICES[:6])
+            self.entry(
+                "simplified_invoices",
+                "income",
+                issued,
+                [self.item(concept, price, "1", 21, category=self.category_ids[705])],
+                name=rng.choice(("Cliente de mostrador", self.person_name())),
+                paid=issued,
+                accounting_category_id=self.category_ids[705],
+            )
+        simplified_expenses = (("Gasóleo furgoneta", 629), ("Material de oficina", 629), ("Comida de trabajo", 629))
+        for issued in sorted(self.random_date(date(2024, 7, 1)) for _ in range(80 * scale)):
+            concept, prefix = rng.choice(simplified_expenses)
+            self.entry(
+                "simplified_invoices",
+                "expenses",
+                issued,
+                [self.item(concept, f"{rng.uniform(8, 90):.2f}", "1", rng.choice((21, 10)))],
+                name=rng.choice(("Estación de servicio Ebro", "Papelería Delicias", "Restaurante El Cachirulo")),
+                paid=issued,
+                accounting_category_id=self.category_ids[prefix],
+            )
+        # Legacy tickets (before simplified invoices existed).
+        for issued in sorted(self.random_date(FIRST_DAY, date(2024, 6, 30)) for _ in range(50 * scale)):
+            kind = rng.choice(("income", "expenses"))
+            self.entry(
+                "tickets",
+                kind,
+                issued,
+                [self.item(rng.choice(("Lavado", "Parking", "Pequeña reparación")), f"{rng.uniform(5, 60):.2f}", "1", 21)],
+                name="Cliente de mostrador" if kind == "income" else "Bar Paco",
+                paid=issued,
+                accounting_category_id=self.category_ids[705 if kind == "income" else 629],
+            )
+        # Additional income: renting out a parking space and selling scrap metal.
+        for issued in sorted(self.random_date() for _ in range(36 * scale)):
+            concept, prefix = rng.choice((("Alquiler plaza de aparcamiento", 752), ("Venta de chatarra", 759)))
+            self.entry(
+                "additional_incomes",
+                "income",
+                issued,
+                [self.item(concept, f"{rng.uniform(40, 250):.2f}", "1", 21, category=self.category_ids[prefix])],
+                name=rng.choice(("Chatarras Zaragoza S.L.", "Vecino plaza 12")),
+                accounting_category_id=self.category_ids[prefix],
+            )
+        # Paysheets: one per employee and month.
+        month = date(2024, 1, 28)
+        while month <= ANCHOR:
+            for employee in staff:
+                net = Decimal(rng.randrange(1350, 2100))
+                self.entry(
+                    "paysheets",
+                    "expenses",
+                    month,
+                    [],
+                    contact=employee,
+                    paid=month + timedelta(days=2),
+                    net_pay=net,
+                    employee_ss_amount=(net * Decimal("0.0635")).quantize(Decimal("0.01")),
+                    employee_retention=(net * Decimal("0.12")).quantize(Decimal("0.01")),
+                    company_ss_amount=(net * Decimal("0.31")).quantize(Decimal("0.01")),
+                    accounting_category_id=self.category_ids[640],
+                )
+            month = (month.replace(day=1) + timedelta(days=32)).replace(day=28)
+        for _ in range(max(0, scale - 1) * 216):  # more paysheets on larger scales
+            issued = self.random_date()
+            net = Decimal(rng.randrange(1350, 2100))
+            self.entry(
+                "paysheets",
+                "expenses",
+                issued,
+                [],
+                contact=rng.choice(staff),
+                net_pay=net,
+                employee_ss_amount=Decimal("90.00"),
+                employee_retention=Decimal("180.00"),
+                company_ss_amount=Decimal("450.00"),
+                accounting_category_id=self.category_ids[640],
+            )
+
+    # ── the demo freelancer: a graphic designer and translator in Huesca ─
+    def demo_freelancer(self):
+        rng = self.rng
+        self.owner(
+            "Lucía Navarro Gil",
+            "12345678Z",
+            "Calle Mayor 8, 3º B",
+            "Huesca",
+            "22001",
+            "654 321 987",
+            "Lucía",
+            "Navarro Gil",
+            "lucia@lucianavarro.example",
+        )
+        self.account.accounting_digits_number = 8
+        self.series("LN", "invoices")
+        self.series("LNR", "invoices", amending=True, default=True)
+        self.series("LNS", "simplified_invoices")
+        self.series("LNA", "additional_incomes")
+        self.series("LNN", "paysheets")
+        design = self.subcategory(705, "1", "Diseño")
+        translation = self.subcategory(705, "2", "Traducción")
+        root = self.analytic("Proyectos")
+        projects = [self.analytic(name, root) for name in ("Editorial", "Web", "Traducción")]
+        clients = self.clients(70, start=1, companies=0.8, foreign=0.15)
+        suppliers = [
+            self.contact("Coworking Coso S.L.", role="supplier", number=1, category=621),
+            self.contact("Adobe Systems Software Ireland Ltd", role="supplier", number=2, category=629,
+                         town=("Dublin", "D24", "ie"), tax_id="IE6364992H"),
+            self.contact("Vodafone España S.A.U.", role="supplier", number=3, category=629),
+            self.contact("Apple Distribution International", role="supplier", number=4, category=217,
+                         town=("Cork", "T23", "ie"), tax_id="IE9700053D"),
+            self.contact("Papelería Oscense", role="supplier", number=5, category=602),
+        ]
+        suppliers += [self.contact(f"{self.person_name()}", role="supplier", number=10 + n) for n in range(25)]
+        assistant = self.employees(1)[0]
+        income = []
+        for issued in sorted(self.random_date() for _ in range(300)):
+            client = rng.choice(clients)
+            domestic = client["country_code"] == "es"
+            company = domestic and client["tax_id"][:1].isalpha()
+            items = []
+            for _ in range(rng.choice((1, 1, 2))):
+                concept, price = rng.choice(DESIGN_SERVICES)
+                quantity = "1" if float(price) > 100 else str(rng.randrange(2, 40) * (100 if "palabra" in concept else 1))
+                items.append(
+                    self.item(
+                        concept,
+                        price,
+                        quantity,
+                        21 if domestic else 0,
+                        15 if company else 0,
+                        category=self.category_ids[705],
+                        sub=translation if "Tradu" in concept else design,
+                    )
+                )
+            entry = self.entry(
+                "invoices",
+                "income",
+                issued,
+                items,
+                contact=client,
+                due_dates=self.due_dates(issued),
+                accounting_category_id=self.category_ids[705],
+                analytic_category_ids=[rng.choice(projects)],
+                tags=rng.choice(("", "", "editorial", "urgente")),
+            )
+            income.append(entry)
+        for original in rng.sample(income, 5):
+            self.amend(original, partial=rng.random() < 0.5)
+        for issued in sorted(self.random_date() for _ in range(140)):
+            supplier = rng.choice(suppliers)
+            prefix = supplier.get("category", 629)
+            rent = prefix == 621
+            self.entry(
+                "invoices",
+                "expenses",
+                issued,
+                [
+                    self.item(
+                        {621: "Puesto fijo coworking", 217: "Portátil", 602: "Material de dibujo"}.get(prefix, "Suscripción"),
+                        "180.00" if rent else f"{rng.uniform(10, 1500 if prefix == 217 else 90):.2f}",
+                        "1",
+                        21 if supplier["country_code"] == "es" else 0,
+                        19 if rent else 0,
+                        kind="assets" if prefix == 217 else "current",
+                    )
+                ],
+                contact=supplier,
+                number=f"{rng.randrange(100, 9999)}/{issued.year}",
+                accounting_category_id=self.category_ids[prefix],
+            )
+        for issued in sorted(self.random_date(date(2024, 7, 1)) for _ in range(30)):
+            self.entry(
+                "simplified_invoices",
+                rng.choice(("income", "expenses")),
+                issued,
+                [self.item("Lámina ilustrada", f"{rng.uniform(15, 60):.2f}", "1", 21)],
+                name=rng.choice(("Feria del libro de Huesca", "Cliente particular")),
+                paid=issued,
+            )
+        for issued in sorted(self.random_date() for _ in range(12)):
+            self.entry(
+                "additional_incomes",
+                "income",
+                issued,
+                [self.item("Charla en escuela de arte", "150.00", "1", 21, category=self.category_ids[759])],
+                name="Escuela de Arte de Huesca",
+            )
+        for issued in sorted(self.random_date(FIRST_DAY, date(2024, 6, 30)) for _ in range(10)):
+            self.entry("tickets", "expenses", issued, [self.item("Taxi", f"{rng.uniform(8, 25):.2f}", "1", 10)], name="Taxi Huesca")
+        month = date(2026, 3, 28)
+        while month <= ANCHOR:
+            self.entry(
+                "paysheets",
+                "expenses",
+                month,
+                [],
+                contact=assistant,
+                net_pay=Decimal("780.00"),
+                employee_ss_amount=Decimal("49.53"),
+                employee_retention=Decimal("23.40"),
+                company_ss_amount=Decimal("258.00"),
+                accounting_category_id=self.category_ids[640],
+            )
+            month = (month.replace(day=1) + timedelta(days=32)).replace(day=28)
+        if income:
+            self.attach(income[0], "presupuesto.png", "image/png", self.scan_image())
+
+    # ── a small account for isolated tests ───────────────────────────────
+    def small(self):
+        rng = self.rng
+        self.default_owner()
+        self.series("F", "invoices")
+        self.series("R", "invoices", amending=True, default=True)
+        self.series("T", "simplified_invoices")
+        self.series("TR", "simplified_invoices", amending=True, default=True)
+        self.series("AI", "additional_incomes")
+        self.series("N", "paysheets")
+        sub = self.subcategory(705, "1", "Servicios")
+        root = self.analytic("Departamentos")
+        leaf = self.analytic("Comercial", root)
+        clients = self.clients(8, start=1, foreign=0.1)
+        suppliers = [self.contact(name, role="supplier", number=400 + n) for n, (name, _, _) in enumerate(SUPPLIERS[:5])]
+        staff = self.employees(2)
+        first = date(2025, 1, 1)
+        income = []
+        for issued in sorted(self.random_date(first) for _ in range(20)):
+            concept, price = rng.choice(WORKSHOP_SERVICES)
+            income.append(
+                self.entry(
+                    "invoices",
+                    "income",
+                    issued,
+                    [
+                        self.item(concept, price, "1", 21, 15 if rng.random() < 0.3 else 0,
+                                  category=self.category_ids[705], sub=sub),
+                        self.item("Mano de obra (hora)", "48.00", str(rng.randrange(1, 5)), 21,
+                                  category=self.category_ids[705]),
+                    ],
+                    contact=rng.choice(clients),
+                    due_dates=self.due_dates(issued),
+                    accounting_category_id=self.category_ids[705],
+                    accounting_subcategory_id=sub,
+                    analytic_category_ids=[leaf] if rng.random() < 0.5 else [],
+                    tags=rng.choice(("", "flota", "vip client, important")),
+                )
+            )
+        self.amend(income[0], partial=False)
+        self.amend(income[1], partial=True)
+        for issued in sorted(self.random_date(first) for _ in range(12)):
+            supplier = rng.choice(suppliers)
+            self.entry(
+                "invoices",
+                "expenses",
+                issued,
+                [self.item("Recambios", f"{rng.uniform(20, 400):.2f}", "2", rng.choice((21, 10, 4)))],
+                contact=supplier,
+                number=f"FV{rng.randrange(1000, 9999)}",
+                due_dates=self.due_dates(issued),
+                accounting_category_id=self.category_ids[600],
+            )
+        for n, issued in enumerate(sorted(self.random_date(first) for _ in range(8))):
+            kind = "income" if n % 2 == 0 else "expenses"
+            self.entry(
+                "simplified_invoices",
+                kind,
+                issued,
+                [self.item("Venta de mostrador" if kind == "income" else "Gasóleo", f"{rng.uniform(10, 80):.2f}", "1", 21)],
+                name="Cliente de mostrador" if kind == "income" else "Estación de servicio",
+                paid=issued,
+                accounting_category_id=self.category_ids[705 if kind == "income" else 629],
+            )
+        for issued in sorted(self.random_date(first) for _ in range(5)):
+            self.entry(
+                "tickets",
+                "expenses",
+                issued,
+                [self.item("Parking", "4.50", "1", 21)],
+                name="Parking Centro",
+                paid=issued,
+                accounting_category_id=self.category_ids[629],
+            )
+        for issued in sorted(self.random_date(first) for _ in range(5)):
+            self.entry(
+                "additional_incomes",
+                "income",
+                issued,
+                [self.item("Venta de chatarra", f"{rng.uniform(40, 200):.2f}", "1", 21)],
+                name="Chatarras Zaragoza S.L.",
+                accounting_category_id=self.category_ids[759],
+            )
+        month = date(2025, 1, 28)
+        for _ in range(4):
+            for employee in staff:
+                self.entry(
+                    "paysheets",
+                    "expenses",
+                    month,
+                    [],
+                    contact=employee,
+                    paid=month,
+                    net_pay=Decimal("1500.00"),
+                    employee_ss_amount=Decimal("95.25"),
+                    employee_retention=Decimal("180.00"),
+                    company_ss_amount=Decimal("465.00"),
+                    accounting_category_id=self.category_ids[640],
+                )
+            month = (month.replace(day=1) + timedelta(days=32)).replace(day=28)

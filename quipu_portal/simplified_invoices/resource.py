@@ -1,0 +1,36 @@
+from django.utils.translation import gettext_lazy as _
+
+from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
+from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
+from quipu_portal.resource_admin.options import ResourceAdmin
+
+
+class SimplifiedInvoiceAdmin(ResourceAdmin):
+    resource = "simplified_invoices"
+    namespace = "simplified_invoices"
+    list_type = "simplified_invoices"
+    verbose_name = _("simplified invoice")
+    verbose_name_plural = _("simplified invoices")
+    columns = (*DOCUMENT_COLUMNS, PDF_LINK)
+    bulk_buttons = (DOWNLOAD_PDFS,)
+    form_fields = (
+        "kind",
+        "number",
+        "issue_date",
+        "paid_at",
+        "payment_method",
+        "issuing_name",
+        "recipient_name",
+        "accounting_category",
+        "accounting_subcategory",
+        "numeration",
+        "analytic_categories",
+        "tags",
+        "notes",
+    )
+    kind_fields = {"issuing_name": "expenses", "recipient_name": "income"}
+    required_fields = ("kind", "issue_date", "issuing_name", "recipient_name")
+    relations = ("accounting_category", "accounting_subcategory", "numeration")
+    # Amending simplified invoices, built like an invoice's credit note.
+    amended_relation = "amended_simplified_invoice"
+    amending_relation = "amending_simplified_invoices"

@@ -1,0 +1,38 @@
+from django.utils.translation import gettext_lazy as _
+
+from quipu_portal.resource_admin.options import ResourceAdmin
+
+
+class TicketAdmin(ResourceAdmin):
+    resource = "tickets"
+    namespace = "tickets"
+    list_type = "tickets"
+    verbose_name = _("ticket")
+    verbose_name_plural = _("tickets")
+    notice = _(
+        "Quipu has deprecated tickets. They stay browsable and editable here, but record new documents "
+        "as simplified invoices (sales receipts) or additional income instead."
+    )
+    form_fields = (
+        "kind",
+        "number",
+        "issue_date",
+        "paid_at",
+        "payment_method",
+        "issuing_name",
+        "recipient_name",
+        "contact",
+        "accounting_category",
+        "accounting_subcategory",
+        "numeration",
+        "analytic_categories",
+        "tags",
+        "notes",
+    )
+    kind_fields = {"issuing_name": "expenses", "recipient_name": "income"}
+    # Only invoice, simplified invoice and additional income lines take their own categories.
+    item_categories = False
+    has_attachments = False
+    has_pdf = False
+    amended_relation = "amended_ticket"
+    amending_relation = "amending_tickets"

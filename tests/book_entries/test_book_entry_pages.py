@@ -1,0 +1,33 @@
+"""The combined list: every type, read only, each row opening its document in its own app."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from tests.resource_admin.conftest import htmx
+
+
+def test_the_combined_list_is_read_only(portal):
+    page = portal.get(reverse("book_entries:list")).content.decode()
+
+    assert "New income" not in page and 'name="ids"' not in page
+    for name in ("create", "edit", "delete", "detail", "bulk"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"book_entries:{name}", args=[] if name in ("create", "bulk") else ["1"])
+
+
+def test_the_type_filter_and_a_sort_reach_quipu(portal, quipu):
+    expected = quipu.list(
+        "book_entries", filters={"type": "paysheets", "kind": "expenses"}, sort=["-total_amount"]
+    )
+
+    response = portal.get(
+        reverse("book_entries:list"),
+        {"type": "paysheets", "kind": "expenses", "sort": "-total_amount"},
+        headers=htmx(),
+    )
+
+    page = response.content.decode()
+    for record in expected.records:
+        assert f'href="{reverse("paysheets:detail", args=[record.id])}"' in page
+    assert f"{expected.total_results} document" in page
+    assert "Paysheet" in page

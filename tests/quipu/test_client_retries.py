@@ -1,0 +1,56 @@
+import pytest
+
+from quipu_portal.quipu.errors import QuipuServerError, QuipuUnavailableError
+from quipu_portal.quipu.records import RecordInput
+
+from .conftest import account_stats
+
+pytestmark = pytest.mark.django_db
+
+FAULTS = {
+    "429": ({"p429": 0.3}, "429"),
+    "gateway": ({"p502": 0.2, "p503": 0.2}, "503"),
+    "dropped": ({"drop": 0.3}, "0"),  # the sandbox closes the socket without answering
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=list(FAULTS))
+def test_reads_and_updates_survive_injected_faults(client, sandbox, quipu_account, fault):
+    faults, status_seen = FAULTS[fault]
+    app_id = quipu_account["app_id"]
+    expected = [c.id for c in client.iterate("contacts", page_size=3)]
+    sandbox.set_faults(**faults, seed=4, app_id=app_id)
+
+    ids = [c.id for c in client.iterate("contacts", page_size=3)]
+    contact = client.retrieve("contacts", ids[0])
+    client.update("contacts", contact.id, RecordInput(attributes={"phone": "976123456"}))
+
+    sandbox.clear_faults()
+    assert ids == expected
+    assert client.retrieve("contacts", contact.id).phone == "976123456"
+    assert account_stats(sandbox, app_id)["by_status"].get(status_seen)
+
+
+def test_a_post_is_never_sent_twice_so_no_invoice_or_contact_is_duplicated(client, sandbox, quipu_account):
+    app_id = quipu_account["app_id"]
+    client.list("contacts")
+    sandbox.set_faults(p429=0.2, p502=0.15, p503=0.15, drop=0.15, seed=5, app_id=app_id)
+
+    created, failed = [], []
+    for n in range(16):
+        name = f"Cliente reintento {n:02d}"
+        try:
+            created.append(client.create("contacts", RecordInput(attributes={"name": name})).name)
+        except QuipuUnavailableError as error:
+            failed.append(name)
+            if error.status is None:  # no answer at all: the user must be told it may exist
+                assert error.may_have_been_applied
+        except QuipuServerError:
+            failed.append(name)
+
+    sandbox.clear_faults()
+    names = [c.name for c in client.iterate("contacts", filters={"q": "Cliente reintento"}, page_size=100)]
+    assert failed, "the faults should have made some creates fail"
+    assert created, "429s are repeated for a POST, so most creates succeed"
+    assert sorted(names) == sorted(created)  # each success exactly once; nothing from a failed attempt twice
+    assert account_stats(sandbox, app_id)["by_status"].get("429")

@@ -1,0 +1,137 @@
+"""A signed-in accountant with an active connection to a fresh sandbox account (~60 documents)."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+
+from quipu_portal.connections.services import client_for, connection_create
+from quipu_portal.core.services import user_language_set
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The database cache (reference data, contact names) needs its table in the test database too.
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture
+def accountant(user):
+    """Our accountant reads English here, so assertions do not depend on the Spanish catalogue."""
+    user_language_set(user=user, language="en")
+    return user
+
+
+@pytest.fixture
+def connection(accountant, sandbox, quipu_account):
+    return connection_create(
+        owner=accountant,
+        name=quipu_account["name"],
+        base_url=sandbox.base_url,
+        app_id=quipu_account["app_id"],
+        app_secret=quipu_account["app_secret"],
+    )
+
+
+@pytest.fixture
+def quipu(connection):
+    """A client on the same account, to arrange data and to check what Quipu really holds."""
+    return client_for(connection)
+
+
+@pytest.fixture
+def portal(client, accountant, connection):
+    client.force_login(accountant)
+    return client
+
+
+def htmx(**extra):
+    return {"HX-Request": "true", **extra}
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from one <form>: inputs, checked boxes, selected options."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.data = form_id, False, QueryDict(mutable=True)
+        self.select, self.textarea = None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data.appendlist(name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else ""))
+        elif tag == "select" and name:
+            self.select = {"name": name, "multiple": "multiple" in attrs, "chosen": [], "first": None}
+        elif tag == "option" and self.select is not None:
+            value = attrs.get("value", "")
+            if self.select["first"] is None and "disabled" not in attrs:
+                self.select["first"] = value
+            if "selected" in attrs:
+                self.select["chosen"].append(value)
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.inside:
+            self.inside = False
+        elif tag == "select" and self.select is not None:
+            chosen = self.select["chosen"] or (
+                [] if self.select["multiple"] else [self.select["first"] or ""]
+            )
+            for value in chosen:
+                self.data.appendlist(self.select["name"], value)
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.data.appendlist(self.textarea[0], self.textarea[1].lstrip("\n"))
+            self.textarea = None
+
+
+def form_data(response, form_id: str = "document-form") -> QueryDict:
+    """The POST data a browser would send for the form as rendered, to change a few fields of."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    return reader.data
+
+
+def created_id(response) -> str:
+    """The id of the document a successful create redirected to."""
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"].rstrip("/").split("/")[-1]
+
+
+def items_of(record) -> list[tuple]:
+    return [
+        (
+            item.id,
+            item.concept,
+            item.quantity,
+            item.unitary_amount,
+            item.vat_percent,
+            item.accounting_category,
+        )
+        for item in record.items
+    ]
+
+
+def first_document(quipu, json_type: str, *, resource: str, kind=None, with_items=0):
+    """The first document of a type (optionally of a kind, with at least N items), fully read."""
+    filters = {"type": json_type, **({"kind": kind} if kind else {})}
+    for summary in quipu.iterate("book_entries", filters=filters):
+        record = quipu.retrieve(resource, summary.id, include=["items"] if with_items else None)
+        if len(getattr(record, "items", ())) >= with_items:
+            return record
+    raise AssertionError(f"the seed has no {json_type} like that")

@@ -1,0 +1,74 @@
+"""Simplified invoices: create, edit keeping lines, kind-only fields, amending ones, delete, 422."""
+
+from django.urls import reverse
+
+from tests.resource_admin.conftest import created_id, first_document, form_data, items_of
+
+
+def test_create_an_income_simplified_invoice_names_the_customer(portal, quipu):
+    url = reverse("simplified_invoices:create") + "?kind=income"
+    page = portal.get(url).content.decode()
+    assert 'name="recipient_name"' in page and 'name="issuing_name"' not in page
+    data = form_data(portal.get(url))
+    data.update({"recipient_name": "Cliente de mostrador", "issue_date": "2026-11-02"})
+    data.update(
+        {"items-0-concept": "Café y tostada", "items-0-unitary_amount": "3,20", "items-0-vat_percent": "10"}
+    )
+
+    record = quipu.retrieve("simplified_invoices", created_id(portal.post(url, data)), include=["items"])
+
+    assert record.recipient_name == "Cliente de mostrador"
+    assert [item.concept for item in record.items] == ["Café y tostada"]
+
+
+def test_edit_keeps_every_line_it_did_not_touch(portal, quipu):
+    record = first_document(quipu, "simplified_invoices", resource="simplified_invoices", with_items=1)
+    url = reverse("simplified_invoices:edit", args=[record.id])
+    data = form_data(portal.get(url))
+    data["tags"] = "revisado"
+
+    assert portal.post(url, data).status_code == 302
+
+    after = quipu.retrieve("simplified_invoices", record.id, include=["items"])
+    assert after.tags == "revisado"
+    assert items_of(after) == items_of(record)
+
+
+def test_changing_the_kind_is_refused_next_to_the_kind(portal, quipu):
+    record = first_document(
+        quipu, "simplified_invoices", resource="simplified_invoices", kind="income", with_items=1
+    )
+    url = reverse("simplified_invoices:edit", args=[record.id])
+    data = form_data(portal.get(url))
+    data["kind"] = "expenses"
+    data["issuing_name"] = "Proveedor"
+
+    page = portal.post(url, data).content.decode()
+
+    kind_field = page[page.index('id="id_kind"') :][:1200]
+    assert "can not be changed" in kind_field
+    assert quipu.retrieve("simplified_invoices", record.id).kind == "income"
+
+
+def test_an_amending_simplified_invoice_links_both_ways(portal, quipu):
+    record = first_document(
+        quipu, "simplified_invoices", resource="simplified_invoices", kind="income", with_items=1
+    )
+    url = reverse("simplified_invoices:amend", args=[record.id])
+    data = {"mode": "full", "issue_date": "2026-11-22", "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0"}
+
+    note_id = created_id(portal.post(url, data))
+
+    original = portal.get(reverse("simplified_invoices:detail", args=[record.id])).content.decode()
+    note = portal.get(reverse("simplified_invoices:detail", args=[note_id])).content.decode()
+    assert reverse("simplified_invoices:detail", args=[note_id]) in original
+    assert reverse("simplified_invoices:detail", args=[record.id]) in note
+
+
+def test_delete_after_confirmation(portal, quipu):
+    record = first_document(quipu, "simplified_invoices", resource="simplified_invoices", kind="expenses")
+
+    response = portal.post(reverse("simplified_invoices:delete", args=[record.id]))
+
+    assert response["Location"] == reverse("simplified_invoices:list")
+    assert portal.get(reverse("simplified_invoices:detail", args=[record.id])).status_code == 404
