@@ -22,6 +22,13 @@ urlpatterns = [
     path("additional-income/", include("quipu_portal.additional_income.urls")),
     path("tickets/", include("quipu_portal.tickets.urls")),
     path("paysheets/", include("quipu_portal.paysheets.urls")),
+    path("contacts/", include("quipu_portal.contacts.urls")),
+    path("numbering-series/", include("quipu_portal.numbering_series.urls")),
+    path("accounting-categories/", include("quipu_portal.accounting_categories.urls")),
+    path("accounting-subcategories/", include("quipu_portal.accounting_subcategories.urls")),
+    path("analytic-categories/", include("quipu_portal.analytic_categories.urls")),
     path("pdfs/", include("quipu_portal.pdfs.urls")),
+    path("jobs/", include("quipu_portal.jobs.urls")),
+    path("changes/", include("quipu_portal.audit.urls")),
     path("", include("quipu_portal.core.urls")),
 ]

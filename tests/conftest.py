@@ -8,6 +8,15 @@ SUITE_SANDBOX_RATE = "1000/5s"
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The database cache (reference data, tokens, contact names) needs its table in the test database.
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(scope="session")
 def sandbox():
     """One Quipu sandbox process per test worker, at a raised rate limit."""
     from quipu_portal.sandbox.testing import start_sandbox

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.resource_admin.options import ResourceAdmin
 
 
@@ -9,6 +10,7 @@ class AdditionalIncomeAdmin(ResourceAdmin):
     list_type = "additional_income"
     verbose_name = _("additional income")
     verbose_name_plural = _("additional income")
+    bulk_buttons = (CHANGE_CATEGORIES,)
     form_fields = (
         "kind",
         "number",

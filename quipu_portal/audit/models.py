@@ -7,7 +7,10 @@ class AuditEntry(models.Model):
     """One field of one Quipu document changed by the portal: who, where, when, before and after."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audit_entries", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+        verbose_name=_("user"),
     )
     connection = models.ForeignKey(
         "connections.Connection",
@@ -26,7 +29,12 @@ class AuditEntry(models.Model):
     before = models.TextField(_("before"), blank=True)
     after = models.TextField(_("after"), blank=True)
     job = models.ForeignKey(
-        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries", verbose_name=_("job")
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("job"),
     )
 
     class Meta:

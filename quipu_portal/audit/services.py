@@ -86,7 +86,9 @@ def audit_list(*, user: AbstractBaseUser, filters: AuditFilters | None = None) -
         start = datetime.datetime.combine(filters.date_from, datetime.time.min, tzinfo=tz)
         entries = entries.filter(created_at__gte=start)
     if filters.date_to:
-        end = datetime.datetime.combine(filters.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(
+            filters.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
         entries = entries.filter(created_at__lt=end)
     if filters.resource:
         entries = entries.filter(resource=filters.resource)
@@ -130,3 +132,52 @@ def audit_csv_lines(*, entries: Iterable[AuditEntry], username: str) -> Iterator
 def _csv_safe(value: str) -> str:
     """Spreadsheets run cells starting with = + - @ as formulas; a leading quote keeps them text."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _linkage_ids(linkage) -> object:
+    data = (linkage or {}).get("data") if isinstance(linkage, Mapping) else None
+    if isinstance(data, list):
+        return [str(entry.get("id")) for entry in data]
+    if isinstance(data, Mapping):
+        return str(data.get("id"))
+    return None
+
+
+def document_audit_values(record, *, with_items: bool = True) -> dict[str, object]:
+    """A document as field -> value, its lines as ``line <id>: <field>``, for the change log."""
+    if record is None:
+        return {}
+    values: dict[str, object] = {
+        name: value for name, value in record.raw_attributes.items() if not name.endswith("_url")
+    }
+    for name, linkage in record.raw_relationships.items():
+        if name != "items":
+            values[name] = _linkage_ids(linkage)
+    if with_items:
+        for item in getattr(record, "items", ()):
+            prefix = f"line {item.id}"
+            values.update({f"{prefix}: {name}": value for name, value in item.raw_attributes.items()})
+            values.update(
+                {
+                    f"{prefix}: {name}": _linkage_ids(linkage)
+                    for name, linkage in item.raw_relationships.items()
+                }
+            )
+    return values
+
+
+def audit_document_write(
+    *, user: AbstractBaseUser, connection, resource: str, before, after, document_label: str = ""
+) -> list[AuditEntry]:
+    """Log a single create (no ``before``), edit, or delete (no ``after``) made from a document page."""
+    record = after or before
+    lines_known = all(getattr(side, "items_loaded", True) for side in (before, after) if side is not None)
+    return audit_record_changes(
+        user=user,
+        connection=connection,
+        resource=resource,
+        document_id=record.id,
+        before=document_audit_values(before, with_items=lines_known),
+        after=document_audit_values(after, with_items=lines_known),
+        document_label=document_label or getattr(record, "number", None) or "",
+    )

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.resource_admin import columns
 from quipu_portal.resource_admin.filters import ALL_FILTERS
 from quipu_portal.resource_admin.options import ResourceAdmin
@@ -12,6 +13,7 @@ class BookEntryAdmin(ResourceAdmin):
     namespace = "book_entries"
     verbose_name = _("book entry")
     verbose_name_plural = _("book entries")
+    bulk_buttons = (CHANGE_CATEGORIES,)
     columns = (
         columns.NUMBER,
         columns.ISSUE_DATE,

@@ -28,6 +28,7 @@ NAVIGATION = (
     NavEntry(_("Analytic categories"), "analytic_categories:list", _("Contacts and categories")),
     NavEntry(_("Background jobs"), "jobs:list", _("Work")),
     NavEntry(_("Change log"), "audit:list", _("Work")),
+    NavEntry(_("PDF downloads"), "pdfs:bundles", _("Work")),
     NavEntry(_("Quipu connections"), "connections:list", _("Settings")),
 )
 

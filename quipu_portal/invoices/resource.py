@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
 from quipu_portal.resource_admin.options import ResourceAdmin
@@ -12,7 +13,7 @@ class InvoiceAdmin(ResourceAdmin):
     verbose_name = _("invoice")
     verbose_name_plural = _("invoices")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
-    bulk_buttons = (DOWNLOAD_PDFS,)
+    bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
     form_fields = (
         "kind",
         "number",

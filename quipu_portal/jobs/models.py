@@ -59,7 +59,12 @@ class Job(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     crash_count = models.PositiveIntegerField(default=0)
     undo_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undo_jobs", verbose_name=_("undoes")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="undo_jobs",
+        verbose_name=_("undoes"),
     )
     result_path = models.CharField(_("result file"), max_length=500, blank=True)
 
@@ -67,7 +72,10 @@ class Job(models.Model):
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["status", "lease_expires_at"])]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["status", "lease_expires_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()} #{self.pk}"
@@ -107,7 +115,9 @@ class JobItem(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["job", "resource", "document_id"], name="jobs_item_unique_document")
+            models.UniqueConstraint(
+                fields=["job", "resource", "document_id"], name="jobs_item_unique_document"
+            )
         ]
         indexes = [models.Index(fields=["job", "state", "position"])]
 

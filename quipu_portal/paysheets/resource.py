@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.resource_admin import columns
 from quipu_portal.resource_admin.options import DOCUMENT_READ_ONLY, ResourceAdmin
 
@@ -10,6 +11,7 @@ class PaysheetAdmin(ResourceAdmin):
     list_type = "paysheets"
     verbose_name = _("paysheet")
     verbose_name_plural = _("paysheets")
+    bulk_buttons = (CHANGE_CATEGORIES,)
     columns = (
         columns.NUMBER,
         columns.ISSUE_DATE,

@@ -29,7 +29,7 @@ def _ascii_part(text: str) -> str:
 
 
 def _readable_part(text: str) -> str:
-    return re.sub(r"\s+", " ", _WINDOWS_FORBIDDEN.sub("-", text)).strip(" .-")
+    return re.sub(r"\s+", " ", _WINDOWS_FORBIDDEN.sub("-", text)).strip(" -")
 
 
 def _parts(number, counterparty, issue_date) -> list[str]:
@@ -38,7 +38,8 @@ def _parts(number, counterparty, issue_date) -> list[str]:
 
 
 def _finish(stem: str, fallback: str) -> str:
-    stem = stem[:MAX_STEM_LENGTH].rstrip(" .-_") or fallback
+    # Windows drops trailing dots and spaces; a leading dot hides the file on Unix.
+    stem = stem[:MAX_STEM_LENGTH].strip(" .-_") or fallback
     if stem.split(".")[0].upper() in WINDOWS_RESERVED:
         stem = f"_{stem}"
     return f"{stem}.pdf"

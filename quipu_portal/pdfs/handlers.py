@@ -9,33 +9,28 @@ from quipu_portal.jobs.registry import JobHandler, Outcome, register_handler
 from quipu_portal.pdfs import services
 from quipu_portal.pdfs.archive import NotAPdfError
 from quipu_portal.pdfs.models import Bundle
-from quipu_portal.quipu.errors import (
-    QuipuError,
-    QuipuRateLimitedError,
-    QuipuServerError,
-    QuipuUnavailableError,
-)
 
 logger = logging.getLogger(__name__)
-
-# A PDF that fails this often for transient reasons (rate limit, outage) is reported as failed.
-MAX_ATTEMPTS = 3
 
 
 class PdfBundleHandler(JobHandler):
     kind = JobKind.PDF_BUNDLE
 
-    def process_item(self, *, job, item, client, prefetched: dict) -> Outcome:
+    def prefetch(self, *, job, items, client) -> dict:
+        """The bundle and the chunk's document rows, read once per chunk (no request to Quipu)."""
         bundle = Bundle.objects.get(job=job)
+        rows = bundle.documents.filter(document_id__in=[item.document_id for item in items])
+        return {"bundle": bundle, "rows": {row.document_id: row for row in rows}}
+
+    def process_item(self, *, job, item, client, prefetched: dict) -> Outcome:
+        """Fetch one PDF. Quipu's errors go to the runner: transient ones are retried, others fail the item."""
+        bundle = prefetched.get("bundle") or Bundle.objects.get(job=job)
+        row = prefetched.get("rows", {}).get(item.document_id) or bundle.documents.get(
+            document_id=item.document_id
+        )
         try:
-            services.bundle_document_fetch(client=client, bundle=bundle, document_id=item.document_id)
-        except (QuipuRateLimitedError, QuipuUnavailableError, QuipuServerError) as error:
-            if item.attempts + 1 < MAX_ATTEMPTS:
-                return Outcome(state=ItemState.PENDING, error=str(error.message), retry=True)
-            return Outcome(state=ItemState.FAILED, error=str(error.message))
-        except QuipuError as error:
-            return Outcome(state=ItemState.FAILED, error=str(error.message))
-        except NotAPdfError as error:
+            services.bundle_document_fetch(client=client, bundle=bundle, row=row)
+        except NotAPdfError:
             return Outcome(state=ItemState.FAILED, error=gettext("Quipu sent something that is not a PDF."))
         return Outcome(state=ItemState.CHANGED)
 

@@ -13,6 +13,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from quipu_portal.jobs.models import ItemState, Job, JobItem, JobKind
+from quipu_portal.jobs.services import job_create, job_start
 from quipu_portal.pdfs.archive import (
     PDF_MAGIC,
     IndexLine,
@@ -92,6 +94,7 @@ SELECT_PAGE_SIZE = 100
 class Selection:
     documents: list[PdfDocument]
     without_pdf: int  # selected documents Quipu has no PDF for (expenses), left out
+    ignored_filters: tuple[str, ...] = ()  # filters Quipu visibly did not apply: the selection is wrong
 
 
 def bundle_documents_select(*, client, admin, filters: dict, ids: list[str] | None = None) -> Selection:
@@ -103,6 +106,7 @@ def bundle_documents_select(*, client, admin, filters: dict, ids: list[str] | No
     wanted = set(ids) if ids is not None else None
     documents: list[PdfDocument] = []
     seen: set[str] = set()
+    ignored: set[str] = set()
     without_pdf = 0
     number = 1
     while True:
@@ -114,6 +118,7 @@ def bundle_documents_select(*, client, admin, filters: dict, ids: list[str] | No
             page=number,
             page_size=SELECT_PAGE_SIZE,
         )
+        ignored.update(page.ignored_filters)
         for record in page.records:
             if (wanted is not None and record.id not in wanted) or record.id in seen:
                 continue
@@ -130,7 +135,7 @@ def bundle_documents_select(*, client, admin, filters: dict, ids: list[str] | No
         ):
             break
         number = page.current_page + 1
-    return Selection(documents=documents, without_pdf=without_pdf)
+    return Selection(documents=documents, without_pdf=without_pdf, ignored_filters=tuple(sorted(ignored)))
 
 
 def bundle_title(*, admin, filters: dict, count: int) -> str:
@@ -168,6 +173,42 @@ def bundle_create(*, owner, connection, documents: list[PdfDocument], format: st
     return bundle
 
 
+def bundle_job_start(*, bundle: Bundle) -> Job:
+    """Create and queue the bundle's ``pdf_bundle`` job: one item per document."""
+    items = [
+        JobItem(
+            resource=row.resource, document_id=row.document_id, label=f"{row.number} {row.counterparty}"[:200]
+        )
+        for row in bundle.documents.all()
+    ]
+    job = job_create(
+        owner=bundle.owner,
+        connection=bundle.connection,
+        kind=JobKind.PDF_BUNDLE,
+        title=bundle.title,
+        params={"bundle": bundle.pk, "format": bundle.format},
+        items=items,
+    )
+    bundle.job = job
+    bundle.save(update_fields=["job"])
+    return job_start(job=job)
+
+
+def bundle_failures(*, bundle: Bundle) -> list[dict]:
+    """The documents whose PDF could not be fetched, and why."""
+    if bundle.job_id is None:
+        return []
+    errors = dict(
+        JobItem.objects.filter(job_id=bundle.job_id, state=ItemState.FAILED).values_list(
+            "document_id", "error"
+        )
+    )
+    if not errors:
+        return []
+    rows = bundle.documents.filter(document_id__in=errors)
+    return [{"document": row, "error": errors[row.document_id]} for row in rows]
+
+
 def bundle_get(*, owner, bundle_id) -> Bundle:
     """The owner's bundle, or 404: another user's bundle reads exactly like a missing one."""
     try:
@@ -192,9 +233,8 @@ def _as_pdf_document(row: BundleDocument) -> PdfDocument:
     )
 
 
-def bundle_document_fetch(*, client, bundle: Bundle, document_id: str) -> bool:
+def bundle_document_fetch(*, client, bundle: Bundle, row: BundleDocument) -> bool:
     """Fetch one document's PDF into the bundle's folder; False when it was already there."""
-    row = bundle.documents.get(document_id=document_id)
     fetched, _size = pdf_store(client=client, document=_as_pdf_document(row), folder=bundle_folder(bundle.pk))
     return fetched
 
@@ -225,7 +265,9 @@ def bundle_assemble(*, bundle: Bundle, problems: dict[str, str] | None = None) -
                 problem="" if complete else problems.get(row.document_id) or gettext("Not downloaded"),
             )
         )
-    stem = pdf_filename(number=bundle.title, fallback=f"pdfs-{bundle.pk}").removesuffix(".pdf")
+    stem = pdf_filename(number=bundle.title.replace(" · ", "_"), fallback=f"pdfs-{bundle.pk}").removesuffix(
+        ".pdf"
+    )
     if bundle.format == BundleFormat.MERGED:
         file_name = f"{stem}.pdf"
         size = merged_pdf_write(members=members, target=folder / file_name)

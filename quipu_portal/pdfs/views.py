@@ -3,20 +3,33 @@
 import logging
 import math
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
+from quipu_portal.jobs.services import (
+    job_can_retry,
+    job_cancel,
+    job_estimate_seconds,
+    job_progress,
+    job_retry_failed,
+)
 from quipu_portal.pdfs import services
+from quipu_portal.pdfs.actions import DOWNLOAD_PDFS
 from quipu_portal.pdfs.archive import NotAPdfError
 from quipu_portal.pdfs.documents import PDF_RESOURCES
 from quipu_portal.pdfs.filenames import content_disposition
+from quipu_portal.pdfs.forms import BundleStartForm
+from quipu_portal.pdfs.models import BundleFormat
 from quipu_portal.quipu.errors import (
     QuipuAuthError,
     QuipuError,
@@ -24,9 +37,17 @@ from quipu_portal.quipu.errors import (
     QuipuNotFoundError,
     QuipuRateLimitedError,
 )
+from quipu_portal.resource_admin import services as resource_services
 from quipu_portal.resource_admin.access import DOCUMENT_NAMESPACES
+from quipu_portal.resource_admin.errors import quipu_boundary
+from quipu_portal.resource_admin.filters import DocumentFilterForm
+from quipu_portal.resource_admin.registry import REGISTRY
 
 logger = logging.getLogger(__name__)
+
+# Merging keeps every page's objects in memory (about 30 KB a page measured with pypdf), unlike the
+# ZIP, which streams: above this many documents only the ZIP is offered.
+MERGED_PDF_LIMIT = 500
 
 
 def _back_url(request, resource: str, document_id: str, *, found: bool) -> str:
@@ -51,9 +72,11 @@ def download_problem(error: Exception) -> str:
         return _("Quipu has no PDF for this document. It may have been deleted.")
     if isinstance(error, QuipuRateLimitedError):
         seconds = max(1, math.ceil(error.retry_after or 1))
-        return _("Quipu's rate limit is full right now. Try the download again in %(seconds)d seconds.") % {
-            "seconds": seconds
-        }
+        return ngettext(
+            "Quipu's rate limit is full right now. Try the download again in %(seconds)d second.",
+            "Quipu's rate limit is full right now. Try the download again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
     if isinstance(error, QuipuForbiddenError | QuipuAuthError):
         return _("Quipu did not allow the download: %(reason)s") % {"reason": error.message}
     if isinstance(error, NotAPdfError):
@@ -73,15 +96,185 @@ def pdf_download(request, resource, pk):
     try:
         document = services.pdf_document_get(client=client, resource=resource, document_id=pk)
         stream = services.pdf_stream_open(client=client, document=document)
+    except QuipuNotFoundError as error:
+        # Not this account's document (or deleted): a page saying so, with the 404 every id-taking URL gives.
+        context = {
+            "message": download_problem(error),
+            "back_url": _back_url(request, resource, pk, found=False),
+        }
+        return render(request, "pdfs/download_problem.html", context, status=404)
     except (QuipuError, NotAPdfError) as error:
         logger.info("PDF of %s %s not downloaded: %r", resource, pk, error)
         messages.error(request, download_problem(error))
-        return redirect(_back_url(request, resource, pk, found=not isinstance(error, QuipuNotFoundError)))
+        return redirect(_back_url(request, resource, pk, found=True))
     response = StreamingHttpResponse(stream.chunks, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(
         ascii_name=document.filename, original_name=document.original_filename
     )
     if stream.length is not None:
         response["Content-Length"] = str(stream.length)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Bundles -----------------------------------------------------------------------------------------------
+
+
+def _filter_form(*, client, connection, admin, query: str) -> DocumentFilterForm:
+    """The list's filter form bound to its query string, as the list itself reads it."""
+    contacts = ()
+    if "contact" in admin.list_filters and "contact=" in query:
+        contacts = resource_services.contact_names(client=client, connection=connection)
+    return DocumentFilterForm(QueryDict(query), filters=admin.list_filters, contact_choices=contacts)
+
+
+@connection_required
+@quipu_boundary
+@require_POST
+def bundle_start(request, namespace):
+    """From a list's bulk bar: confirm the selection and the format, then start the ``pdf_bundle`` job."""
+    admin = REGISTRY.get(namespace)
+    if admin is None or DOWNLOAD_PDFS not in admin.bulk_buttons:
+        raise Http404
+    form = BundleStartForm(request.POST)
+    form.is_valid()  # every field is optional; cleaned_data holds what parsed
+    query = form.cleaned_data.get("query") or ""
+    list_url = reverse(f"{namespace}:list") + (f"?{query}" if query else "")
+    client = client_for(request.connection)
+    filter_form = _filter_form(client=client, connection=request.connection, admin=admin, query=query)
+    if not filter_form.is_valid():
+        messages.error(request, _("The list's filters could not be read. Apply them again and retry."))
+        return redirect(list_url)
+    filters = filter_form.api_filters()
+    ids = None if form.cleaned_data.get("select_across") else form.cleaned_data.get("ids") or []
+    if ids == []:
+        messages.warning(request, _("Tick at least one document first."))
+        return redirect(list_url)
+
+    if request.POST.get("confirm") != "yes":
+        if ids is None:
+            count = resource_services.document_list(
+                client=client, admin=admin, filters=filters, sort=[], page=1, page_size=1
+            ).total_results
+        else:
+            count = len(ids)
+        context = {
+            "admin": admin,
+            "form": form,
+            "ids": ids or [],
+            "select_across": ids is None,
+            "query": query,
+            "count": count,
+            "format_field": BundleStartForm()["format"],
+            "minutes": max(1, math.ceil(job_estimate_seconds(requests=count) / 60)),
+            "list_url": list_url,
+        }
+        return render(request, "pdfs/bundle_confirm.html", context)
+
+    selection = services.bundle_documents_select(client=client, admin=admin, filters=filters, ids=ids)
+    if selection.ignored_filters:
+        messages.error(
+            request,
+            _("Quipu did not apply these filters, so nothing was started: %(names)s.")
+            % {
+                "names": ", ".join(
+                    str(filter_form.fields[name].label) if name in filter_form.fields else name
+                    for name in selection.ignored_filters
+                )
+            },
+        )
+        return redirect(list_url)
+    if not selection.documents:
+        messages.warning(request, _("None of the selected documents has a PDF in Quipu."))
+        return redirect(list_url)
+    if form.cleaned_data["format"] == BundleFormat.MERGED and len(selection.documents) > MERGED_PDF_LIMIT:
+        messages.warning(
+            request,
+            _("One merged PDF holds at most %(limit)d documents; choose the ZIP for more.")
+            % {"limit": MERGED_PDF_LIMIT},
+        )
+        return redirect(list_url)
+    bundle = services.bundle_create(
+        owner=request.user,
+        connection=request.connection,
+        documents=selection.documents,
+        format=form.cleaned_data["format"],
+        title=services.bundle_title(admin=admin, filters=filters, count=len(selection.documents)),
+    )
+    if selection.without_pdf:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d selected document has no PDF in Quipu (an expense) and was left out.",
+                "%(count)d selected documents have no PDF in Quipu (expenses) and were left out.",
+                selection.without_pdf,
+            )
+            % {"count": selection.without_pdf},
+        )
+    return redirect("pdfs:bundle", bundle.pk)
+
+
+@require_GET
+def bundle_list_view(request):
+    context = {
+        "bundles": services.bundle_list(owner=request.user)[:50],
+        "retention_days": settings.QUIPU_FILE_RETENTION_DAYS,
+    }
+    return render(request, "pdfs/bundle_list.html", context)
+
+
+@require_GET
+def bundle_detail(request, pk):
+    """The job's progress while it runs (the status region polls itself), then the download link."""
+    bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    job = bundle.job
+    context = {
+        "bundle": bundle,
+        "job": job,
+        "progress": job_progress(job=job) if job else None,
+        "can_resume": bool(job) and job_can_retry(job),
+        "failures": services.bundle_failures(bundle=bundle),
+        "file_ready": services.bundle_file_path(bundle=bundle) is not None,
+    }
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, "pdfs/bundle_detail.html#bundle-status", context)
+        if not (job and job.is_active):
+            response.status_code = HttpResponseStopPolling.status_code
+        return response
+    return render(request, "pdfs/bundle_detail.html", context)
+
+
+@require_POST
+def bundle_cancel(request, pk):
+    bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    if bundle.job:
+        job_cancel(job=bundle.job)
+        messages.info(request, _("The download stops after the PDF being fetched now."))
+    return redirect("pdfs:bundle", bundle.pk)
+
+
+@require_POST
+def bundle_resume(request, pk):
+    """Carry on after a cancel, and try the PDFs that failed again; PDFs already fetched are kept."""
+    bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    if bundle.job:
+        job_retry_failed(job=bundle.job)
+    return redirect("pdfs:bundle", bundle.pk)
+
+
+@require_GET
+def bundle_file(request, pk):
+    """The finished ZIP or PDF, only for its owner (anyone else gets 404)."""
+    bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    path = services.bundle_file_path(bundle=bundle)
+    if path is None:
+        if bundle.deleted_at:
+            messages.warning(request, _("This file has expired and was deleted. Start the download again."))
+        else:
+            messages.info(request, _("The file is not ready yet."))
+        return redirect("pdfs:bundle", bundle.pk)
+    content_type = "application/zip" if path.suffix == ".zip" else "application/pdf"
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition(ascii_name=bundle.file_name)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,13 @@ future send times, takes "now" from the shared store, lets page views go before 
 takes orders from the server's 429 / RateLimit headers. The algorithm below is small: a sliding log of
 the send times reserved for the credential pair (RELIABILITY.md), kept in one database row or one Redis
 hash and changed in one short locked step. Sleeping happens outside the lock.
+
+Priority without a reserved slot: background work may use the whole limit, but evenly paced (one send
+per interval, window / limit) and never booked more than BACKGROUND_HORIZON_SECONDS ahead; a job that
+finds its next send further out sleeps and asks again. A page view books the earliest legal send, so it
+queues behind at most the horizon's worth of background sends and waits about one interval at most.
+Pacing matters as much as the horizon: a burst of ``limit`` background sends would fill the log and hold
+a page view back for up to a whole window.
 """
 
 import bisect
@@ -24,6 +31,11 @@ from .errors import QuipuRateLimitedError
 logger = logging.getLogger(__name__)
 
 DEFAULT_MARGIN_SECONDS = 0.15
+# How far ahead a background caller may book a send: enough to cover the reservation round trip and
+# the wake-up jitter so the pace does not slip, small enough to add little to a page view's wait.
+BACKGROUND_HORIZON_SECONDS = 0.1
+# The shortest sleep before a background caller asks again (no busy loop on rounding).
+MIN_RETRY_SECONDS = 0.005
 # Send times are stored rounded to microseconds; spans this close to a full window count as full.
 EPSILON = 1e-5
 
@@ -40,6 +52,21 @@ def next_slot(slots: list[float], *, start: float, capacity: int, window: float)
         if _fits(slots, candidate, capacity, window):
             return candidate
     raise AssertionError("unreachable: the last candidate always fits")  # pragma: no cover
+
+
+def plan_slot(
+    slots: list[float], *, now: float, blocked_until: float, capacity: int, window: float, spacing: float
+) -> float:
+    """The send time to reserve: the earliest legal one, and for a paced (background) caller no earlier
+    than an even schedule of one send per ``spacing`` seconds allows: at least k spacings after the
+    k-th latest send, page views included. So a page view that went between two background turns
+    takes the next turn instead of squeezing the log, and the log stays evenly spread: the next free
+    send is never more than about one spacing away."""
+    start = max(now, blocked_until)
+    if spacing > 0:
+        for k, sent in enumerate(reversed(slots), start=1):
+            start = max(start, sent + k * spacing)
+    return next_slot(slots, start=start, capacity=capacity, window=window)
 
 
 def _fits(slots: list[float], candidate: float, capacity: int, window: float) -> bool:
@@ -88,12 +115,21 @@ class DatabaseBudgetStore:
                 return time.time()
             return float(cursor.fetchone()[0])
 
-    def reserve(self, key: str, *, capacity: int, window: float, max_wait: float | None) -> Reservation:
+    def reserve(
+        self, key: str, *, capacity: int, window: float, max_wait: float | None, spacing: float = 0.0
+    ) -> Reservation:
         with transaction.atomic():
             row = self._locked_row(key)
             now = self._now()
             slots = sorted(s for s in row.slots if s > now - window)
-            slot = next_slot(slots, start=max(now, row.blocked_until), capacity=capacity, window=window)
+            slot = plan_slot(
+                slots,
+                now=now,
+                blocked_until=row.blocked_until,
+                capacity=capacity,
+                window=window,
+                spacing=spacing,
+            )
             if max_wait is not None and slot - now > max_wait:
                 return Reservation(slot, now, reserved=False)
             bisect.insort(slots, slot)
@@ -101,10 +137,15 @@ class DatabaseBudgetStore:
             row.save(update_fields=["slots"])
         return Reservation(slot, now, reserved=True)
 
-    def block(self, key: str, seconds: float) -> None:
+    def block(self, key: str, seconds: float, *, unless_full: tuple[int, float] | None = None) -> None:
+        """Send nothing for ``seconds``; with ``unless_full=(count, window)``, not if the log already
+        holds ``count`` sends in the last ``window`` seconds (the pacing then waits anyway)."""
         with transaction.atomic():
             row = self._locked_row(key)
-            until = self._now() + seconds
+            now = self._now()
+            if unless_full and sum(now - unless_full[1] < s <= now for s in row.slots) >= unless_full[0]:
+                return
+            until = now + seconds
             if until > row.blocked_until:
                 row.blocked_until = until
                 row.save(update_fields=["blocked_until"])
@@ -115,13 +156,14 @@ class DatabaseBudgetStore:
         RateBudget.objects.filter(key=key).delete()
 
 
-# The same algorithm as next_slot, in one script so Redis runs it atomically with its own clock.
+# The same algorithm as plan_slot, in one script so Redis runs it atomically with its own clock.
 _RESERVE_LUA = """
 local key = KEYS[1]
 local capacity = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
+local spacing = tonumber(ARGV[5])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local blocked = tonumber(redis.call('HGET', key, 'blocked') or '0') or 0
@@ -134,6 +176,9 @@ if raw then
 end
 table.sort(slots)
 local start = math.max(now, blocked)
+if spacing > 0 then
+  for i = #slots, 1, -1 do start = math.max(start, slots[i] + (#slots - i + 1) * spacing) end
+end
 local candidates = {start}
 for _, s in ipairs(slots) do
   if s + window > start then table.insert(candidates, s + window) end
@@ -173,7 +218,16 @@ return {string.format('%.6f', slot), string.format('%.6f', now), 1}
 
 _BLOCK_LUA = """
 local t = redis.call('TIME')
-local until_ = tonumber(t[1]) + tonumber(t[2]) / 1000000 + tonumber(ARGV[1])
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local full_count = tonumber(ARGV[3])
+if full_count >= 0 then
+  local sent = 0
+  for _, s in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'slots') or '[]')) do
+    if s > now - tonumber(ARGV[4]) and s <= now then sent = sent + 1 end
+  end
+  if sent >= full_count then return 0 end
+end
+local until_ = now + tonumber(ARGV[1])
 local blocked = tonumber(redis.call('HGET', KEYS[1], 'blocked') or '0') or 0
 if until_ > blocked then redis.call('HSET', KEYS[1], 'blocked', string.format('%.6f', until_)) end
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
@@ -204,15 +258,24 @@ class RedisBudgetStore:
     def _ttl(window: float) -> int:
         return int(window * 4) + 3600
 
-    def reserve(self, key: str, *, capacity: int, window: float, max_wait: float | None) -> Reservation:
+    def reserve(
+        self, key: str, *, capacity: int, window: float, max_wait: float | None, spacing: float = 0.0
+    ) -> Reservation:
         slot, now, reserved = self._reserve(
             keys=[self._key(key)],
-            args=[capacity, repr(window), -1 if max_wait is None else repr(max_wait), self._ttl(window)],
+            args=[
+                capacity,
+                repr(window),
+                -1 if max_wait is None else repr(max_wait),
+                self._ttl(window),
+                repr(spacing),
+            ],
         )
         return Reservation(float(slot), float(now), bool(int(reserved)))
 
-    def block(self, key: str, seconds: float) -> None:
-        self._block(keys=[self._key(key)], args=[repr(seconds), self._ttl(seconds)])
+    def block(self, key: str, seconds: float, *, unless_full: tuple[int, float] | None = None) -> None:
+        count, window = unless_full or (-1, 0.0)
+        self._block(keys=[self._key(key)], args=[repr(seconds), self._ttl(seconds), count, repr(window)])
 
     def clear(self, key: str) -> None:
         self._redis.delete(self._key(key))
@@ -239,25 +302,41 @@ class SharedRateBudget:
         if margin is None:
             margin = float(getattr(settings, "QUIPU_RATE_MARGIN_SECONDS", DEFAULT_MARGIN_SECONDS))
         self.window = rate_limit.window + margin
-
-    def capacity(self, *, background: bool) -> int:
-        # Background work leaves one send per window free, so a page view rarely waits.
-        limit = self.rate_limit.limit
-        return limit - 1 if background and limit > 1 else limit
+        self.interval = self.window / rate_limit.limit  # one send slot, margin included
 
     def acquire(self, *, background: bool, max_wait: float | None) -> float:
         """Wait for a send slot and return the seconds waited.
 
-        With ``max_wait``, refuse (QuipuRateLimitedError with the wait) rather than wait longer.
+        A page view takes the earliest slot; with ``max_wait`` it refuses (QuipuRateLimitedError with
+        the wait) rather than wait longer. Background work is paced and books only slots within the
+        horizon (see the module docstring), asking again until it gets one; ``max_wait`` is ignored.
         """
-        reservation = self.store.reserve(
-            self.key, capacity=self.capacity(background=background), window=self.window, max_wait=max_wait
-        )
-        if not reservation.reserved:
-            raise QuipuRateLimitedError(reservation.wait, "The shared rate budget is in use", status=None)
+        started = time.monotonic()
+        if background:
+            reservation = self._reserve_paced()
+        else:
+            reservation = self.store.reserve(
+                self.key, capacity=self.rate_limit.limit, window=self.window, max_wait=max_wait
+            )
+            if not reservation.reserved:
+                raise QuipuRateLimitedError(reservation.wait, "The shared rate budget is in use", status=None)
         if reservation.wait > 0:
             time.sleep(reservation.wait)
-        return reservation.wait
+        return time.monotonic() - started
+
+    def _reserve_paced(self) -> Reservation:
+        while True:
+            reservation = self.store.reserve(
+                self.key,
+                capacity=self.rate_limit.limit,
+                window=self.window,
+                max_wait=BACKGROUND_HORIZON_SECONDS,
+                spacing=self.interval,
+            )
+            if reservation.reserved:
+                return reservation
+            # Nothing was booked: sleep outside the lock until the slot is within the horizon.
+            time.sleep(max(MIN_RETRY_SECONDS, reservation.wait - BACKGROUND_HORIZON_SECONDS))
 
     def observe(self, status: int, response_headers) -> None:
         """Stop every process when Quipu says so: a 429, or no requests left until the reset."""
@@ -269,4 +348,10 @@ class SharedRateBudget:
         if rate_headers.remaining(response_headers) == 0:
             reset = rate_headers.reset_seconds(response_headers)
             if reset:
-                self.store.block(self.key, reset)
+                # Paced at the full limit, nearly every response says "0 left, reset in 1 s" (rounded up
+                # to whole seconds, counted from when Quipu answered): when our own log explains it, the
+                # pacing already waits exactly long enough and blocking would waste slots. Block when
+                # Quipu counts sends we do not know of or has a longer window than we were told.
+                limit = self.rate_limit
+                explained = (limit.limit, limit.window) if reset <= limit.window else None
+                self.store.block(self.key, reset, unless_full=explained)

@@ -2,6 +2,9 @@
 
 A ``QuipuClient`` is built per use (a page view, a job) from a connection's credentials and reused
 for its lifetime: one requests session, one shared token, one shared rate budget.
+
+Do not call it inside ``transaction.atomic()``: on the embedded stack the budget's row lock (and
+SQLite's write lock) would then be held for the whole HTTP call and every other process would wait.
 """
 
 from __future__ import annotations

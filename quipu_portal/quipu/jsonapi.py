@@ -306,7 +306,7 @@ def _linkage_payload(related_type: str, value: Any) -> Any:
     return {"type": related_type, "id": str(value)}
 
 
-def _item_payload(item: ItemInput) -> dict:
+def _item_payload(item: ItemInput, *, categories: bool) -> dict:
     body: dict[str, Any] = {"type": ITEM_TYPE}
     if item.id is not None:
         body["id"] = str(item.id)
@@ -316,7 +316,7 @@ def _item_payload(item: ItemInput) -> dict:
     relationships = {
         name: {"data": _linkage_payload(ITEM_RELATIONSHIPS[name].type, value)}
         for name, value in item.relationships.items()
-        if name in ITEM_RELATIONSHIPS
+        if name in ITEM_RELATIONSHIPS and categories
     }
     if relationships:
         body["relationships"] = relationships
@@ -344,7 +344,9 @@ def build_payload(spec: ResourceSpec, data: RecordInput, *, id: str | None = Non
     if data.items is not None:
         if not spec.has_items:
             raise ValueError(f"{spec.name} has no items")
-        relationships["items"] = {"data": [_item_payload(item) for item in data.items]}
+        relationships["items"] = {
+            "data": [_item_payload(item, categories=spec.item_categories) for item in data.items]
+        }
     if relationships:
         body["relationships"] = relationships
     return {"data": body}
@@ -357,12 +359,13 @@ def _present_relationship(record: Record, name: str, many: bool) -> Any:
     return value.id if value is not None else None
 
 
-def item_to_input(item: BookEntryItem) -> ItemInput:
+def item_to_input(item: BookEntryItem, *, categories: bool = True) -> ItemInput:
+    """An item as input, with its id; its categories only where the document type allows them."""
     attributes = {name: getattr(item, name) for name in ITEM_WRITABLE if name in item.raw_attributes}
     relationships = {
         name: _present_relationship(item, name, False)
         for name in ITEM_RELATIONSHIPS
-        if name in item.raw_relationships
+        if categories and name in item.raw_relationships
     }
     return ItemInput(attributes=attributes, id=item.id, relationships=relationships)
 
@@ -389,5 +392,5 @@ def record_to_input(record: Record) -> RecordInput:
     }
     items = None
     if spec.has_items and isinstance(record, BookEntry) and record.items_loaded:
-        items = [item_to_input(item) for item in record.items]
+        items = [item_to_input(item, categories=spec.item_categories) for item in record.items]
     return RecordInput(attributes=attributes, relationships=relationships, items=items)

@@ -31,6 +31,8 @@ class ResourceSpec:
     filters: tuple[str, ...] = ()
     sorts: tuple[str, ...] = ()
     has_items: bool = False
+    # Items of invoices, simplified invoices and additional incomes may carry their own categories.
+    item_categories: bool = False
     actions: tuple[str, ...] = ("list", "retrieve", "create", "update", "delete")
     # Attributes writable only for one kind (e.g. issuing_name on expense tickets).
     writable_for_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -216,6 +218,7 @@ _register(
         filters=BOOK_ENTRY_FILTERS,
         sorts=BOOK_ENTRY_SORTS,
         has_items=True,
+        item_categories=True,
     )
 )
 _register(
@@ -257,6 +260,7 @@ _register(
         filters=BOOK_ENTRY_FILTERS,
         sorts=BOOK_ENTRY_SORTS,
         has_items=True,
+        item_categories=True,
     )
 )
 _register(
@@ -274,6 +278,7 @@ _register(
         filters=BOOK_ENTRY_FILTERS,
         sorts=BOOK_ENTRY_SORTS,
         has_items=True,
+        item_categories=True,
     )
 )
 _register(

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.resource_admin.pickers import attach_pickers
+
 KIND_CHOICES = [("", _("Income and expenses")), ("income", _("Income")), ("expenses", _("Expenses"))]
 PAYMENT_STATUS_CHOICES = [
     ("", _("Any payment status")),
@@ -91,6 +93,7 @@ class DocumentFilterForm(forms.Form):
     term = forms.CharField(label=_("Containing"), required=False, max_length=200)
 
     def __init__(self, *args, filters=ALL_FILTERS, contact_choices=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.enabled = tuple(filters)
         groups = {
@@ -103,6 +106,7 @@ class DocumentFilterForm(forms.Form):
                 del self.fields[name]
         if "contact" in self.fields:
             self.fields["contact"].choices = [("", _("Any contact")), *contact_choices]
+            attach_pickers(self)  # search-as-you-type contact filter (pickers.py, issue 7)
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.resource_admin.pickers import attach_pickers
+
 PAYMENT_METHOD_CHOICES = [
     ("", _("Not set")),
     ("cash", _("Cash")),
@@ -127,7 +129,9 @@ class Choices:
         labels = {"income": _("Income"), "expenses": _("Expenses")}
         for category_id, name, category_kind in self.categories:
             groups.setdefault(category_kind or "", []).append((category_id, name))
-        order = sorted(groups, key=lambda group_kind: (group_kind != kind, group_kind not in labels, group_kind))
+        order = sorted(
+            groups, key=lambda group_kind: (group_kind != kind, group_kind not in labels, group_kind)
+        )
         choices: list = [("", _("No category"))]
         for group_kind in order:
             choices.append((labels.get(group_kind, group_kind or _("Other")), groups[group_kind]))
@@ -245,6 +249,7 @@ class DocumentForm(forms.Form):
             self.fields["analytic_categories"].widget = TreeSelectMultiple(
                 choices=tree, disabled_values=roots
             )
+        attach_pickers(self, kind=kind)  # search-as-you-type selects (pickers.py, issue 7)
 
     def _current(self, name):
         if self.is_bound:
@@ -355,6 +360,7 @@ class ItemForm(forms.Form):
         self.fields["accounting_subcategory"].choices = self.choices.subcategory_choices(category or None)
         if subcategories_url:
             follow_category(self, subcategories_url)
+        attach_pickers(self, kind=document_kind)  # search-as-you-type selects (pickers.py, issue 7)
 
     def clean(self):
         data = super().clean()

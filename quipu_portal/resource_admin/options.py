@@ -35,10 +35,11 @@ class RowAction:
 
 @dataclass(frozen=True)
 class BulkButton:
-    """A button in the list's bulk bar that posts the selection to another app's view.
+    """A button in the list's bulk bar that posts the selection to another app's view (e.g. PDF bundles).
 
-    That view receives ``ids`` (the ticked rows) or ``select_across=1``, and ``query`` (the list's
-    filters); its URL takes the resource's namespace as its one argument.
+    ``url_name`` is reversed with the list's namespace as its one argument. The view receives ``ids``
+    (ticked rows), ``select_across`` ("1": every document matching the filter), ``query`` (the list's
+    query string) and ``namespace``; `services.bulk_selection` turns them into ids.
     """
 
     label: str | Promise
@@ -150,11 +151,6 @@ class ResourceAdmin:
             return [{"label": _("New"), "query": ""}]
         return [{"label": labels[kind], "query": f"?kind={kind}"} for kind in self.create_kinds]
 
-    def pdf_view(self, request, pk):
-        from quipu_portal.resource_admin import views
-
-        return views.document_pdf(request, pk, admin=self)
-
     def attachment_file_view(self, request, pk, attachment_id):
         from quipu_portal.resource_admin import views
 
@@ -168,6 +164,10 @@ class ResourceAdmin:
         )
 
     @property
+    def has_bulk(self) -> bool:
+        return bool(self.bulk_buttons) or (self.can_delete and "delete" in self.bulk_actions)
+
+    @property
     def read_only(self) -> bool:
         return not (self.can_create or self.can_edit or self.can_delete)
 
@@ -179,8 +179,6 @@ class ResourceAdmin:
         urls = [path("", self.list_view, name="list")]
         if self.has_detail:
             urls.append(path("<str:pk>/", self.detail_view, name="detail"))
-        if self.has_pdf and self.has_detail:
-            urls.append(path("<str:pk>/pdf/", self.pdf_view, name="pdf"))
         if self.can_create or self.can_edit or self.amended_relation:
             urls.append(path("subcategories/options/", self.subcategories_view, name="subcategories"))
         if self.can_create:

@@ -6,6 +6,8 @@ puts them in the select; the chosen value is always kept. Reference data comes f
 cache; contacts are searched with Quipu's `filter[q]`.
 """
 
+import logging
+
 from django import forms
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
@@ -17,18 +19,23 @@ from django.views.decorators.http import require_GET
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
+from quipu_portal.quipu.errors import QuipuError
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.access import rel_id
-from quipu_portal.resource_admin.errors import quipu_boundary
+
+logger = logging.getLogger(__name__)
 
 SEARCH_PARAM = "picker_q"
 MAX_OPTIONS = 50
+# Worded so they never contain a field's own label ("Contact"), which stays the select's label.
 SEARCH_LABELS = {
-    "contacts": gettext_lazy("Search contacts"),
-    "accounting_categories": gettext_lazy("Search categories by name or number"),
-    "accounting_subcategories": gettext_lazy("Search subcategories"),
-    "numbering_series": gettext_lazy("Search numbering series"),
+    "contacts": gettext_lazy("Search by name, tax ID or email"),
+    "accounting_categories": gettext_lazy("Search by name or account number"),
+    "accounting_subcategories": gettext_lazy("Search by name or account number"),
+    "numbering_series": gettext_lazy("Search by prefix"),
 }
+# The search box belongs to no form: Enter in it submits nothing, and its text is never posted.
+DETACHED_FORM = "picker-no-form"
 
 
 class PickerSelect(forms.Select):
@@ -36,10 +43,12 @@ class PickerSelect(forms.Select):
 
     `source` is the URL namespace of the resource searched (its `picker` URL answers); `depends_on`
     names a sibling field whose value the search also sends (a subcategory follows its category);
-    `params` are fixed query parameters (the document kind, so only matching categories are offered).
+    `params` are fixed query parameters (the document kind, whose categories come first).
     """
 
-    def __init__(self, *args, source: str, depends_on: str | None = None, params: dict | None = None, **kwargs):
+    def __init__(
+        self, *args, source: str, depends_on: str | None = None, params: dict | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.source, self.depends_on, self.params = source, depends_on, dict(params or {})
 
@@ -65,6 +74,11 @@ class PickerSelect(forms.Select):
         prefix = name.rsplit("-", 1)[0] + "-" if "-" in name else ""
         return prefix + other
 
+    def _sibling_id(self, name: str, select_id: str) -> str:
+        if not select_id.endswith(name):
+            return ""
+        return select_id[: -len(name)] + self._sibling(name, self.depends_on)
+
     def render(self, name, value, attrs=None, renderer=None):
         select = super().render(name, value, attrs, renderer)
         url = self.url(name)
@@ -72,30 +86,34 @@ class PickerSelect(forms.Select):
         if not url or not select_id:
             return select
         search_id = f"{select_id}_search"
-        include = f"#{select_id}"
-        if self.depends_on:
-            sibling_id = select_id[: -len(name)] + self._sibling(name, self.depends_on) if select_id.endswith(name) else ""
-            if sibling_id:
-                include += f", #{sibling_id}"
+        include, sync = f"#{select_id}", "this:replace"
+        sibling_id = self._sibling_id(name, select_id) if self.depends_on else ""
+        if sibling_id:
+            include += f", #{sibling_id}"
+            # Wait for the options the sibling is loading (a new category's subcategories) to arrive first.
+            sync = f"#{sibling_id}:queue last"
         search = format_html(
             '<label class="picker-label" for="{}">{}</label>'
-            '<input type="search" id="{}" name="{}" class="picker-search" autocomplete="off" '
-            'placeholder="{}" aria-controls="{}" data-picker-search '
+            '<input type="search" id="{}" name="{}" form="{}" class="picker-search" autocomplete="off" '
+            'placeholder="{}" aria-controls="{}" '
             'hx-get="{}" hx-trigger="input changed delay:250ms, search" hx-target="#{}" hx-swap="innerHTML" '
-            'hx-include="{}" hx-sync="this:replace">',
+            'hx-include="{}" hx-sync="{}">',
+            search_id,
             SEARCH_LABELS.get(self.source, _("Search")),
             search_id,
             SEARCH_PARAM,
+            DETACHED_FORM,
             _("Type to search…"),
             select_id,
             url,
             select_id,
             include,
+            sync,
         )
-        return format_html('<div class="picker" data-picker>{}{}</div>', search, select)
+        return format_html('<div class="picker">{}{}</div>', search, select)
 
 
-def attach_pickers(form, *, kind: str | None = None, prefix_fields: dict | None = None) -> None:
+def attach_pickers(form, *, kind: str | None = None) -> None:
     """Give a form's contact, category, subcategory and numbering-series selects a search box.
 
     Fields keep their choices (and so their validation); only the widget changes. Nothing happens for
@@ -106,16 +124,23 @@ def attach_pickers(form, *, kind: str | None = None, prefix_fields: dict | None 
         "accounting_category": ("accounting_categories", None, {"kind": kind} if kind else {}),
         "accounting_subcategory": ("accounting_subcategories", "accounting_category", {}),
         "numeration": ("numbering_series", None, {}),
-        **(prefix_fields or {}),
     }
     for name, (source, depends_on, params) in wanted.items():
         field = form.fields.get(name)
-        if field is None or isinstance(field.widget, PickerSelect) or not isinstance(field, forms.ChoiceField):
+        if (
+            field is None
+            or isinstance(field.widget, PickerSelect)
+            or not isinstance(field, forms.ChoiceField)
+        ):
             continue
         if depends_on and depends_on not in form.fields:
             depends_on = None
         field.widget = PickerSelect(
-            attrs=field.widget.attrs, choices=field.choices, source=source, depends_on=depends_on, params=params
+            attrs=field.widget.attrs,
+            choices=field.choices,
+            source=source,
+            depends_on=depends_on,
+            params=params,
         )
 
 
@@ -137,12 +162,15 @@ def subcategory_label(subcategory, refdata) -> str:
 
 
 def category_options(*, client, connection, term: str, params) -> list[tuple[str, str]]:
+    """Categories matching by name or account number; those of the document's kind first."""
     kind = params.get("kind")
-    return [
-        (category.id, category_label(category))
+    found = [
+        category
         for category in reference_data(client).accounting_categories
-        if (not kind or category.kind in (kind, None, "")) and _matches(term, category.name, category.prefix)
+        if _matches(term, category.name, category.prefix)
     ]
+    found.sort(key=lambda category: bool(kind) and category.kind != kind)
+    return [(category.id, category_label(category)) for category in found]
 
 
 def subcategory_options(*, client, connection, term: str, params) -> list[tuple[str, str]]:
@@ -174,8 +202,9 @@ def contact_options(*, client, connection, term: str, params) -> list[tuple[str,
     return [(contact.id, contact.name or contact.id) for contact in page.records]
 
 
-def options_html(*, options, selected: str, selected_label: str | None, blank: str, total: int) -> str:
-    rows = [(value, label) for value, label in options[:MAX_OPTIONS]]
+def options_html(*, options, selected: str, selected_label: str | None, blank: str, note: str = "") -> str:
+    """The <option>s for the select: blank first, the current choice kept, then the matches."""
+    rows = list(options[:MAX_OPTIONS])
     if selected and selected not in {value for value, _label in rows}:
         rows.insert(0, (selected, selected_label or selected))
     parts = [format_html('<option value=""{}>{}</option>', "" if selected else " selected", blank or "—")]
@@ -186,20 +215,24 @@ def options_html(*, options, selected: str, selected_label: str | None, blank: s
             ((value, " selected" if value == selected else "", label) for value, label in rows),
         )
     )
-    if not options:
-        parts.append(format_html('<option value="" disabled>{}</option>', _("Nothing matches that search")))
-    elif total > MAX_OPTIONS:
-        parts.append(
-            format_html(
-                '<option value="" disabled>{}</option>',
-                _("%(count)d more: keep typing to narrow the list") % {"count": total - MAX_OPTIONS},
-            )
-        )
+    if not note and not options:
+        note = _("Nothing matches that search")
+    elif not note and len(options) > MAX_OPTIONS:
+        note = _("%(count)d more: keep typing to narrow the list") % {"count": len(options) - MAX_OPTIONS}
+    if note:
+        parts.append(format_html('<option value="" disabled>{}</option>', note))
     return "".join(str(part) for part in parts)
 
 
+def _label_of(admin, client, connection, value: str) -> str | None:
+    """The name of the current choice, from the cached full list (None when even that fails)."""
+    try:
+        return dict(admin.picker_search(client=client, connection=connection, term="", params={})).get(value)
+    except QuipuError:
+        return None
+
+
 @connection_required
-@quipu_boundary
 @require_GET
 def picker_view(request, *, admin):
     """The <option>s matching what was typed, for the select of the field named in `field`."""
@@ -211,16 +244,17 @@ def picker_view(request, *, admin):
     depends = request.GET.get("depends")
     if depends:
         params["category"] = request.GET.get(depends, "")
-    options = admin.picker_search(client=client, connection=request.connection, term=term, params=params)
-    selected_label = None
-    if selected:
-        everything = admin.picker_search(client=client, connection=request.connection, term="", params={})
-        selected_label = dict(everything).get(selected)
-    html = options_html(
-        options=options,
-        selected=selected,
-        selected_label=selected_label,
-        blank=request.GET.get("blank", ""),
-        total=len(options),
-    )
+    blank = request.GET.get("blank", "")
+    selected_label = _label_of(admin, client, request.connection, selected) if selected else None
+    try:
+        options = admin.picker_search(client=client, connection=request.connection, term=term, params=params)
+    except QuipuError as error:
+        # The answer goes inside a <select>: say it there, and keep what was chosen.
+        logger.info("Picker search failed for %s: %s", request.path, error.detail)
+        note = _("Quipu did not answer; type again to retry.")
+        html = options_html(
+            options=[], selected=selected, selected_label=selected_label, blank=blank, note=note
+        )
+    else:
+        html = options_html(options=options, selected=selected, selected_label=selected_label, blank=blank)
     return HttpResponse(html)

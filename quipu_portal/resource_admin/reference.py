@@ -11,15 +11,32 @@ from importlib import import_module
 from django import forms
 from django.conf import settings
 from django.core import checks
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.quipu.records import RecordInput
 from quipu_portal.quipu.resources import RESOURCES
+from quipu_portal.resource_admin import columns as cols
 from quipu_portal.resource_admin.access import attr, rel_id
 from quipu_portal.resource_admin.options import ResourceAdmin
 from quipu_portal.resource_admin.registry import REGISTRY
+
+
+@dataclass(frozen=True)
+class RecordLink(cols.Column):
+    """The record's name as a link to its own page (`page`: "detail", or "edit" where there is none)."""
+
+    page: str = "detail"
+
+    def render(self, record, names, namespace=None):
+        text = self.value(record, names) or record.id
+        try:
+            url = reverse(f"{namespace}:{self.page}", args=[record.id])
+        except NoReverseMatch:
+            return text
+        return format_html('<a href="{}">{}</a>', url, text)
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,8 @@ class ReferenceForm(forms.Form):
 
     relationship_fields: tuple[str, ...] = ()
     create_only_fields: tuple[str, ...] = ()
+    # Optional grouping on the page: (title, help text or "", field names).
+    layout: tuple = ()
 
     def __init__(self, *args, refdata=None, record=None, **kwargs):
         self.refdata, self.record = refdata, record
@@ -73,6 +92,17 @@ class ReferenceForm(forms.Form):
 
     def setup(self) -> None:
         """Fill choices that depend on the account's reference data."""
+
+    @property
+    def sections(self) -> list[dict]:
+        return [
+            {
+                "title": title,
+                "help": help_text,
+                "fields": [self[name] for name in names if name in self.fields],
+            }
+            for title, help_text, names in self.layout
+        ]
 
     @classmethod
     def initial_from(cls, record) -> dict:
@@ -121,6 +151,8 @@ class ReferenceAdmin(ResourceAdmin):
 
     # The list: a paginated table, or (for a small hierarchy) every record as a tree.
     tree_list: bool = False
+    tree_root_badge: str | Promise = ""
+    tree_child_badge: str | Promise = ""
     # What a record is called on its pages, and the attributes its detail page shows (in order).
     label_attribute: str = "name"
     detail_fields: tuple[str, ...] = ()

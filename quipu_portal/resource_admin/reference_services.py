@@ -5,7 +5,9 @@ from quipu_portal.quipu.refdata import invalidate_reference_data
 from quipu_portal.resource_admin.services import DocumentPage, contact_names_forget
 
 
-def reference_record_list(*, client, admin, filters: dict, sort: list[str], page: int, page_size: int) -> DocumentPage:
+def reference_record_list(
+    *, client, admin, filters: dict, sort: list[str], page: int, page_size: int
+) -> DocumentPage:
     result = client.list(admin.resource, filters=filters, sort=sort, page=page, page_size=page_size)
     records = list(result.records)
     return DocumentPage(
@@ -54,7 +56,9 @@ def reference_record_delete(*, client, connection, admin, record_id: str) -> Non
 
 def related_documents_page(*, client, filters: dict, page: int, page_size: int) -> DocumentPage:
     """The book entries pointing at a record (a contact's documents), newest first."""
-    result = client.list("book_entries", filters=filters, sort=["-issue_date"], page=page, page_size=page_size)
+    result = client.list(
+        "book_entries", filters=filters, sort=["-issue_date"], page=page, page_size=page_size
+    )
     records = list(result.records)
     return DocumentPage(
         records=records,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from quipu_portal.audit.services import audit_document_write, audit_record_changes
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from quipu_portal.quipu.refdata import reference_data
@@ -294,16 +295,36 @@ def validation_errors_apply(*, error, form, formset=None, sent_forms=()) -> None
 # Writing ---------------------------------------------------------------------------------------------
 
 
-def document_create(*, client, admin, payload: RecordInput):
-    return client.create(admin.resource, payload)
+def document_create(*, client, admin, payload: RecordInput, user, connection):
+    created = client.create(admin.resource, payload)
+    audit_document_write(
+        user=user, connection=connection, resource=admin.resource, before=None, after=created
+    )
+    return created
 
 
-def document_update(*, client, admin, document_id: str, payload: RecordInput):
-    return client.update(admin.resource, document_id, payload)
+def document_update(*, client, admin, record, payload: RecordInput, user, connection):
+    updated = client.update(admin.resource, record.id, payload)
+    audit_document_write(
+        user=user, connection=connection, resource=admin.resource, before=record, after=updated
+    )
+    return updated
 
 
-def document_delete(*, client, admin, document_id: str) -> None:
+def document_delete(*, client, admin, document_id: str, user, connection, record=None) -> None:
     client.delete(admin.resource, document_id)
+    if record is not None:
+        audit_document_write(
+            user=user, connection=connection, resource=admin.resource, before=record, after=None
+        )
+
+
+def new_items_input(item_forms) -> list[ItemInput]:
+    """Lines typed from scratch (a partial refund): only what the user filled in is sent."""
+    return [
+        ItemInput(attributes={name: _api_value(value) for name, value in form.api_attributes().items()})
+        for form in item_forms
+    ]
 
 
 def credit_note_create(*, client, admin, document_id: str, attributes: dict, items: list[ItemInput] | None):
@@ -327,3 +348,28 @@ def attachment_upload(*, client, document_id: str, upload):
 
 def attachment_delete(*, client, attachment_id: str) -> None:
     client.delete("attachments", attachment_id)
+
+
+def bulk_selection(*, client, admin, data, limit: int) -> list[str]:
+    """The ids a bulk action applies to: the ticked rows, or every document matching the list's filter.
+
+    ``data`` is the list's bulk form as posted: ``ids``, ``select_across`` and ``query`` (the list's
+    query string). Other apps' bulk buttons (PDF bundles) post the same form.
+    """
+    from django.http import QueryDict
+
+    from quipu_portal.resource_admin.filters import DocumentFilterForm
+
+    if data.get("select_across") != "1":
+        return list(dict.fromkeys(data.getlist("ids")))[:limit]
+    filter_form = DocumentFilterForm(QueryDict(data.get("query", "")), filters=admin.list_filters)
+    filters = filter_form.api_filters() if filter_form.is_valid() else {}
+    ids: list[str] = []
+    number = 1
+    while len(ids) < limit:
+        page = document_list(client=client, admin=admin, filters=filters, sort=[], page=number, page_size=100)
+        ids.extend(record.id for record in page.records)
+        if number >= page.total_pages:
+            break
+        number += 1
+    return ids[:limit]

@@ -11,7 +11,7 @@ import math
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -29,7 +29,14 @@ from quipu_portal.quipu.errors import (
     QuipuValidationError,
 )
 from quipu_portal.resource_admin import services
-from quipu_portal.resource_admin.access import attr, counterpart_name, document_number, rel_id, rel_ids
+from quipu_portal.resource_admin.access import (
+    attr,
+    counterpart_name,
+    document_number,
+    document_type,
+    rel_id,
+    rel_ids,
+)
 from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES, TYPE_LABELS
 from quipu_portal.resource_admin.errors import quipu_boundary
 from quipu_portal.resource_admin.filters import (
@@ -415,26 +422,13 @@ def _linked(admin, record, relation: str | None) -> list[dict]:
 
 
 def _pdf_url(admin, record) -> str | None:
+    """The PDF download (the pdfs app streams it with the connection's token), when Quipu has one."""
     if not admin.has_pdf or not attr(record, "download_pdf_url"):
         return None
-    return reverse(f"{admin.namespace}:pdf", args=[record.id])
-
-
-@connection_required
-@quipu_boundary
-@require_GET
-def document_pdf(request, pk, *, admin):
-    """The document's PDF from Quipu, streamed through the portal (Quipu's link needs the token)."""
-    client = client_for(request.connection)
-    record = services.document_get(client=client, admin=admin, document_id=pk)
-    url = attr(record, "download_pdf_url")
-    if not admin.has_pdf or not url:
-        raise Http404
-    download = client.download(url)
-    response = StreamingHttpResponse(download.iter_content(), content_type=download.content_type or "application/pdf")
-    filename = download.filename or f"{admin.namespace}-{document_number(record) or pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    try:
+        return reverse("pdfs:download", args=[document_type(record), record.id])
+    except NoReverseMatch:
+        return None
 
 
 # Create and edit ---------------------------------------------------------------------------------------
@@ -464,12 +458,26 @@ def _document_forms(request, admin, *, choices, initial, item_initial, kind):
             document_kind=kind,
             subcategories_url=subcategories_url,
         )
+    if request.method == "POST" and not _submitted(request):
+        _quiet(form, formset)
     return form, formset
 
 
+def _quiet(form, formset) -> None:
+    """Redrawing a half-typed form (a line added, the kind changed) is not the time to flag errors."""
+    form.full_clean()
+    form._errors.clear()
+    if formset is not None:
+        formset.full_clean()
+        for item_form in formset.forms:
+            item_form._errors.clear()
+        formset._errors = [item_form._errors for item_form in formset.forms]
+        formset._non_form_errors.clear()
+
+
 def _submitted(request) -> bool:
-    """A POST that means "save" (not "add a line")."""
-    return request.method == "POST" and "_add_item" not in request.POST
+    """A POST that means "save" (not "add a line", nor "show the fields of the kind I just chose")."""
+    return request.method == "POST" and "_add_item" not in request.POST and "_refresh" not in request.POST
 
 
 def _form_response(request, admin, context):
@@ -533,6 +541,11 @@ def resource_create(request, *, admin):
     )
     if formset is not None and not formset.is_bound:
         formset.extra = 1  # a new document starts with one empty line
+    if admin.kind_fields and "kind" in form.fields:
+        # Choosing the kind redraws the form: income and expenses document different names.
+        form.fields["kind"].widget.attrs.update(
+            {"hx-post": request.get_full_path(), "hx-vals": '{"_refresh": "1"}', "hx-trigger": "change"}
+        )
     if _submitted(request) and form.is_valid() and (formset is None or formset.is_valid()):
         created = _save(
             request,
@@ -540,7 +553,9 @@ def resource_create(request, *, admin):
             form=form,
             formset=formset,
             record=None,
-            write=lambda payload: services.document_create(client=client, admin=admin, payload=payload),
+            write=lambda payload: services.document_create(
+                client=client, admin=admin, payload=payload, user=request.user, connection=request.connection
+            ),
         )
         if created is not None:
             messages.success(
@@ -580,7 +595,12 @@ def resource_edit(request, pk, *, admin):
             formset=formset,
             record=record,
             write=lambda payload: services.document_update(
-                client=client, admin=admin, document_id=pk, payload=payload
+                client=client,
+                admin=admin,
+                record=record,
+                payload=payload,
+                user=request.user,
+                connection=request.connection,
             ),
         )
         if updated is not None:
@@ -636,7 +656,14 @@ def resource_delete(request, pk, *, admin):
     refusal = None
     if request.method == "POST":
         try:
-            services.document_delete(client=client, admin=admin, document_id=pk)
+            services.document_delete(
+                client=client,
+                admin=admin,
+                document_id=pk,
+                record=record,
+                user=request.user,
+                connection=request.connection,
+            )
         except QuipuForbiddenError as error:
             refusal = error.reason or str(error.message)
         else:
@@ -660,28 +687,13 @@ def resource_delete(request, pk, *, admin):
 @require_POST
 def resource_bulk(request, *, admin):
     """Bulk delete of the ticked rows, or of every document matching the filter ("select all N")."""
-    from django.http import QueryDict
-
     client = client_for(request.connection)
     query = request.POST.get("query", "")
     list_url = reverse(f"{admin.namespace}:list") + (f"?{query}" if query else "")
     if request.POST.get("action") != "delete" or "delete" not in admin.bulk_actions:
         messages.error(request, _("Choose an action."))
         return _redirect(request, list_url)
-    if request.POST.get("select_across") == "1":
-        filter_form = DocumentFilterForm(QueryDict(query), filters=admin.list_filters)
-        filters = filter_form.api_filters() if filter_form.is_valid() else {}
-        ids = []
-        for number in range(1, BULK_LIMIT // 20 + 2):
-            page = services.document_list(
-                client=client, admin=admin, filters=filters, sort=[], page=number, page_size=20
-            )
-            ids.extend(record.id for record in page.records)
-            if number >= page.total_pages:
-                break
-    else:
-        ids = request.POST.getlist("ids")
-    ids = ids[:BULK_LIMIT]
+    ids = services.bulk_selection(client=client, admin=admin, data=request.POST, limit=BULK_LIMIT)
     if not ids:
         messages.warning(request, _("Tick at least one document first."))
         return _redirect(request, list_url)
@@ -691,7 +703,13 @@ def resource_bulk(request, *, admin):
     deleted, refused = 0, []
     for document_id in ids:
         try:
-            services.document_delete(client=client, admin=admin, document_id=document_id)
+            services.document_delete(
+                client=client,
+                admin=admin,
+                document_id=document_id,
+                user=request.user,
+                connection=request.connection,
+            )
             deleted += 1
         except QuipuForbiddenError as error:
             refused.append(f"{document_id}: {error.reason or error.message}")
@@ -735,14 +753,7 @@ def resource_amend(request, pk, *, admin):
         partial = form.cleaned_data["mode"] == "partial"
         if not partial or formset.is_valid():
             sent_forms = formset.ordered_forms_to_send() if partial else []
-            items = None
-            if partial:
-                from quipu_portal.quipu.records import ItemInput
-
-                items = [
-                    ItemInput(attributes={k: services._api_value(v) for k, v in f.api_attributes().items()})
-                    for f in sent_forms
-                ]
+            items = services.new_items_input(sent_forms) if partial else None
             try:
                 created = services.credit_note_create(
                     client=client,

@@ -36,9 +36,11 @@ class Stats:
         self._lock = threading.Lock()
         self._rows: dict[str, dict] = {}
 
-    def record(self, app_id: str, status: int, *, served: bool, refused: bool) -> None:
+    def record(self, app_id: str, status: int | str, *, served: bool, refused: bool) -> None:
         with self._lock:
-            row = self._rows.setdefault(app_id, {"requests": 0, "over_limit": 0, "by_status": defaultdict(int)})
+            row = self._rows.setdefault(
+                app_id, {"requests": 0, "over_limit": 0, "by_status": defaultdict(int)}
+            )
             row["requests"] += served
             row["over_limit"] += refused
             row["by_status"][str(status)] += 1
@@ -86,7 +88,11 @@ class SandboxApp:
         except Exception:
             logger.exception("sandbox error on %s %s", request.method, request.path)
             response = Response.error(ApiError(500))
-        phrase = HTTPStatus(response.status).phrase if response.status in HTTPStatus._value2member_map_ else "Error"
+        phrase = (
+            HTTPStatus(response.status).phrase
+            if response.status in HTTPStatus._value2member_map_
+            else "Error"
+        )
         headers = list(response.headers) + [("Content-Length", str(len(response.body)))]
         start_response(f"{response.status} {phrase}", headers)
         return [response.body] if request.method != "HEAD" else [b""]
@@ -122,12 +128,7 @@ class SandboxApp:
             return response
         decision = self.limiter.hit(account.app_id)
         if not decision.allowed:
-            limit, window = self.limiter.rule_for(account.app_id)
-            detail = f"Rate limit exceeded. Maximum {limit} requests per {_seconds(window)} seconds."
-            response = Response.error(ApiError(429, detail))
-            response.headers += decision.headers()
-            self.stats.record(account.app_id, 429, served=False, refused=True)
-            return response
+            return self.over_limit(account, decision)
         try:
             response = self.faults.apply(account.app_id, lambda: self.store.expire_tokens(account.app_id))
             if response is None:
@@ -135,12 +136,23 @@ class SandboxApp:
                     raise Forbidden()
                 response = self.handle(request, account, resource_name, rest)
         except DropConnection:
-            self.stats.record(account.app_id, 0, served=True, refused=False)
+            self.stats.record(account.app_id, "dropped", served=True, refused=False)
             raise
         except ApiError as error:
             response = Response.error(error)
+        except Exception:
+            logger.exception("sandbox error on %s %s", request.method, request.path)
+            response = Response.error(ApiError(500))
         response.headers += decision.headers()
         self.stats.record(account.app_id, response.status, served=True, refused=False)
+        return response
+
+    def over_limit(self, account, decision) -> Response:
+        limit, window = self.limiter.rule_for(account.app_id)
+        detail = f"Rate limit exceeded. Maximum {limit} requests per {_seconds(window)} seconds."
+        response = Response.error(ApiError(429, detail))
+        response.headers += decision.headers()
+        self.stats.record(account.app_id, 429, served=False, refused=True)
         return response
 
     def authenticate(self, request: Request):
@@ -165,18 +177,30 @@ class SandboxApp:
         method = "PATCH" if request.method == "PUT" else request.method
         with self.store.lock:
             renderer = Renderer(
-                self.store, account, request.base_url, detailed_amounts="with_detailed_amounts" in request.query
+                self.store,
+                account,
+                request.base_url,
+                detailed_amounts="with_detailed_amounts" in request.query,
             )
             ctx = Context(self.store, account, request, renderer)
-            if len(rest) == 2 and rest[1] == "download" and method == "GET" and resource_name in PDF_RESOURCES:
+            if (
+                len(rest) == 2
+                and rest[1] == "download"
+                and method == "GET"
+                and resource_name in PDF_RESOURCES
+            ):
                 return self.download(ctx, resource_name, rest[0])
             if len(rest) >= 1 and rest[-1] in ("bulk", "activate"):
                 raise Forbidden()
+            if resource_name == "tickets" and account.verifactu:
+                raise Forbidden()  # Verifactu accounts use simplified invoices
             if not rest:
                 action = {"GET": resource.list, "POST": resource.create}.get(method)
                 response = action(ctx) if action else None
             elif len(rest) == 1:
-                action = {"GET": resource.show, "PATCH": resource.update, "DELETE": resource.delete}.get(method)
+                action = {"GET": resource.show, "PATCH": resource.update, "DELETE": resource.delete}.get(
+                    method
+                )
                 response = action(ctx, rest[0]) if action else None
             else:
                 response = None
@@ -188,11 +212,8 @@ class SandboxApp:
 
     # ── PDFs ─────────────────────────────────────────────────────────────
     def download(self, ctx: Context, resource_name: str, record_id: str) -> Response:
-        if resource_name.startswith("additional_income"):
-            raise NotFound()
-        resource = RESOURCES[resource_name]
-        entry = resource.find(ctx, record_id)
-        if entry["kind"] != "income":
+        entry = RESOURCES[resource_name].find(ctx, record_id)
+        if entry["kind"] != "income" or entry["type"] == "additional_incomes":
             raise NotFound()
         return self.pdf_response(ctx.account, entry)
 
@@ -255,12 +276,7 @@ class SandboxApp:
             return oauth_error(401, "invalid_client", "Client authentication failed.")
         decision = self.limiter.hit(account.app_id)
         if not decision.allowed:
-            limit, window = self.limiter.rule_for(account.app_id)
-            detail = f"Rate limit exceeded. Maximum {limit} requests per {_seconds(window)} seconds."
-            response = Response.error(ApiError(429, detail))
-            response.headers += decision.headers()
-            self.stats.record(account.app_id, 429, served=False, refused=True)
-            return response
+            return self.over_limit(account, decision)
         response = self.faults.apply(account.app_id, lambda: None) or self.issue_token(request, account)
         response.headers += decision.headers()
         self.stats.record(account.app_id, response.status, served=True, refused=False)
@@ -272,7 +288,9 @@ class SandboxApp:
             return None
         try:
             raw = value.strip()
-            decoded = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_" if "-" in raw or "_" in raw else None)
+            decoded = base64.b64decode(
+                raw + "=" * (-len(raw) % 4), altchars=b"-_" if "-" in raw or "_" in raw else None
+            )
             app_id, _, app_secret = decoded.decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             return None
@@ -363,7 +381,9 @@ class SandboxApp:
             if limit < 1 or window <= 0:
                 raise BadRequest("Bad request: limit and window must be positive")
             self.limiter.set_rule(limit, window, app_id)
-            return Response.json(200, {"limit": limit, "window": window, "app_id": app_id}, "application/json")
+            return Response.json(
+                200, {"limit": limit, "window": window, "app_id": app_id}, "application/json"
+            )
         if action == "clock":
             with self.store.lock:
                 if "offset" in body:
@@ -381,7 +401,9 @@ class SandboxApp:
         if kind not in ("empty", "small", "demo"):
             raise BadRequest("Bad request: seed must be empty, small or demo")
         with self.store.lock:
-            account = self.store.add_account(name, "demo-sl" if kind == "demo" else kind)
+            account = self.store.add_account(
+                name, "demo-sl" if kind == "demo" else kind, verifactu=bool(body.get("verifactu"))
+            )
             seed.populate(self.store, account)
             self.store.dirty = True
         return Response.json(201, account.public(), "application/json")
@@ -389,4 +411,3 @@ class SandboxApp:
 
 def _seconds(window: float) -> str:
     return str(int(window)) if float(window).is_integer() else str(window)
-

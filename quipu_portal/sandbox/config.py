@@ -1,7 +1,7 @@
 """Command-line values of the sandbox: the rate limit and the fault injection settings."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEFAULT_PORT = 8765
 DEFAULT_TOKEN_LIFETIME = 7200
@@ -33,7 +33,6 @@ class FaultSettings:
     drop: float = 0.0
     expire: float = 0.0
     seed: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -58,7 +57,9 @@ class FaultSettings:
             elif name in FAULT_KEYS:
                 setattr(settings, name, float(value))
             else:
-                raise ValueError(f"unknown fault {key!r}; known: latency, 429, 500, 502, 503, 5xx, drop, expire, seed")
+                raise ValueError(
+                    f"unknown fault {key!r}; known: latency, 429, 500, 502, 503, 5xx, drop, expire, seed"
+                )
         return settings
 
 

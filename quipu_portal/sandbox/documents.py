@@ -1,7 +1,7 @@
 """The write rules of book entries: validation, items, totals, numbering, amending and deletion."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from .http import BadRequest, Forbidden, Invalid
@@ -37,6 +37,13 @@ class Errors:
 
     def add(self, detail: str, pointer: str) -> None:
         self.items.append((detail, pointer))
+
+    def add_once(self, detail: str, pointer: str) -> None:
+        if not self.has(pointer):
+            self.add(detail, pointer)
+
+    def has(self, pointer: str) -> bool:
+        return any(p == pointer for _, p in self.items)
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -134,10 +141,6 @@ def numbered(entry: dict) -> bool:
     return entry["type"] in ("additional_incomes", "paysheets") or entry["kind"] == "income"
 
 
-def series_type(doc_type: str) -> str:
-    return doc_type
-
-
 def format_number(prefix: str | None, sequence: int) -> str:
     if not prefix:
         return str(sequence)
@@ -145,7 +148,7 @@ def format_number(prefix: str | None, sequence: int) -> str:
 
 
 def default_series(account, doc_type: str, amending: bool) -> dict | None:
-    candidates = [s for s in account.series.values() if s.get("applicable_to") == series_type(doc_type)]
+    candidates = [s for s in account.series.values() if s.get("applicable_to") == doc_type]
     for wanted in (
         lambda s: bool(s.get("amending")) == amending and s.get("default"),
         lambda s: bool(s.get("amending")) == amending,
@@ -252,11 +255,18 @@ def apply_items(store, account, entry: dict, data, errors: Errors, existing: lis
                 item[name] = value
         if "kind" in attributes and attributes["kind"] not in (None, ""):
             item["kind"] = str(attributes["kind"])
-        if item["kind"] not in ITEM_KINDS[entry["kind"]]:
+        if entry["kind"] in ITEM_KINDS and item["kind"] not in ITEM_KINDS[entry["kind"]]:
             errors.add(NOT_IN_LIST, f"{pointer}/attributes/kind")
         if "equivalence_surcharge" in attributes:
             item["equivalence_surcharge"] = bool(attributes["equivalence_surcharge"])
         _item_categories(store, account, entry, item, relationships, pointer, errors)
+        if account.verifactu and verifactu_applies(entry):
+            new = raw.get("id") is None
+            for name in ("kind", "equivalence_surcharge"):
+                if new and attributes.get(name) in (None, ""):
+                    errors.add(BLANK, f"{pointer}/attributes/{name}")
+            if item["accounting_category_id"] is None:
+                errors.add_once(BLANK, f"{pointer}/relationships/accounting_category")
         compute_item(item, expenses=entry["kind"] == "expenses")
         result.append(item)
     return result
@@ -384,24 +394,22 @@ def save_entry(store, account, doc_type: str, payload: dict, *, existing: dict |
     entry = new_entry(account, doc_type) if creating else _copy(existing)
     today = date.fromtimestamp(store.now()).isoformat()
 
-    original = None
     amended_name = AMENDING_RELATIONSHIPS.get(doc_type, (None,))[0]
-    if creating and amended_name and amended_name in relationships:
-        original = _amended_original(account, doc_type, relationships, amended_name, errors)
+    amends = bool(creating and amended_name and amended_name in relationships)
+    original = _amended_original(account, doc_type, relationships, amended_name, errors) if amends else None
 
-    _apply_attributes(entry, attributes, errors, creating=creating, amending=original is not None)
+    _apply_attributes(entry, attributes, errors, creating=creating)
     _apply_relationships(store, account, entry, relationships, errors)
-
     if original is not None:
-        _fill_from_original(account, entry, original, attributes, relationships, today)
-    elif creating and "items" not in relationships and doc_type != "paysheets":
-        entry["items"] = []
+        _fill_from_original(account, entry, original, relationships, today)
     if "items" in relationships and doc_type != "paysheets":
         items_value = relationships["items"]
         data = items_value.get("data") if isinstance(items_value, dict) else None
-        entry["items"] = apply_items(store, account, entry, data if data is not None else [], errors, entry["items"])
-
-    _check_required(account, entry, errors, amending=original is not None or bool(creating and amended_name in relationships))
+        entry["items"] = apply_items(store, account, entry, data or [], errors, entry["items"])
+    _due_dates_from_intervals(entry, errors)
+    _check_required(entry, errors, amending=amends)
+    if account.verifactu and verifactu_applies(entry):
+        _check_verifactu(account, entry, errors, amending=amends)
     errors.raise_if_any()
 
     compute_totals(entry)
@@ -413,7 +421,7 @@ def save_entry(store, account, doc_type: str, payload: dict, *, existing: dict |
 
     account.entries[entry["id"]] = entry
     if original is not None:
-        original.setdefault("amending_ids", []).append(entry["id"])
+        original["amending_ids"] = [*original.get("amending_ids", ()), entry["id"]]
     account.touch()
     return entry
 
@@ -452,7 +460,7 @@ def _copy(entry: dict) -> dict:
     return copied
 
 
-def _apply_attributes(entry: dict, attributes: dict, errors: Errors, *, creating: bool, amending: bool) -> None:
+def _apply_attributes(entry: dict, attributes: dict, errors: Errors, *, creating: bool) -> None:
     doc_type = entry["type"]
     if "kind" in attributes and doc_type in ("invoices", "tickets", "simplified_invoices"):
         kind = attributes["kind"]
@@ -476,6 +484,8 @@ def _apply_attributes(entry: dict, attributes: dict, errors: Errors, *, creating
                 errors.add("is not a valid date (YYYY-mm-dd)", attr_pointer("due_dates"))
             else:
                 entry["due_dates"] = sorted(p.isoformat() for p in parsed)
+    if "due_date_intervals" in attributes and "due_dates" not in attributes:
+        entry["pending_due_intervals"] = attributes["due_date_intervals"]
     if "paid_at" in attributes:
         entry["paid_at"] = _date_attr(attributes, "paid_at", errors)
     if "payment_method" in attributes:
@@ -607,7 +617,7 @@ def _amended_original(account, doc_type, relationships, name, errors) -> dict | 
     return original
 
 
-def _fill_from_original(account, entry, original, attributes, relationships, today) -> None:
+def _fill_from_original(account, entry, original, relationships, today) -> None:
     entry["amended_id"] = original["id"]
     entry["kind"] = original["kind"]
     for name in ("accounting_category_id", "accounting_subcategory_id", "payment_method"):
@@ -620,7 +630,7 @@ def _fill_from_original(account, entry, original, attributes, relationships, tod
             entry[f"{side}_name"] = original.get(f"{side}_name")
     if not entry.get("issue_date"):
         entry["issue_date"] = today
-    if not entry.get("credit_note_reason"):
+    if not entry.get("credit_note_reason") and not account.verifactu:
         entry["credit_note_reason"] = "R1"
     if "numeration" not in relationships:
         series = default_series(account, entry["type"], amending=True)
@@ -629,18 +639,60 @@ def _fill_from_original(account, entry, original, attributes, relationships, tod
         entry["items"] = full_refund_items(account, original)
 
 
-def _check_required(account, entry: dict, errors: Errors, *, amending: bool) -> None:
+def _due_dates_from_intervals(entry: dict, errors: Errors) -> None:
+    """``due_date_intervals``: days after the issue date (openapi.yaml), turned into due dates."""
+    intervals = entry.pop("pending_due_intervals", None)
+    if intervals is None:
+        return
+    if not isinstance(intervals, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in intervals
+    ):
+        errors.add("must be a list of whole days", attr_pointer("due_date_intervals"))
+        return
+    if entry.get("issue_date"):
+        issued = date.fromisoformat(entry["issue_date"])
+        entry["due_dates"] = sorted((issued + timedelta(days=days)).isoformat() for days in intervals)
+
+
+def verifactu_applies(entry: dict) -> bool:
+    """Verifactu covers outbound invoices and simplified invoices (not additional income)."""
+    return entry.get("kind") == "income" and entry["type"] in ("invoices", "simplified_invoices")
+
+
+def _check_verifactu(account, entry: dict, errors: Errors, *, amending: bool) -> None:
+    """The fields the docs mark REQUIRED FOR VERIFACTU ACCOUNTS."""
+    if amending and not entry.get("credit_note_reason"):
+        errors.add(BLANK, attr_pointer("counter_reason"))
+    items = entry.get("items") or []
+    if not items or any(item["vat_percent"] != 0 for item in items):
+        return
+    if not entry.get("collection_type"):
+        errors.add(BLANK, attr_pointer("collection_type"))
+    contact = account.contacts.get(entry.get("contact_id"))
+    country = (contact or {}).get("country_code") or entry.get("recipient_country_code") or "es"
+    if country.lower() != "es" and not entry.get("exempt_reason"):
+        errors.add(BLANK, attr_pointer("exempt_reason"))
+    canary = str(account.owner.get("zip_code", "")).startswith(("35", "38"))
+    if canary and not entry.get("canary_island_special_zone"):
+        errors.add(BLANK, attr_pointer("canary_island_special_zone"))
+
+
+def _check_required(entry: dict, errors: Errors, *, amending: bool) -> None:
+    """Blank required fields (a field that already has an error is not reported twice)."""
     doc_type = entry["type"]
     if entry.get("kind") is None:
-        if not amending and not any(p == attr_pointer("kind") for _, p in errors.items):
-            errors.add(BLANK, attr_pointer("kind"))
+        if not amending:
+            errors.add_once(BLANK, attr_pointer("kind"))
         return
-    if not entry.get("issue_date") and not any(p == attr_pointer("issue_date") for _, p in errors.items):
-        errors.add(BLANK, attr_pointer("issue_date"))
+    if not entry.get("issue_date"):
+        errors.add_once(BLANK, attr_pointer("issue_date"))
     if doc_type in ("invoices", "paysheets") and entry.get("contact_id") is None and not amending:
-        if not any(p == rel_pointer("contact") for _, p in errors.items):
-            errors.add(BLANK, rel_pointer("contact"))
-    if entry.get("contact_id") is None and doc_type in ("tickets", "simplified_invoices", "additional_incomes"):
+        errors.add_once(BLANK, rel_pointer("contact"))
+    if entry.get("contact_id") is None and doc_type in (
+        "tickets",
+        "simplified_invoices",
+        "additional_incomes",
+    ):
         name = "recipient_name" if entry["kind"] == "income" else "issuing_name"
         if not (entry.get(name) or "").strip():
             errors.add(BLANK, attr_pointer(name))
@@ -648,10 +700,10 @@ def _check_required(account, entry: dict, errors: Errors, *, amending: bool) -> 
 
 def delete_entry(account, entry: dict) -> None:
     if entry.get("amending_ids"):
-        raise Forbidden("You are not authorized to access this resource: the document has amending documents")
+        raise Forbidden()
     original = account.entries.get(entry.get("amended_id"))
     if original is not None and entry["id"] in original.get("amending_ids", ()):
-        original["amending_ids"].remove(entry["id"])
+        original["amending_ids"] = [i for i in original["amending_ids"] if i != entry["id"]]
     for attachment_id in entry.get("attachment_ids", ()):
         account.attachments.pop(attachment_id, None)
     del account.entries[entry["id"]]

@@ -22,10 +22,8 @@ class FaultInjector:
 
     def configure(self, settings: FaultSettings, app_id: str | None = None) -> None:
         with self._lock:
-            if app_id is None:
+            if app_id is None:  # accounts with faults of their own keep them
                 self._global = settings
-                self._per_account.clear()
-                self._account_random.clear()
                 self._random = random.Random(settings.seed)
             else:
                 self._per_account[app_id] = settings
@@ -37,7 +35,11 @@ class FaultInjector:
             settings = self._per_account.get(app_id, self._global)
             if not settings.active:
                 return None
-            rng = self._account_random.get(app_id, self._random) if app_id in self._per_account else self._random
+            rng = (
+                self._account_random.get(app_id, self._random)
+                if app_id in self._per_account
+                else self._random
+            )
             rolls = [rng.random() for _ in range(6)]
         if settings.latency:
             time.sleep(settings.latency)

@@ -101,7 +101,13 @@ class Renderer:
                     value = value.lower()
                 attributes[f"{side}_{name}"] = value if value is not None else ""
         if kind_of == "paysheets":
-            for name in ("net_pay", "gross_pay", "employee_ss_amount", "employee_retention", "company_ss_amount"):
+            for name in (
+                "net_pay",
+                "gross_pay",
+                "employee_ss_amount",
+                "employee_retention",
+                "company_ss_amount",
+            ):
                 attributes[name] = dec(entry[name])
         else:
             attributes["last_sent_at"] = _iso_datetime(entry.get("last_sent_at"))
@@ -117,7 +123,9 @@ class Renderer:
             path = f"/{shown}/{entry['id']}"
             attributes["download_pdf_url"] = f"{self.base_url}{path}/download"
             if shown != "tickets":
-                token = ephemeral_token(self.store, shown, entry["id"], int(self.store.now()) + EPHEMERAL_LIFETIME)
+                token = ephemeral_token(
+                    self.store, shown, entry["id"], int(self.store.now()) + EPHEMERAL_LIFETIME
+                )
                 attributes["ephemeral_open_download_pdf_url"] = (
                     f"{self.base_url}{path}/ephemeral_open_download?token={token}"
                 )
@@ -130,11 +138,15 @@ class Renderer:
         if kind_of != "tickets":
             relationships["contact"] = linkage("contacts", entry.get("contact_id"))
         relationships["numeration"] = linkage("numbering_series", entry.get("numeration_id"))
-        relationships["accounting_category"] = linkage("accounting_categories", entry.get("accounting_category_id"))
+        relationships["accounting_category"] = linkage(
+            "accounting_categories", entry.get("accounting_category_id")
+        )
         relationships["accounting_subcategory"] = linkage(
             "accounting_subcategories", entry.get("accounting_subcategory_id")
         )
-        relationships["analytic_categories"] = linkages("analytic_categories", entry.get("analytic_category_ids", ()))
+        relationships["analytic_categories"] = linkages(
+            "analytic_categories", entry.get("analytic_category_ids", ())
+        )
         if kind_of != "paysheets":
             relationships["items"] = linkages(ITEM_TYPE, (item["id"] for item in entry["items"]))
         relationships["attachments"] = linkages("attachments", entry.get("attachment_ids", ()))
@@ -142,10 +154,19 @@ class Renderer:
             amended_name, amending_name = AMENDING_RELATIONSHIPS[kind_of]
             relationships[amended_name] = linkage(kind_of, entry.get("amended_id"))
             relationships[amending_name] = linkages(kind_of, amending_ids(self.account, entry))
-        return {"id": str(entry["id"]), "type": shown, "attributes": attributes, "relationships": relationships}
+        return {
+            "id": str(entry["id"]),
+            "type": shown,
+            "attributes": attributes,
+            "relationships": relationships,
+        }
 
     def item(self, item: dict) -> dict:
-        attributes = {"id": str(item["id"]), "concept": item["concept"], "description": item.get("description") or ""}
+        attributes = {
+            "id": str(item["id"]),
+            "concept": item["concept"],
+            "description": item.get("description") or "",
+        }
         for name in (
             "unitary_amount",
             "quantity",
@@ -170,7 +191,9 @@ class Renderer:
             "attributes": attributes,
             "relationships": {
                 "accounting_category": linkage("accounting_categories", item.get("accounting_category_id")),
-                "accounting_subcategory": linkage("accounting_subcategories", item.get("accounting_subcategory_id")),
+                "accounting_subcategory": linkage(
+                    "accounting_subcategories", item.get("accounting_subcategory_id")
+                ),
             },
         }
 
@@ -200,7 +223,9 @@ class Renderer:
             "id": str(sub["id"]),
             "type": "accounting_subcategories",
             "attributes": {"name": sub["name"], "suffix": str(sub["suffix"])},
-            "relationships": {"accounting_category": linkage("accounting_categories", sub["accounting_category_id"])},
+            "relationships": {
+                "accounting_category": linkage("accounting_categories", sub["accounting_category_id"])
+            },
         }
 
     def series(self, series: dict) -> dict:
@@ -219,7 +244,9 @@ class Renderer:
         }
 
     def analytic_category(self, category: dict) -> dict:
-        children = [c["id"] for c in self.account.analytic_categories.values() if c.get("parent_id") == category["id"]]
+        children = [
+            c["id"] for c in self.account.analytic_categories.values() if c.get("parent_id") == category["id"]
+        ]
         return {
             "id": str(category["id"]),
             "type": "analytic_categories",
@@ -340,7 +367,12 @@ def derived(account) -> dict:
             else:
                 row["expenses"] += 1
                 row[f"{paid}_expenses"] += entry["total_amount"]
-        account._derived = {"contacts": contacts, "series": series, "subcategories": subcategories, "analytic": analytic}
+        account._derived = {
+            "contacts": contacts,
+            "series": series,
+            "subcategories": subcategories,
+            "analytic": analytic,
+        }
     return account._derived
 
 
@@ -394,7 +426,9 @@ def ephemeral_token_is_valid(store, doc_type: str, doc_id: int, token: str) -> b
 
 def detailed_amounts(entry: dict) -> dict:
     income = entry["kind"] == "income"
-    assets = sum((i["base_amount"] for i in entry.get("items", ()) if i.get("kind") in ("assets", "asset")), ZERO)
+    assets = sum(
+        (i["base_amount"] for i in entry.get("items", ()) if i.get("kind") in ("assets", "asset")), ZERO
+    )
     base = entry["total_amount_without_taxes"]
     vat = entry["vat_amount"]
     deductible = sum((i["deductible_vat_amount"] for i in entry.get("items", ())), ZERO)

@@ -79,7 +79,9 @@ def parse_period(flt: dict[str, str]) -> tuple[str, str] | None:
     month = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if month and 1 <= int(month.group(2)) <= 12:
         year, number = int(month.group(1)), int(month.group(2))
-        return date(year, number, 1).isoformat(), date(year, number, calendar.monthrange(year, number)[1]).isoformat()
+        return date(year, number, 1).isoformat(), date(
+            year, number, calendar.monthrange(year, number)[1]
+        ).isoformat()
     for pattern in _QUARTER_PATTERNS:
         quarter = pattern.fullmatch(text)
         if quarter:
@@ -107,7 +109,9 @@ def sort_spec(query: dict[str, str], allowed: set[str]) -> list[tuple[str, bool]
         descending = part.startswith("-")
         name = part.lstrip("-+")
         if name not in allowed:
-            raise BadRequest(f"Bad request: {name!r} is not a valid sort criterion; use one of {sorted(allowed)}")
+            raise BadRequest(
+                f"Bad request: {name!r} is not a valid sort criterion; use one of {sorted(allowed)}"
+            )
         spec.append((name, descending))
     if not spec:
         raise BadRequest("Bad request: empty sort")
@@ -128,7 +132,9 @@ def includes(query: dict[str, str], allowed: set[str]) -> set[str]:
     requested = set(comma_list(text))
     unknown = requested - allowed
     if unknown:
-        raise BadRequest(f"Bad request: {', '.join(sorted(unknown))} is not a valid include; use {sorted(allowed)}")
+        raise BadRequest(
+            f"Bad request: {', '.join(sorted(unknown))} is not a valid include; use {sorted(allowed)}"
+        )
     return requested
 
 
@@ -160,4 +166,11 @@ def natural_key(text: str | None) -> tuple:
     """Sorts "F-2" before "F-10"; None last."""
     if text is None:
         return (1, ())
-    return (0, tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", text) if part))
+    return (
+        0,
+        tuple(
+            (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+            for part in re.split(r"(\d+)", text)
+            if part
+        ),
+    )

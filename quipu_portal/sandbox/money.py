@@ -27,7 +27,9 @@ def to_decimal(value) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise ValueError("not a number")
     try:
-        number = Decimal(str(value).strip().replace(",", ".")) if isinstance(value, str) else Decimal(str(value))
+        number = (
+            Decimal(str(value).strip().replace(",", ".")) if isinstance(value, str) else Decimal(str(value))
+        )
     except InvalidOperation:
         raise ValueError("not a number") from None
     if not number.is_finite():
@@ -50,7 +52,9 @@ def compute_item(item: dict, *, expenses: bool) -> None:
     base = gross - discount
     vat = base * item["vat_percent"] / HUNDRED
     retention = base * item["retention_percent"] / HUNDRED
-    surcharge_rate = EQUIVALENCE_SURCHARGE.get(item["vat_percent"], ZERO) if item.get("equivalence_surcharge") else ZERO
+    surcharge_rate = (
+        EQUIVALENCE_SURCHARGE.get(item["vat_percent"], ZERO) if item.get("equivalence_surcharge") else ZERO
+    )
     surcharge = base * surcharge_rate / HUNDRED
     item["discount_amount"] = mills(discount)
     item["base_amount"] = mills(base)

@@ -58,7 +58,13 @@ def render_pdf(store, account, entry: dict) -> bytes:
         pdf.cell(0, 6, _text(f"Pagada el: {entry['paid_at']}"), new_x="LMARGIN", new_y="NEXT")
     original = account.entries.get(entry.get("amended_id"))
     if original:
-        pdf.cell(0, 6, _text(f"Rectifica a: {original.get('number') or original['id']}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            6,
+            _text(f"Rectifica a: {original.get('number') or original['id']}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.ln(4)
 
     top = pdf.get_y()
@@ -112,7 +118,13 @@ def render_pdf(store, account, entry: dict) -> bytes:
     pdf.cell(0, 6, _text("Impuestos"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 10)
     for rate, (base, vat) in sorted(vat_groups.items()):
-        pdf.cell(0, 5, _text(f"IVA {_percent(rate)} sobre {_money(base)}: {_money(vat)}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            5,
+            _text(f"IVA {_percent(rate)} sobre {_money(base)}: {_money(vat)}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     for rate, (base, retention) in sorted(retention_groups.items()):
         line = f"Retención IRPF {_percent(rate)} sobre {_money(base)}: -{_money(retention)}"
         pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")

@@ -46,9 +46,8 @@ class SlidingLogLimiter:
 
     def set_rule(self, limit: int, window: float, key: str | None = None) -> None:
         with self._lock:
-            if key is None:
+            if key is None:  # accounts with a rule of their own keep it
                 self.default_limit, self.default_window = limit, window
-                self._overrides.clear()
             else:
                 self._overrides[key] = (limit, window)
 
@@ -66,7 +65,6 @@ class SlidingLogLimiter:
                 return Decision(False, limit, 0, wait, retry_after=wait)
             log.append(now)
             return Decision(True, limit, limit - len(log), _ceil(log[0] + window - now))
-
 
     def peek(self, key: str) -> Decision:
         """The headers for a request that is not counted (e.g. one with an expired token)."""

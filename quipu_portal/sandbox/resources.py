@@ -6,9 +6,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import documents, listing
-from .documents import BLANK, NOT_FOUND, NOT_IN_LIST, Errors, attr_pointer, document_parts, parse_id, rel_pointer, relationship
-from .http import BadRequest, Forbidden, Invalid, NotFound, Request, Response
-from .jsonapi import Renderer, contact_stats, derived
+from .documents import (
+    BLANK,
+    NOT_FOUND,
+    NOT_IN_LIST,
+    Errors,
+    attr_pointer,
+    document_parts,
+    parse_id,
+    rel_pointer,
+    relationship,
+)
+from .http import BadRequest, Forbidden, NotFound, Request, Response
+from .jsonapi import EMPTY_STATS, Renderer, contact_is, contact_stats, derived
 from .money import iban_is_valid
 
 
@@ -86,8 +96,21 @@ CONTACT_TEXT_FIELDS = (
     "contact_analytic_value_ids",
     "a3_nom_id",
 )
-CONTACT_FLAGS = ("is_supplier_of_direct_goods", "equivalence_subcharge", "is_client", "is_supplier", "is_employee")
-DOCUMENT_TYPES = {"NIF", "passport", "official_id_from_residence_country", "residence_permit", "other", "none"}
+CONTACT_FLAGS = (
+    "is_supplier_of_direct_goods",
+    "equivalence_subcharge",
+    "is_client",
+    "is_supplier",
+    "is_employee",
+)
+DOCUMENT_TYPES = {
+    "NIF",
+    "passport",
+    "official_id_from_residence_country",
+    "residence_permit",
+    "other",
+    "none",
+}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -106,8 +129,6 @@ class Contacts(Resource):
     }
 
     def list(self, ctx):
-        from .jsonapi import EMPTY_STATS, contact_is
-
         flt = listing.filters(ctx.query)
         stats = contact_stats(ctx.account)
         rows = [(c, stats.get(c["id"], EMPTY_STATS)) for c in ctx.account.contacts.values()]
@@ -156,7 +177,7 @@ class Contacts(Resource):
     def delete(self, ctx, record_id):
         contact = _get(ctx.account.contacts, record_id)
         if contact_stats(ctx.account).get(contact["id"], {}).get("documents"):
-            raise Forbidden("You are not authorized to access this resource: the contact has documents")
+            raise Forbidden()
         del ctx.account.contacts[contact["id"]]
         ctx.account.touch()
         return Response.empty()
@@ -187,8 +208,11 @@ class Contacts(Resource):
             )
         if contact.get("document_type") and contact["document_type"] not in DOCUMENT_TYPES:
             errors.add(NOT_IN_LIST, attr_pointer("document_type"))
+        if ctx.account.verifactu:
+            for name in ("country_code", "tax_id", "document_type", "zip_code"):
+                if not (contact.get(name) or "").strip():
+                    errors.add_once(BLANK, attr_pointer(name))
         errors.raise_if_any()
-
 
 
 # ── book entries ─────────────────────────────────────────────────────────
@@ -249,7 +273,9 @@ def filter_entries(ctx: Context, entries: list[dict]) -> list[dict]:
         field = flt.get("field_query][field", "")
         term = flt.get("field_query][term", "").strip().lower()
         if field not in FIELD_QUERY_FIELDS:
-            raise BadRequest(f"Bad request: filter[field_query][field] must be one of {sorted(FIELD_QUERY_FIELDS)}")
+            raise BadRequest(
+                f"Bad request: filter[field_query][field] must be one of {sorted(FIELD_QUERY_FIELDS)}"
+            )
         entries = [e for e in entries if field_matches(ctx.account, e, field, term)]
     return entries
 
@@ -340,7 +366,9 @@ class Documents(BookEntries):
     def update(self, ctx, record_id):
         include = listing.includes(ctx.query, self.include_values)
         entry = self.find(ctx, record_id)
-        entry = documents.save_entry(ctx.store, ctx.account, entry["type"], ctx.request.json(), existing=entry)
+        entry = documents.save_entry(
+            ctx.store, ctx.account, entry["type"], ctx.request.json(), existing=entry
+        )
         return self.document(ctx, entry, include)
 
     def delete(self, ctx, record_id):
@@ -388,7 +416,9 @@ class NumberingSeries(Resource):
             series = [s for s in series if bool(s.get("amending")) == amending]
         if "applies_to" in flt:
             if flt["applies_to"] not in APPLIES_TO:
-                raise BadRequest("Bad request: filter[applies_to] must be new_documents or existing_documents")
+                raise BadRequest(
+                    "Bad request: filter[applies_to] must be new_documents or existing_documents"
+                )
             series = [s for s in series if s.get("applies_to", "new_documents") == flt["applies_to"]]
         return listed(ctx, series, ctx.render.series)
 
@@ -409,7 +439,7 @@ class NumberingSeries(Resource):
     def delete(self, ctx, record_id):
         series = _get(ctx.account.series, record_id)
         if derived(ctx.account)["series"].get(series["id"]):
-            raise Forbidden("You are not authorized to access this resource: the numbering series is in use")
+            raise Forbidden()
         del ctx.account.series[series["id"]]
         ctx.account.touch()
         return Response.empty()
@@ -440,13 +470,19 @@ class NumberingSeries(Resource):
             for s in ctx.account.series.values()
         ):
             errors.add("has already been taken", attr_pointer("prefix"))
-        if not series.get("applicable_to") and not any(p == attr_pointer("applicable_to") for _, p in errors.items):
+        if not series.get("applicable_to") and not any(
+            p == attr_pointer("applicable_to") for _, p in errors.items
+        ):
             errors.add(BLANK, attr_pointer("applicable_to"))
         errors.raise_if_any()
         if series["default"]:
             for other in ctx.account.series.values():
                 same_use = other.get("applicable_to") == series["applicable_to"]
-                if other["id"] != series["id"] and same_use and bool(other.get("amending")) == series["amending"]:
+                if (
+                    other["id"] != series["id"]
+                    and same_use
+                    and bool(other.get("amending")) == series["amending"]
+                ):
                     other["default"] = False
         ctx.account.series[series["id"]] = series
         ctx.account.touch()
@@ -469,7 +505,9 @@ class AccountingCategories(Resource):
         if "prefix" in flt:
             prefixes = listing.comma_list(flt["prefix"])
             if not prefixes or not all(p.isdigit() for p in prefixes):
-                raise BadRequest("Bad request: filter[prefix] must be a comma-separated list of account numbers")
+                raise BadRequest(
+                    "Bad request: filter[prefix] must be a comma-separated list of account numbers"
+                )
             categories = [c for c in categories if str(c["prefix"]) in prefixes]
         if "id" in flt:
             ids = {parse_id(i) for i in listing.comma_list(flt["id"])}
@@ -492,7 +530,9 @@ class AccountingSubcategories(Resource):
         if "accounting_category_id" in flt:
             ids = {parse_id(i) for i in listing.comma_list(flt["accounting_category_id"])}
             if not ids or None in ids:
-                raise BadRequest("Bad request: filter[accounting_category_id] must be a comma-separated list of ids")
+                raise BadRequest(
+                    "Bad request: filter[accounting_category_id] must be a comma-separated list of ids"
+                )
             subs = [s for s in subs if s["accounting_category_id"] in ids]
         return listed(ctx, subs, ctx.render.subcategory)
 
@@ -512,7 +552,7 @@ class AccountingSubcategories(Resource):
     def delete(self, ctx, record_id):
         sub = _get(ctx.account.subcategories, record_id)
         if derived(ctx.account)["subcategories"].get(sub["id"]):
-            raise Forbidden("You are not authorized to access this resource: the subcategory is in use")
+            raise Forbidden()
         del ctx.account.subcategories[sub["id"]]
         ctx.account.touch()
         return Response.empty()
@@ -536,7 +576,10 @@ class AccountingSubcategories(Resource):
         elif not sub["suffix"].isdigit():
             errors.add("is not a number", attr_pointer("suffix"))
         if category is None:
-            errors.add(BLANK if sub["accounting_category_id"] is None else NOT_FOUND, rel_pointer("accounting_category"))
+            errors.add(
+                BLANK if sub["accounting_category_id"] is None else NOT_FOUND,
+                rel_pointer("accounting_category"),
+            )
         elif sub["suffix"].isdigit():
             if len(str(category["prefix"])) + len(sub["suffix"]) > ctx.account.accounting_digits_number:
                 errors.add("is too long for the account's number of digits", attr_pointer("suffix"))
@@ -576,9 +619,11 @@ class AnalyticCategories(Resource):
 
     def delete(self, ctx, record_id):
         record = _get(ctx.account.analytic_categories, record_id)
-        has_children = any(c.get("parent_id") == record["id"] for c in ctx.account.analytic_categories.values())
+        has_children = any(
+            c.get("parent_id") == record["id"] for c in ctx.account.analytic_categories.values()
+        )
         if has_children or derived(ctx.account)["analytic"].get(record["id"]):
-            raise Forbidden("You are not authorized to access this resource: the category has children or documents")
+            raise Forbidden()
         del ctx.account.analytic_categories[record["id"]]
         ctx.account.touch()
         return Response.empty()
@@ -629,10 +674,12 @@ class Attachments(Resource):
             errors.add(BLANK if not fields.get("book_entry_id") else NOT_FOUND, rel_pointer("book_entry"))
         errors.raise_if_any()
         filename, content_type, content = upload
-        attachment = make_attachment(ctx.account.new_id(), secrets.token_hex(16), filename, content_type, content)
+        attachment = make_attachment(
+            ctx.account.new_id(), secrets.token_hex(16), filename, content_type, content
+        )
         attachment["book_entry_id"] = entry["id"]
         ctx.account.attachments[attachment["id"]] = attachment
-        entry.setdefault("attachment_ids", []).append(attachment["id"])
+        entry["attachment_ids"] = [*entry.get("attachment_ids", ()), attachment["id"]]
         ctx.account.touch()
         return ok({"data": ctx.render.attachment(attachment)}, 201)
 
@@ -640,7 +687,7 @@ class Attachments(Resource):
         attachment = _get(ctx.account.attachments, record_id)
         entry = ctx.account.entries.get(attachment["book_entry_id"])
         if entry and attachment["id"] in entry.get("attachment_ids", ()):
-            entry["attachment_ids"].remove(attachment["id"])
+            entry["attachment_ids"] = [i for i in entry["attachment_ids"] if i != attachment["id"]]
         del ctx.account.attachments[attachment["id"]]
         ctx.account.touch()
         return Response.empty()
@@ -672,7 +719,9 @@ RESOURCES: dict[str, Resource] = {
     "tickets": Tickets(),
     "simplified_invoices": Documents("simplified_invoices", _TICKETLIKE_INCLUDES | NESTED_ITEM_INCLUDES),
     "additional_incomes": Documents("additional_incomes", _TICKETLIKE_INCLUDES | NESTED_ITEM_INCLUDES),
-    "paysheets": Documents("paysheets", {"contact", "accounting_category", "accounting_subcategory", "attachments"}),
+    "paysheets": Documents(
+        "paysheets", {"contact", "accounting_category", "accounting_subcategory", "attachments"}
+    ),
     "numbering_series": NumberingSeries(),
     "analytic_categories": AnalyticCategories(),
     "accounting_categories": AccountingCategories(),

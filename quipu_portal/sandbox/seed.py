@@ -52,18 +52,67 @@ TOWNS = (
     ("Milano", "20121", "it"),
     ("München", "80331", "de"),
 )
-STREETS = ("Calle Mayor", "Avenida de Madrid", "Paseo Independencia", "Calle Alfonso I", "Camino de las Torres")
+STREETS = (
+    "Calle Mayor",
+    "Avenida de Madrid",
+    "Paseo Independencia",
+    "Calle Alfonso I",
+    "Camino de las Torres",
+)
 STREETS += ("Polígono Malpica, calle E", "Calle San Vicente de Paúl", "Avenida Cataluña", "Calle Delicias")
-SURNAMES = ("García", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Lacasa", "Navarro", "Gil", "Lasheras")
+SURNAMES = (
+    "García",
+    "López",
+    "Martínez",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Lacasa",
+    "Navarro",
+    "Gil",
+    "Lasheras",
+)
 SURNAMES += ("Royo", "Sancho", "Bernad", "Aznar", "Labarta", "Serrano", "Morales", "Ortiz", "Blasco", "Marco")
-FIRST_NAMES = ("Ana", "Javier", "Lucía", "Pablo", "Marta", "Jorge", "Elena", "Sergio", "Pilar", "Carlos", "Nuria")
+FIRST_NAMES = (
+    "Ana",
+    "Javier",
+    "Lucía",
+    "Pablo",
+    "Marta",
+    "Jorge",
+    "Elena",
+    "Sergio",
+    "Pilar",
+    "Carlos",
+    "Nuria",
+)
 FIRST_NAMES += ("Alberto", "Carmen", "Raúl", "Isabel", "Diego", "Laura", "Fernando", "Rosa", "Miguel")
-BUSINESSES = ("Transportes", "Autocares", "Construcciones", "Distribuciones", "Frutas", "Reformas", "Limpiezas")
+BUSINESSES = (
+    "Transportes",
+    "Autocares",
+    "Construcciones",
+    "Distribuciones",
+    "Frutas",
+    "Reformas",
+    "Limpiezas",
+)
 BUSINESSES += ("Mensajería", "Grúas", "Excavaciones", "Panadería", "Instalaciones", "Jardinería", "Taxis")
 SUPPLIERS = (
-    ("Recambios Aragón S.L.", 600, ("Recambios frenos", "Filtros de aceite", "Kit de distribución", "Amortiguadores")),
-    ("Neumáticos del Ebro S.A.", 600, ("Neumático 205/55 R16", "Neumático 195/65 R15", "Válvulas y equilibrado")),
-    ("Lubricantes Moncayo S.L.", 602, ("Aceite 5W30 bidón 208 l", "Líquido de frenos DOT4", "Anticongelante")),
+    (
+        "Recambios Aragón S.L.",
+        600,
+        ("Recambios frenos", "Filtros de aceite", "Kit de distribución", "Amortiguadores"),
+    ),
+    (
+        "Neumáticos del Ebro S.A.",
+        600,
+        ("Neumático 205/55 R16", "Neumático 195/65 R15", "Válvulas y equilibrado"),
+    ),
+    (
+        "Lubricantes Moncayo S.L.",
+        602,
+        ("Aceite 5W30 bidón 208 l", "Líquido de frenos DOT4", "Anticongelante"),
+    ),
     ("Inmobiliaria Delicias S.L.", 621, ("Alquiler nave industrial",)),
     ("Endesa Energía S.A.U.", 628, ("Suministro eléctrico",)),
     ("Aguas de Zaragoza", 628, ("Suministro de agua",)),
@@ -165,6 +214,7 @@ class Generator:
         self.category_ids = {c["prefix"]: c["id"] for c in store.categories.values()}
         self.series_by_type: dict[tuple[str, bool], int] = {}
         self._image = None
+        self.supplies: dict[int, tuple[int, tuple[str, ...]]] = {}
 
     # ── owners and reference data ────────────────────────────────────────
     def owner(self, name, tax_id, address, town, zip_code, phone, user_name, surnames, email):
@@ -223,7 +273,11 @@ class Generator:
 
     def analytic(self, name: str, parent_id: int | None = None) -> int:
         analytic_id = self.account.new_id()
-        self.account.analytic_categories[analytic_id] = {"id": analytic_id, "name": name, "parent_id": parent_id}
+        self.account.analytic_categories[analytic_id] = {
+            "id": analytic_id,
+            "name": name,
+            "parent_id": parent_id,
+        }
         return analytic_id
 
     def reference(self):
@@ -232,7 +286,8 @@ class Generator:
         self.series("F", "invoices")
 
     # ── contacts ─────────────────────────────────────────────────────────
-    def contact(self, name, *, role, tax_id=None, town=None, number=None, email=True, **extra) -> dict:
+    def contact(self, name, *, role, tax_id=None, town=None, number=None, email=True, expense=None) -> dict:
+        """A contact; ``expense`` = (PGC prefix, concepts) of what a supplier sells, kept by the generator."""
         rng = self.rng
         town_name, zip_code, country = town or rng.choice(TOWNS[:12])
         contact_id = self.account.new_id()
@@ -240,7 +295,8 @@ class Generator:
         contact = {
             "id": contact_id,
             "name": name,
-            "tax_id": tax_id or (cif("B", rng.randrange(1_000_000, 9_999_999)) if role != "employee" else dni(1)),
+            "tax_id": tax_id
+            or (cif("B", rng.randrange(1_000_000, 9_999_999)) if role != "employee" else dni(1)),
             "phone": f"{rng.choice(('976', '974', '978', '91', '93', '6'))}{rng.randrange(100000, 999999)}",
             "email": f"{slug}@example.com" if email else "",
             "address": f"{rng.choice(STREETS)} {rng.randrange(1, 200)}",
@@ -251,19 +307,24 @@ class Generator:
             "supplier_number": str(number) if role == "supplier" else None,
             "employee_number": str(number) if role == "employee" else None,
             "is_supplier_of_direct_goods": False,
-            "bank_account_number": spanish_iban(f"{rng.randrange(10**19, 10**20)}") if rng.random() < 0.7 else "",
+            "bank_account_number": spanish_iban(f"{rng.randrange(10**19, 10**20)}")
+            if rng.random() < 0.7
+            else "",
             "bank_account_swift_bic": "",
             "document_type": "NIF" if country == "es" else "other",
             f"is_{role}": True,
         }
-        contact.update(extra)
+        if expense:
+            self.supplies[contact_id] = expense
         self.account.contacts[contact_id] = contact
         return contact
 
     def person_name(self) -> str:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(SURNAMES)} {self.rng.choice(SURNAMES)}"
 
-    def clients(self, count: int, *, start: int = 1, companies: float = 0.7, foreign: float = 0.06) -> list[dict]:
+    def clients(
+        self, count: int, *, start: int = 1, companies: float = 0.7, foreign: float = 0.06
+    ) -> list[dict]:
         made = []
         for n in range(count):
             rng = self.rng
@@ -309,7 +370,9 @@ class Generator:
         )
         return item
 
-    def entry(self, doc_type, kind, issued: date, items, *, contact=None, name=None, paid=None, **fields) -> dict:
+    def entry(
+        self, doc_type, kind, issued: date, items, *, contact=None, name=None, paid=None, **fields
+    ) -> dict:
         entry = documents.new_entry(self.account, doc_type)
         entry["kind"] = kind
         entry["issue_date"] = issued.isoformat()
@@ -320,7 +383,9 @@ class Generator:
             paid = self.paid_on(issued)
         entry["paid_at"] = paid.isoformat() if paid else None
         entry["payment_method"] = self.rng.choice(PAYMENT_METHODS)
-        entry["validation_status"] = "verified" if issued.year < ANCHOR.year else self.rng.choice(("pending", "verified"))
+        entry["validation_status"] = (
+            "verified" if issued.year < ANCHOR.year else self.rng.choice(("pending", "verified"))
+        )
         entry.update(fields)
         if doc_type != "paysheets":
             entry["items"] = items
@@ -335,7 +400,9 @@ class Generator:
 
     def number(self, entry: dict) -> None:
         amending = entry.get("amended_id") is not None
-        series_id = self.series_by_type.get((entry["type"], amending)) or self.series_by_type.get((entry["type"], False))
+        series_id = self.series_by_type.get((entry["type"], amending)) or self.series_by_type.get(
+            (entry["type"], False)
+        )
         entry["numeration_id"] = series_id
         key = (series_id, entry["type"], entry["kind"], entry["issue_date"][:4])
         self.counters[key] = self.counters.get(key, 0) + 1
@@ -360,7 +427,9 @@ class Generator:
         return [(issued + timedelta(days=30)).isoformat(), (issued + timedelta(days=60)).isoformat()]
 
     def amend(self, original: dict, *, partial: bool) -> dict:
-        issued = min(date.fromisoformat(original["issue_date"]) + timedelta(days=self.rng.randrange(5, 40)), ANCHOR)
+        issued = min(
+            date.fromisoformat(original["issue_date"]) + timedelta(days=self.rng.randrange(5, 40)), ANCHOR
+        )
         if partial:
             source = original["items"][0]
             items = [
@@ -380,7 +449,9 @@ class Generator:
             issued,
             items,
             contact=self.account.contacts.get(original.get("contact_id")),
-            name=original.get("recipient_name") if original["kind"] == "income" else original.get("issuing_name"),
+            name=original.get("recipient_name")
+            if original["kind"] == "income"
+            else original.get("issuing_name"),
             paid=issued if original.get("paid_at") else None,
             amended_id=original["id"],
             credit_note_reason=self.rng.choice(("R1", "R4", "R5")),
@@ -392,7 +463,7 @@ class Generator:
     def attach(self, entry: dict, filename: str, content_type: str, content: bytes) -> None:
         from .uploads import make_attachment
 
-        key = "%032x" % self.rng.getrandbits(128)
+        key = f"{self.rng.getrandbits(128):032x}"
         attachment = make_attachment(self.account.new_id(), key, filename, content_type, content)
         attachment["book_entry_id"] = entry["id"]
         self.account.attachments[attachment["id"]] = attachment
@@ -456,11 +527,13 @@ class Generator:
         ]
         clients = self.clients(80, start=1)
         suppliers = [
-            self.contact(name, role="supplier", number=400 + n, category=prefix, concepts=concepts)
+            self.contact(name, role="supplier", number=400 + n, expense=(prefix, concepts))
             for n, (name, prefix, concepts) in enumerate(SUPPLIERS)
         ]
         suppliers += [
-            self.contact(f"{rng.choice(BUSINESSES)} {rng.choice(SURNAMES)} S.L.", role="supplier", number=450 + n)
+            self.contact(
+                f"{rng.choice(BUSINESSES)} {rng.choice(SURNAMES)} S.L.", role="supplier", number=450 + n
+            )
             for n in range(6)
         ]
         staff = self.employees(6, start=1)
@@ -474,9 +547,17 @@ class Generator:
             items = []
             for _ in range(rng.choice((1, 1, 2, 2, 3, 4))):
                 concept, price = rng.choice(WORKSHOP_SERVICES)
-                sub = subs["neumaticos"] if "Neumático" in concept else rng.choice((subs["mecanica"], subs["electricidad"]))
+                sub = (
+                    subs["neumaticos"]
+                    if "Neumático" in concept
+                    else rng.choice((subs["mecanica"], subs["electricidad"]))
+                )
                 category = self.category_ids[700 if "Neumático" in concept else 705]
-                quantity = rng.choice(("1", "1", "1", "2", "4")) if "hora" not in concept else str(rng.randrange(1, 9))
+                quantity = (
+                    rng.choice(("1", "1", "1", "2", "4"))
+                    if "hora" not in concept
+                    else str(rng.randrange(1, 9))
+                )
                 item = self.item(concept, price, quantity, vat, category=category, sub=sub)
                 if rng.random() < 0.1:
                     item["discount_percent"] = Decimal(rng.choice((5, 10)))
@@ -500,8 +581,7 @@ class Generator:
         # Expense invoices from suppliers, with VAT 21/10/4 and rent with 19 % retention.
         for issued in sorted(self.random_date() for _ in range(330 * scale)):
             supplier = rng.choice(suppliers)
-            prefix = supplier.get("category", 629)
-            concepts = supplier.get("concepts", ("Servicios varios",))
+            prefix, concepts = self.supplies.get(supplier["id"], (629, ("Servicios varios",)))
             retention = 19 if prefix == 621 else 15 if prefix == 623 else 0
             kind = "assets" if prefix in (213, 217) else "current"
             items = [
@@ -541,7 +621,11 @@ class Generator:
                 paid=issued,
                 accounting_category_id=self.category_ids[705],
             )
-        simplified_expenses = (("Gasóleo furgoneta", 629), ("Material de oficina", 629), ("Comida de trabajo", 629))
+        simplified_expenses = (
+            ("Gasóleo furgoneta", 629),
+            ("Material de oficina", 629),
+            ("Comida de trabajo", 629),
+        )
         for issued in sorted(self.random_date(date(2024, 7, 1)) for _ in range(80 * scale)):
             concept, prefix = rng.choice(simplified_expenses)
             self.entry(
@@ -549,7 +633,9 @@ class Generator:
                 "expenses",
                 issued,
                 [self.item(concept, f"{rng.uniform(8, 90):.2f}", "1", rng.choice((21, 10)))],
-                name=rng.choice(("Estación de servicio Ebro", "Papelería Delicias", "Restaurante El Cachirulo")),
+                name=rng.choice(
+                    ("Estación de servicio Ebro", "Papelería Delicias", "Restaurante El Cachirulo")
+                ),
                 paid=issued,
                 accounting_category_id=self.category_ids[prefix],
             )
@@ -560,19 +646,32 @@ class Generator:
                 "tickets",
                 kind,
                 issued,
-                [self.item(rng.choice(("Lavado", "Parking", "Pequeña reparación")), f"{rng.uniform(5, 60):.2f}", "1", 21)],
+                [
+                    self.item(
+                        rng.choice(("Lavado", "Parking", "Pequeña reparación")),
+                        f"{rng.uniform(5, 60):.2f}",
+                        "1",
+                        21,
+                    )
+                ],
                 name="Cliente de mostrador" if kind == "income" else "Bar Paco",
                 paid=issued,
                 accounting_category_id=self.category_ids[705 if kind == "income" else 629],
             )
         # Additional income: renting out a parking space and selling scrap metal.
         for issued in sorted(self.random_date() for _ in range(36 * scale)):
-            concept, prefix = rng.choice((("Alquiler plaza de aparcamiento", 752), ("Venta de chatarra", 759)))
+            concept, prefix = rng.choice(
+                (("Alquiler plaza de aparcamiento", 752), ("Venta de chatarra", 759))
+            )
             self.entry(
                 "additional_incomes",
                 "income",
                 issued,
-                [self.item(concept, f"{rng.uniform(40, 250):.2f}", "1", 21, category=self.category_ids[prefix])],
+                [
+                    self.item(
+                        concept, f"{rng.uniform(40, 250):.2f}", "1", 21, category=self.category_ids[prefix]
+                    )
+                ],
                 name=rng.choice(("Chatarras Zaragoza S.L.", "Vecino plaza 12")),
                 accounting_category_id=self.category_ids[prefix],
             )
@@ -637,15 +736,29 @@ class Generator:
         projects = [self.analytic(name, root) for name in ("Editorial", "Web", "Traducción")]
         clients = self.clients(70, start=1, companies=0.8, foreign=0.15)
         suppliers = [
-            self.contact("Coworking Coso S.L.", role="supplier", number=1, category=621),
-            self.contact("Adobe Systems Software Ireland Ltd", role="supplier", number=2, category=629,
-                         town=("Dublin", "D24", "ie"), tax_id="IE6364992H"),
-            self.contact("Vodafone España S.A.U.", role="supplier", number=3, category=629),
-            self.contact("Apple Distribution International", role="supplier", number=4, category=217,
-                         town=("Cork", "T23", "ie"), tax_id="IE9700053D"),
-            self.contact("Papelería Oscense", role="supplier", number=5, category=602),
+            self.contact("Coworking Coso S.L.", role="supplier", number=1, expense=(621, ())),
+            self.contact(
+                "Adobe Systems Software Ireland Ltd",
+                role="supplier",
+                number=2,
+                expense=(629, ()),
+                town=("Dublin", "D24", "ie"),
+                tax_id="IE6364992H",
+            ),
+            self.contact("Vodafone España S.A.U.", role="supplier", number=3, expense=(629, ())),
+            self.contact(
+                "Apple Distribution International",
+                role="supplier",
+                number=4,
+                expense=(217, ()),
+                town=("Cork", "T23", "ie"),
+                tax_id="IE9700053D",
+            ),
+            self.contact("Papelería Oscense", role="supplier", number=5, expense=(602, ())),
         ]
-        suppliers += [self.contact(f"{self.person_name()}", role="supplier", number=10 + n) for n in range(25)]
+        suppliers += [
+            self.contact(f"{self.person_name()}", role="supplier", number=10 + n) for n in range(25)
+        ]
         assistant = self.employees(1)[0]
         income = []
         for issued in sorted(self.random_date() for _ in range(300)):
@@ -655,7 +768,11 @@ class Generator:
             items = []
             for _ in range(rng.choice((1, 1, 2))):
                 concept, price = rng.choice(DESIGN_SERVICES)
-                quantity = "1" if float(price) > 100 else str(rng.randrange(2, 40) * (100 if "palabra" in concept else 1))
+                quantity = (
+                    "1"
+                    if float(price) > 100
+                    else str(rng.randrange(2, 40) * (100 if "palabra" in concept else 1))
+                )
                 items.append(
                     self.item(
                         concept,
@@ -683,7 +800,7 @@ class Generator:
             self.amend(original, partial=rng.random() < 0.5)
         for issued in sorted(self.random_date() for _ in range(140)):
             supplier = rng.choice(suppliers)
-            prefix = supplier.get("category", 629)
+            prefix = self.supplies.get(supplier["id"], (629, ()))[0]
             rent = prefix == 621
             self.entry(
                 "invoices",
@@ -691,7 +808,9 @@ class Generator:
                 issued,
                 [
                     self.item(
-                        {621: "Puesto fijo coworking", 217: "Portátil", 602: "Material de dibujo"}.get(prefix, "Suscripción"),
+                        {621: "Puesto fijo coworking", 217: "Portátil", 602: "Material de dibujo"}.get(
+                            prefix, "Suscripción"
+                        ),
                         "180.00" if rent else f"{rng.uniform(10, 1500 if prefix == 217 else 90):.2f}",
                         "1",
                         21 if supplier["country_code"] == "es" else 0,
@@ -721,7 +840,13 @@ class Generator:
                 name="Escuela de Arte de Huesca",
             )
         for issued in sorted(self.random_date(FIRST_DAY, date(2024, 6, 30)) for _ in range(10)):
-            self.entry("tickets", "expenses", issued, [self.item("Taxi", f"{rng.uniform(8, 25):.2f}", "1", 10)], name="Taxi Huesca")
+            self.entry(
+                "tickets",
+                "expenses",
+                issued,
+                [self.item("Taxi", f"{rng.uniform(8, 25):.2f}", "1", 10)],
+                name="Taxi Huesca",
+            )
         month = date(2026, 3, 28)
         while month <= ANCHOR:
             self.entry(
@@ -754,7 +879,10 @@ class Generator:
         root = self.analytic("Departamentos")
         leaf = self.analytic("Comercial", root)
         clients = self.clients(8, start=1, foreign=0.1)
-        suppliers = [self.contact(name, role="supplier", number=400 + n) for n, (name, _, _) in enumerate(SUPPLIERS[:5])]
+        suppliers = [
+            self.contact(name, role="supplier", number=400 + n)
+            for n, (name, _, _) in enumerate(SUPPLIERS[:5])
+        ]
         staff = self.employees(2)
         first = date(2025, 1, 1)
         income = []
@@ -766,10 +894,22 @@ class Generator:
                     "income",
                     issued,
                     [
-                        self.item(concept, price, "1", 21, 15 if rng.random() < 0.3 else 0,
-                                  category=self.category_ids[705], sub=sub),
-                        self.item("Mano de obra (hora)", "48.00", str(rng.randrange(1, 5)), 21,
-                                  category=self.category_ids[705]),
+                        self.item(
+                            concept,
+                            price,
+                            "1",
+                            21,
+                            15 if rng.random() < 0.3 else 0,
+                            category=self.category_ids[705],
+                            sub=sub,
+                        ),
+                        self.item(
+                            "Mano de obra (hora)",
+                            "48.00",
+                            str(rng.randrange(1, 5)),
+                            21,
+                            category=self.category_ids[705],
+                        ),
                     ],
                     contact=rng.choice(clients),
                     due_dates=self.due_dates(issued),
@@ -799,7 +939,14 @@ class Generator:
                 "simplified_invoices",
                 kind,
                 issued,
-                [self.item("Venta de mostrador" if kind == "income" else "Gasóleo", f"{rng.uniform(10, 80):.2f}", "1", 21)],
+                [
+                    self.item(
+                        "Venta de mostrador" if kind == "income" else "Gasóleo",
+                        f"{rng.uniform(10, 80):.2f}",
+                        "1",
+                        21,
+                    )
+                ],
                 name="Cliente de mostrador" if kind == "income" else "Estación de servicio",
                 paid=issued,
                 accounting_category_id=self.category_ids[705 if kind == "income" else 629],

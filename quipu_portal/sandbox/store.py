@@ -34,6 +34,16 @@ DECIMAL_FIELDS = {
     "employee_ss_amount",
     "employee_retention",
     "company_ss_amount",
+    # computed amounts of items and documents
+    "base_amount",
+    "discount_amount",
+    "vat_amount",
+    "retention_amount",
+    "equalization_tax_amount",
+    "deductible_vat_amount",
+    "total_amount",
+    "total_amount_without_taxes",
+    "gross_pay",
 }
 
 
@@ -49,6 +59,7 @@ class Account:
     owner: dict = field(default_factory=dict)
     user: dict = field(default_factory=dict)
     accounting_digits_number: int = 8
+    verifactu: bool = False
     next_id: int = 0
     contacts: dict = field(default_factory=dict)
     entries: dict = field(default_factory=dict)
@@ -74,9 +85,6 @@ class Account:
 
     def public(self) -> dict:
         return {"name": self.name, "app_id": self.app_id, "app_secret": self.app_secret, "slug": self.slug}
-
-    def item_index(self) -> dict:
-        return {item["id"]: entry for entry in self.entries.values() for item in entry.get("items", ())}
 
 
 def load_accounting_categories() -> dict[int, dict]:
@@ -115,7 +123,9 @@ class Store:
         return time.time() + self.clock_offset
 
     # ── accounts ─────────────────────────────────────────────────────────
-    def add_account(self, name: str, seed: str, *, app_id=None, app_secret=None, slug=None, scale=1) -> Account:
+    def add_account(
+        self, name: str, seed: str, *, app_id=None, app_secret=None, slug=None, scale=1, verifactu=False
+    ) -> Account:
         base_slug = slug or slugify(name)
         unique_slug, n = base_slug, 1
         taken = {a.slug for a in self.accounts.values()}
@@ -130,16 +140,11 @@ class Store:
             seed=seed,
             index=len(self.accounts) + 1,
             scale=scale,
+            verifactu=verifactu,
         )
         self.accounts[account.app_id] = account
         self.dirty = True
         return account
-
-    def by_slug(self, slug: str) -> Account | None:
-        for account in self.accounts.values():
-            if account.slug == slug:
-                return account
-        return None
 
     def expire_tokens(self, app_id: str | None = None) -> int:
         """Every issued token of the account (or of all accounts) expires now."""
@@ -154,18 +159,38 @@ class Store:
 
     # ── persistence ──────────────────────────────────────────────────────
     def to_json(self) -> dict:
+        """A snapshot to serialise: lists of the current record dicts.
+
+        Writes replace record dicts (and their id lists) instead of changing them in place, so the
+        snapshot can be encoded after the lock is released.
+        """
         accounts = []
         for account in self.accounts.values():
             data = {k: v for k, v in account.__dict__.items() if not k.startswith("_")}
-            for name in ("contacts", "entries", "series", "subcategories", "analytic_categories", "attachments"):
+            for name in (
+                "contacts",
+                "entries",
+                "series",
+                "subcategories",
+                "analytic_categories",
+                "attachments",
+            ):
                 data[name] = list(data[name].values())
             accounts.append(data)
-        return {"version": 1, "accounts": accounts, "tokens": self.tokens, "secret": self.secret.hex()}
+        tokens = {key: dict(value) for key, value in self.tokens.items()}
+        return {"version": 1, "accounts": accounts, "tokens": tokens, "secret": self.secret.hex()}
 
     def load_json(self, payload: dict) -> None:
         self.accounts.clear()
         for data in payload["accounts"]:
-            for name in ("contacts", "entries", "series", "subcategories", "analytic_categories", "attachments"):
+            for name in (
+                "contacts",
+                "entries",
+                "series",
+                "subcategories",
+                "analytic_categories",
+                "attachments",
+            ):
                 data[name] = {record["id"]: _decimals(record) for record in data[name]}
             account = Account(**data)
             self.accounts[account.app_id] = account
@@ -174,8 +199,9 @@ class Store:
 
     def save(self, path: str) -> None:
         with self.lock:
-            payload = json.dumps(self.to_json(), default=_encode, ensure_ascii=False)
+            snapshot = self.to_json()
             self.dirty = False
+        payload = json.dumps(snapshot, default=_encode, ensure_ascii=False)
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sandbox-", suffix=".json")
@@ -201,7 +227,8 @@ def _decimals(record):
         if "__bytes__" in record and len(record) == 1:
             return bytes.fromhex(record["__bytes__"])
         return {
-            k: (Decimal(v) if k in DECIMAL_FIELDS and v is not None else _decimals(v)) for k, v in record.items()
+            k: (Decimal(v) if k in DECIMAL_FIELDS and v is not None else _decimals(v))
+            for k, v in record.items()
         }
     if isinstance(record, list):
         return [_decimals(v) for v in record]

@@ -1,9 +1,9 @@
 """Start the sandbox in a subprocess for tests and benchmarks, and drive its control surface.
 
-    sandbox = start_sandbox(rate="1000/5s")
-    account = sandbox.create_account("test-contacts")   # {"name", "app_id", "app_secret", "slug"}
-    ... talk to sandbox.base_url with account["app_id"] / account["app_secret"] ...
-    sandbox.stop()
+sandbox = start_sandbox(rate="1000/5s")
+account = sandbox.create_account("test-contacts")   # {"name", "app_id", "app_secret", "slug"}
+... talk to sandbox.base_url with account["app_id"] / account["app_secret"] ...
+sandbox.stop()
 """
 
 import json
@@ -27,6 +27,8 @@ class SandboxError(RuntimeError):
 
 class RunningSandbox:
     def __init__(self, process: subprocess.Popen, base_url: str):
+        if not base_url.startswith("http://"):
+            raise SandboxError(f"unexpected sandbox address {base_url!r}")
         self.process = process
         self.base_url = base_url
         self._stderr_lines: list[str] = []
@@ -34,14 +36,14 @@ class RunningSandbox:
     # ── control surface ──────────────────────────────────────────────────
     def _control(self, method: str, action: str, payload: dict | None = None) -> dict:
         data = None if payload is None else json.dumps(payload).encode()
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - always the sandbox's own http:// address
             f"{self.base_url}/_sandbox/{action}",
             data=data,
             method=method,
             headers={"Content-Type": "application/json", "Accept": "application/json"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 return json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             raise SandboxError(f"{method} /_sandbox/{action}: {error.code} {error.read()!r}") from None
@@ -52,8 +54,12 @@ class RunningSandbox:
     def accounts(self) -> list[dict]:
         return self._control("GET", "accounts")["accounts"]
 
-    def create_account(self, name: str, seed: str = "small") -> dict:
-        return self._control("POST", "accounts", {"name": name, "seed": seed})
+    def create_account(self, name: str, seed: str = "small", *, verifactu: bool = False) -> dict:
+        """A new isolated account: {"name", "app_id", "app_secret", "slug"}."""
+        payload = {"name": name, "seed": seed}
+        if verifactu:
+            payload["verifactu"] = True
+        return self._control("POST", "accounts", payload)
 
     def set_faults(self, **faults) -> dict:
         return self._control("POST", "faults", faults)
@@ -159,10 +165,14 @@ def start_sandbox(
     while "url" not in found:
         if process.poll() is not None:
             time.sleep(0.1)
-            raise SandboxError(f"the sandbox exited with {process.returncode}: {''.join(stderr_lines)[-2000:]}")
+            raise SandboxError(
+                f"the sandbox exited with {process.returncode}: {''.join(stderr_lines)[-2000:]}"
+            )
         if time.monotonic() > deadline:
             process.kill()
-            raise SandboxError(f"the sandbox was not ready in {START_TIMEOUT:.0f} s: {''.join(stderr_lines)[-2000:]}")
+            raise SandboxError(
+                f"the sandbox was not ready in {START_TIMEOUT:.0f} s: {''.join(stderr_lines)[-2000:]}"
+            )
         time.sleep(0.02)
     sandbox = RunningSandbox(process, found["url"])
     sandbox._stderr_lines = stderr_lines

@@ -21,7 +21,9 @@ def make_attachment(attachment_id: int, key: str, filename: str, content_type: s
         "id": attachment_id,
         "key": key,
         "filename": filename,
-        "content_type": content_type if content_type != "application/octet-stream" else guessed or content_type,
+        "content_type": content_type
+        if content_type != "application/octet-stream"
+        else guessed or content_type,
         "content": content,
         "small": None,
         "thumbnail": None,

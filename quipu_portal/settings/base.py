@@ -54,7 +54,16 @@ INSTALLED_APPS = [
     "quipu_portal.additional_income",
     "quipu_portal.tickets",
     "quipu_portal.paysheets",
+    "quipu_portal.contacts",
+    "quipu_portal.numbering_series",
+    "quipu_portal.accounting_categories",
+    "quipu_portal.accounting_subcategories",
+    "quipu_portal.analytic_categories",
     "quipu_portal.pdfs",
+    "quipu_portal.audit",
+    "quipu_portal.jobs",
+    "quipu_portal.bulk_categories",
+    "quipu_portal.benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quipu_portal.core.context_processors.layout",
                 "quipu_portal.connections.context_processors.connections",
+                "quipu_portal.jobs.context_processors.job_indicator",
             ],
         },
     },

@@ -1,5 +1,7 @@
 """Settings for the test suite: the embedded stack, or PostgreSQL and Redis when their URLs are set."""
 
+import os
+
 from cryptography.fernet import Fernet
 
 from .base import *  # noqa: F403
@@ -22,6 +24,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # The suite's sandbox runs with a raised limit so tests stay fast; the pacing
 # tests set the real 5 per 5 s on both sides.
 QUIPU_RATE_LIMIT = "1000/5s"
+
+# One django-q queue per pytest-xdist worker: a cluster started by one worker's job tests never takes
+# the tasks of another (they share Redis when Q_BROKER=redis).
+Q_CLUSTER = {**Q_CLUSTER, "name": f"quipu_portal_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"}  # noqa: F405
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.resource_admin.options import ResourceAdmin
 
 
@@ -9,6 +10,7 @@ class TicketAdmin(ResourceAdmin):
     list_type = "tickets"
     verbose_name = _("ticket")
     verbose_name_plural = _("tickets")
+    bulk_buttons = (CHANGE_CATEGORIES,)
     notice = _(
         "Quipu has deprecated tickets. They stay browsable and editable here, but record new documents "
         "as simplified invoices (sales receipts) or additional income instead."

@@ -7,7 +7,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from quipu_portal.resource_admin.services import period_bounds
-from tests.resource_admin.conftest import accountant, connection, django_db_setup, quipu  # noqa: F401
+from tests.resource_admin.conftest import accountant, connection, quipu  # noqa: F401
 
 
 @pytest.fixture
@@ -143,4 +143,20 @@ def test_issue_a_partial_credit_note_and_upload_an_attachment(page_on_account, l
     expect(attachment).to_have_count(1)
     preview = attachment.get_by_role("img")
     expect(preview).to_be_visible()
-    assert preview.evaluate("img => img.naturalWidth") > 0
+    loaded_width = preview.evaluate(
+        "img => img.complete ? img.naturalWidth"
+        " : new Promise(done => { img.onload = img.onerror = () => done(img.naturalWidth); })"
+    )
+    assert loaded_width > 0
+
+
+def test_typing_a_search_updates_the_list_and_the_address(page_on_account, live_server, quipu):  # noqa: F811
+    page = page_on_account
+    expected = quipu.list("book_entries", filters={"type": "invoices", "q": "frenos"})
+
+    page.goto(f"{live_server.url}/invoices/")
+    page.get_by_role("searchbox", name="Search", exact=True).press_sequentially("frenos", delay=30)
+
+    expect(page).to_have_url(re.compile(r"q=frenos"))
+    expect(page.get_by_test_id("result-count")).to_contain_text(f"{expected.total_results} document")
+    expect(page.get_by_test_id("row")).to_have_count(len(expected.records))

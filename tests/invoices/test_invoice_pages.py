@@ -296,16 +296,13 @@ def test_attachments_upload_preview_and_delete(portal, quipu):
     assert attachment_id not in [ref.id for ref in quipu.retrieve("invoices", invoice.id).attachments]
 
 
-def test_the_pdf_of_an_income_invoice_downloads_through_the_portal(portal, quipu):
+def test_the_detail_of_an_income_invoice_offers_its_pdf(portal, quipu):
     invoice = with_items(quipu, kind="income", at_least=1)
+
     detail = portal.get(reverse("invoices:detail", args=[invoice.id])).content.decode()
-    url = reverse("invoices:pdf", args=[invoice.id])
-    assert f'href="{url}"' in detail
 
-    response = portal.get(url)
-
-    assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert f'href="{reverse("pdfs:download", args=["invoices", invoice.id])}"' in detail
+    assert "Download PDF" in detail
 
 
 def test_bulk_delete_of_the_ticked_rows_asks_first(portal, quipu):
@@ -326,7 +323,8 @@ def test_select_all_matching_the_filter_takes_every_page(portal, quipu):
     matching = [record.id for record in invoices(quipu, kind="expenses", period="2025")]
 
     confirm = portal.post(
-        reverse("invoices:bulk"), {"action": "delete", "select_across": "1", "query": "kind=expenses&period=year&year=2025"}
+        reverse("invoices:bulk"),
+        {"action": "delete", "select_across": "1", "query": "kind=expenses&period=year&year=2025"},
     )
 
     page = confirm.content.decode()

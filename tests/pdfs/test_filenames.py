@@ -24,6 +24,10 @@ def test_filename_folds_accents_and_drops_what_windows_forbids():
 def test_original_filename_keeps_accents_but_not_forbidden_characters():
     name = pdf_filename_original(number="F/7", counterparty="Panadería Sancho S.L.", issue_date=None)
     assert name == "F-7_Panadería Sancho S.L.pdf"
+    assert (
+        pdf_filename_original(number="F-8", counterparty="Talleres S.A.", issue_date=None)
+        == "F-8_Talleres S.A.pdf"
+    )
 
 
 def test_filename_of_a_document_without_number_or_name_uses_the_fallback():

@@ -55,12 +55,14 @@ def test_simplified_invoices_download_too(portal, quipu):
     assert body(response).startswith(b"%PDF-")
 
 
-def test_a_missing_document_is_a_message_on_the_list_not_a_broken_download(portal, quipu):
+def test_a_missing_document_is_a_page_that_says_so_not_a_broken_download(portal, quipu):
     response = portal.get(reverse("pdfs:download", args=["invoices", "999999999"]))
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse("invoices:list")
-    assert message_texts(response) == ["Quipu has no PDF for this document. It may have been deleted."]
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Quipu has no PDF for this document. It may have been deleted." in page
+    assert f'href="{reverse("invoices:list")}"' in page
 
 
 def test_an_expense_invoice_has_no_pdf(portal, quipu):
@@ -68,8 +70,8 @@ def test_an_expense_invoice_has_no_pdf(portal, quipu):
 
     response = portal.get(reverse("pdfs:download", args=["invoices", expense.id]))
 
-    assert response.status_code == 302
-    assert "no PDF" in message_texts(response)[0]
+    assert response.status_code == 404
+    assert "Quipu has no PDF for this document" in response.content.decode()
 
 
 def test_additional_incomes_and_other_kinds_have_no_download_route(portal, quipu):
@@ -109,13 +111,18 @@ def test_quipu_down_is_a_message_on_the_document(portal, quipu, sandbox, quipu_a
     assert "could not be downloaded" in message_texts(response)[0]
 
 
-def test_a_foreign_referer_is_not_followed(portal, quipu):
-    response = portal.get(
-        reverse("pdfs:download", args=["invoices", "999999999"]),
-        headers={"Referer": "https://evil.example/x"},
-    )
+def test_a_foreign_referer_is_not_followed(portal, quipu, sandbox, quipu_account):
+    invoice = income_invoice(quipu)
+    sandbox.set_faults(app_id=quipu_account["app_id"], p503=1.0)
+    try:
+        response = portal.get(
+            reverse("pdfs:download", args=["invoices", invoice.id]),
+            headers={"Referer": "https://evil.example/x"},
+        )
+    finally:
+        sandbox.clear_faults(quipu_account["app_id"])
 
-    assert response["Location"] == reverse("invoices:list")
+    assert response["Location"] == reverse("invoices:detail", args=[invoice.id])
 
 
 def test_detail_pages_offer_the_download_only_where_quipu_has_a_pdf(portal, quipu):

@@ -1,12 +1,25 @@
+import heapq
+import itertools
+import time
 import uuid
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from quipu_portal.quipu.budget import SharedRateBudget, budget_store, next_slot
+from quipu_portal.quipu.budget import (
+    BACKGROUND_HORIZON_SECONDS,
+    MIN_RETRY_SECONDS,
+    SharedRateBudget,
+    budget_store,
+    next_slot,
+    plan_slot,
+)
 from quipu_portal.quipu.config import RateLimit
 from quipu_portal.quipu.errors import QuipuRateLimitedError
+
+LIMIT, WINDOW = 5, 5.15  # the real limit plus the default safety margin
+INTERVAL = WINDOW / LIMIT  # one rate slot
 
 
 def max_in_any_window(slots, window):
@@ -22,48 +35,82 @@ def test_a_burst_of_the_limit_goes_at_once_and_the_next_waits_a_full_window():
     assert next_slot(sorted(slots), start=100.0, capacity=5, window=5.15) == pytest.approx(105.15)
 
 
-def test_a_page_view_goes_into_the_free_slot_before_queued_background_work():
-    # Background (capacity 4) sent four at t=0 and three workers already hold slots at 5.15.
-    slots = [0.0, 0.0, 0.0, 0.0, 5.15, 5.15, 5.15]
-    assert next_slot(slots, start=1.0, capacity=5, window=5.15) == 1.0
-    # Another background request may not take it: it waits for the window to move.
-    assert next_slot(slots, start=1.0, capacity=4, window=5.15) == pytest.approx(5.15)
+def background_slot(slots, now):
+    return plan_slot(slots, now=now, blocked_until=0.0, capacity=LIMIT, window=WINDOW, spacing=INTERVAL)
 
 
-@settings(max_examples=200, deadline=None)
+def page_view_slot(slots, now):
+    return plan_slot(slots, now=now, blocked_until=0.0, capacity=LIMIT, window=WINDOW, spacing=0.0)
+
+
+def test_background_work_is_paced_one_interval_apart_and_a_page_view_goes_in_between():
+    assert background_slot([], 0.0) == 0.0
+    assert background_slot([0.0], 0.01) == pytest.approx(INTERVAL)  # no burst: the next turn
+    # A page view does not queue behind background turns: it goes at once.
+    assert page_view_slot([0.0], 0.3) == 0.3
+    # It used a background turn: the job's next send moves one interval instead of squeezing in.
+    assert background_slot([0.0, 0.3], 0.31) == pytest.approx(2 * INTERVAL)
+
+
+def simulate(worker_latencies, page_views, *, until=40.0):
+    """SharedRateBudget's rules in virtual time: background workers that ask again as soon as their
+    last request returns (after its latency) and page views at the given times.
+    Returns the sorted send times and each page view's wait."""
+    events = [(t, 1, None) for t in page_views] + [(0.0, 0, k) for k in range(len(worker_latencies))]
+    heapq.heapify(events)
+    sends, waits = [], []
+    while events:
+        now, _, worker = heapq.heappop(events)
+        if now > until:
+            break
+        slots = sorted(s for s in sends if s > now - WINDOW)
+        if worker is None:
+            slot = page_view_slot(slots, now)
+            waits.append(slot - now)
+        else:
+            slot = background_slot(slots, now)
+            if slot - now > BACKGROUND_HORIZON_SECONDS:  # nothing booked: sleep, then ask again
+                retry = max(MIN_RETRY_SECONDS, slot - now - BACKGROUND_HORIZON_SECONDS)
+                heapq.heappush(events, (now + retry, 0, worker))
+                continue
+            heapq.heappush(events, (slot + worker_latencies[worker], 0, worker))
+        sends.append(slot)
+    return sorted(sends), waits
+
+
+latencies = st.lists(st.floats(min_value=0.005, max_value=2.5), min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(latencies, st.lists(st.floats(min_value=0, max_value=40), max_size=30))
+def test_no_window_ever_holds_more_than_the_limit_whatever_the_mix_of_callers(worker_latencies, page_views):
+    sends, _ = simulate(worker_latencies, page_views)
+    assert max_in_any_window(sends, WINDOW - 1e-4) <= LIMIT
+
+
+@settings(max_examples=150, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.floats(min_value=0, max_value=3, allow_nan=False), st.booleans()),
-        min_size=1,
-        max_size=40,
-    )
+    latencies,
+    st.floats(min_value=0, max_value=3),
+    st.lists(st.floats(min_value=0, max_value=4), min_size=1, max_size=30),
 )
-def test_no_window_ever_holds_more_than_the_limit_whatever_the_mix_of_callers(calls):
-    limit, window = 5, 5.15
-    now, slots = 0.0, []
-    for step, background in calls:
-        now += step
-        slot = next_slot(
-            sorted(s for s in slots if s > now - window),
-            start=now,
-            capacity=4 if background else 5,
-            window=window,
-        )
-        assert slot >= now
-        slots.append(slot)
-    assert max_in_any_window(slots, window - 1e-4) <= limit
+def test_a_page_view_waits_at_most_one_slot_and_the_horizon_while_jobs_run(
+    worker_latencies, first_page_view, extra_gaps
+):
+    # One person clicking: page views at least one slot apart, at any phase of the jobs' schedule.
+    page_views = list(itertools.accumulate((INTERVAL + gap for gap in extra_gaps), initial=first_page_view))
+    _, waits = simulate(worker_latencies, page_views)
+    assert max(waits) <= INTERVAL + BACKGROUND_HORIZON_SECONDS + 1e-6
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.floats(min_value=0, max_value=2, allow_nan=False), min_size=1, max_size=30))
-def test_background_alone_leaves_one_request_per_window_for_page_views(steps):
-    window, now, slots = 5.15, 0.0, []
-    for step in steps:
-        now += step
-        slots.append(
-            next_slot(sorted(s for s in slots if s > now - window), start=now, capacity=4, window=window)
-        )
-    assert max_in_any_window(slots, window - 1e-4) <= 4
+@given(latencies)
+def test_background_work_alone_uses_the_whole_limit_evenly(worker_latencies):
+    assume(min(worker_latencies) < INTERVAL - BACKGROUND_HORIZON_SECONDS)  # one worker keeps the pace
+    sends, _ = simulate(worker_latencies, [])
+    throughput = (len(sends) - 1) / (sends[-1] - sends[0])
+    assert throughput >= 0.97 * LIMIT / 5.0  # all of the real limit but the 0.15 s safety margin
+    assert max_in_any_window(sends, WINDOW - 1e-4) == LIMIT
 
 
 @pytest.fixture
@@ -128,11 +175,49 @@ def test_429_and_an_exhausted_remaining_header_block_the_budget(budget_key):
 
 
 @pytest.mark.django_db
-def test_the_shared_store_lets_a_page_view_in_before_queued_background_requests(budget_key):
+def test_the_shared_store_paces_background_work_and_lets_a_page_view_in_first(budget_key):
     store = budget_store()
-    background = [store.reserve(budget_key, capacity=4, window=5.15, max_wait=None) for _ in range(7)]
-    assert [round(r.wait) for r in background] == [0, 0, 0, 0, 5, 5, 5]
+
+    def background():
+        return store.reserve(
+            budget_key, capacity=5, window=5.15, max_wait=BACKGROUND_HORIZON_SECONDS, spacing=1.03
+        )
+
+    first = background()
+    assert first.reserved and first.wait < 0.05
+    early = background()  # the next turn is a slot away: nothing is booked, the caller sleeps
+    assert not early.reserved and early.slot == pytest.approx(first.slot + 1.03, abs=0.01)
     page_view = store.reserve(budget_key, capacity=5, window=5.15, max_wait=None)
-    assert page_view.wait < 0.5
-    # The page view used the spare request of this window: the next one of either kind must wait.
-    assert store.reserve(budget_key, capacity=5, window=5.15, max_wait=None).wait > 4
+    assert page_view.wait < 0.05
+    # The page view used that turn: background work now waits for the one after.
+    later = background()
+    assert not later.reserved and later.slot == pytest.approx(first.slot + 2 * 1.03, abs=0.01)
+
+
+@pytest.mark.django_db
+def test_a_background_caller_sends_once_per_slot_through_the_shared_store(budget_key):
+    budget = SharedRateBudget(budget_key, RateLimit(10, 1.0), margin=0.0)  # one slot: 0.1 s
+    started = time.monotonic()
+    sent = []
+    for _ in range(8):
+        budget.acquire(background=True, max_wait=None)
+        sent.append(time.monotonic() - started)
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert sent[0] < 0.05  # the first goes at once
+    assert min(gaps) >= 0.09  # then one per slot: no burst although the window is empty
+    assert sent[-1] < 7 * 0.1 + 0.15
+
+
+@pytest.mark.django_db
+def test_an_exhausted_remaining_header_our_own_sends_explain_does_not_hold_back_the_next_turn(budget_key):
+    budget = SharedRateBudget(budget_key, RateLimit(2, 1.0), margin=0.0)  # one slot: 0.5 s
+    budget.acquire(background=True, max_wait=None)
+    budget.acquire(background=True, max_wait=None)
+    # Quipu's count matches ours; its reset is rounded up to a whole second.
+    budget.observe(200, {"RateLimit-Remaining": "0", "RateLimit-Reset": "1"})
+    assert budget.acquire(background=True, max_wait=None) < 0.75  # the next turn, not the rounded reset
+
+    # The same header without our own sends to explain it: someone else used the pair.
+    stranger = SharedRateBudget(budget_key + "b", RateLimit(2, 1.0), margin=0.0)
+    stranger.observe(200, {"RateLimit-Remaining": "0", "RateLimit-Reset": "1"})
+    assert stranger.acquire(background=True, max_wait=None) > 0.9

@@ -187,7 +187,7 @@ def test_after_a_429_every_client_of_the_pair_waits_as_quipu_asked(
     sandbox.set_faults(p429=1.0, seed=1, app_id=quipu_account["app_id"])  # 429 with Retry-After: 1
     with pytest.raises(QuipuRateLimitedError):
         client.list("contacts")
-    sandbox.clear_faults()
+    sandbox.clear_faults(app_id=quipu_account["app_id"])
     with QuipuClient(credentials, priority=Priority.BACKGROUND) as worker:
         started = time.monotonic()
         worker.list("contacts")

@@ -8,15 +8,15 @@ from .conftest import account_stats
 pytestmark = pytest.mark.django_db
 
 FAULTS = {
-    "429": ({"p429": 0.3}, "429"),
-    "gateway": ({"p502": 0.2, "p503": 0.2}, "503"),
-    "dropped": ({"drop": 0.3}, "0"),  # the sandbox closes the socket without answering
+    "429": ({"p429": 0.3}, ("429",)),
+    "gateway": ({"p502": 0.2, "p503": 0.2}, ("502", "503")),
+    "dropped": ({"drop": 0.3}, ("dropped", "0")),  # the sandbox closes the socket without answering
 }
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=list(FAULTS))
 def test_reads_and_updates_survive_injected_faults(client, sandbox, quipu_account, fault):
-    faults, status_seen = FAULTS[fault]
+    faults, statuses_seen = FAULTS[fault]
     app_id = quipu_account["app_id"]
     expected = [c.id for c in client.iterate("contacts", page_size=3)]
     sandbox.set_faults(**faults, seed=4, app_id=app_id)
@@ -28,7 +28,8 @@ def test_reads_and_updates_survive_injected_faults(client, sandbox, quipu_accoun
     sandbox.clear_faults()
     assert ids == expected
     assert client.retrieve("contacts", contact.id).phone == "976123456"
-    assert account_stats(sandbox, app_id)["by_status"].get(status_seen)
+    by_status = account_stats(sandbox, app_id)["by_status"]
+    assert any(by_status.get(status) for status in statuses_seen), by_status
 
 
 def test_a_post_is_never_sent_twice_so_no_invoice_or_contact_is_duplicated(client, sandbox, quipu_account):

@@ -324,3 +324,13 @@ def test_every_resource_spec_has_a_record_class_and_consistent_attribute_lists()
         assert not set(spec.writable) & set(spec.read_only), name
         for relationship in spec.relationships:
             assert hasattr(spec.record, relationship) or relationship == "items", (name, relationship)
+
+
+def test_item_categories_are_sent_only_where_quipu_accepts_them():
+    item = ItemInput(attributes={"concept": "Café"}, id="5", relationships={"accounting_category": "133"})
+    ticket = jsonapi.build_payload(resource_spec("tickets"), RecordInput(items=[item]))
+    simplified = jsonapi.build_payload(resource_spec("simplified_invoices"), RecordInput(items=[item]))
+    assert "relationships" not in ticket["data"]["relationships"]["items"]["data"][0]
+    assert simplified["data"]["relationships"]["items"]["data"][0]["relationships"] == {
+        "accounting_category": {"data": {"type": "accounting_categories", "id": "133"}}
+    }

@@ -3,18 +3,11 @@
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 from django.http import QueryDict
 
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.core.services import user_language_set
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    # The database cache (reference data, contact names) needs its table in the test database too.
-    with django_db_blocker.unblock():
-        call_command("createcachetable", verbosity=0)
+from tests.conftest import django_db_setup  # noqa: F401  (kept for conftests that import it from here)
 
 
 @pytest.fixture

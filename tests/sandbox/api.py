@@ -1,6 +1,7 @@
 """A small HTTP client for the sandbox tests: every response it receives is checked against openapi.yaml."""
 
 import json
+from urllib.parse import urlsplit
 
 import requests
 
@@ -19,6 +20,8 @@ def check_response(method: str, path: str, response: requests.Response) -> None:
     if content_type == "application/pdf":
         assert response.content.startswith(b"%PDF-")
         return
+    if path.startswith("/uploads/") and response.status_code == 200:
+        return  # an attachment's file, served as uploaded
     assert content_type in (API_TYPE, "application/json"), f"unexpected content type {content_type!r}"
     body = response.json()
     schema = schemas.response_schema(method, path, response.status_code)
@@ -61,11 +64,26 @@ class Api:
             self._token = response.json()["access_token"]
         return self._token
 
+    def authenticate(self) -> str:
+        """Fetch the token now (it is one request against the rate budget)."""
+        return self.token
+
     def forget_token(self) -> None:
         self._token = None
 
     # ── requests ─────────────────────────────────────────────────────────
-    def request(self, method: str, path: str, *, params=None, body=None, files=None, data=None, token=..., headers=None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params=None,
+        body=None,
+        files=None,
+        data=None,
+        token=...,
+        headers=None,
+    ):
         all_headers = {"Accept": API_TYPE, **(headers or {})}
         bearer = self.token if token is ... else token
         if bearer is not None:
@@ -86,6 +104,16 @@ class Api:
         check_response(method, path, response)
         for header in RATE_HEADERS:
             assert header in response.headers, f"{header} missing on {method} {path}"
+        return response
+
+    def fetch(self, url: str, *, token=None) -> requests.Response:
+        """GET an absolute url the API handed out (PDF links, attachment files), checked like any answer."""
+        headers = {"Authorization": f"Bearer {self.token if token is ... else token}"} if token else {}
+        response = self.session.get(url, headers=headers, timeout=60)
+        check_response("GET", urlsplit(url).path, response)
+        if token:
+            for header in RATE_HEADERS:
+                assert header in response.headers, f"{header} missing on GET {url}"
         return response
 
     def get(self, path, **kwargs):

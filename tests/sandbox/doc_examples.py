@@ -98,7 +98,9 @@ def load_examples() -> list[Example]:
 
 
 def example_keys(response_text: str) -> set[str]:
-    return set(re.findall(r'"(\w+)"\s*:', response_text)) | set(re.findall(r"^\s*(\w+)\s*:", response_text, re.M))
+    return set(re.findall(r'"(\w+)"\s*:', response_text)) | set(
+        re.findall(r"^\s*(\w+)\s*:", response_text, re.M)
+    )
 
 
 def example_types(response_text: str) -> set[str]:

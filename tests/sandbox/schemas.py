@@ -24,7 +24,13 @@ def _item_type(spec):
 
 def _item_numbers_as_strings(spec):
     properties = spec["components"]["schemas"]["ItemAttributes"]["properties"]
-    for name in ("quantity", "discount_percent", "vat_percent", "retention_percent", "deductible_vat_percent"):
+    for name in (
+        "quantity",
+        "discount_percent",
+        "vat_percent",
+        "retention_percent",
+        "deductible_vat_percent",
+    ):
         properties[name] = {"type": "string", "pattern": r"^-?\d+\.\d+$"}
     properties["deductible_expense_percent"] = {"type": "string", "pattern": r"^-?\d+\.\d+$"}
 
@@ -58,7 +64,11 @@ def _analytic_categories(spec):
         "properties": {
             "id": {"type": "string"},
             "type": {"const": "analytic_categories"},
-            "attributes": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+            "attributes": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}},
+            },
             "relationships": {
                 "type": "object",
                 "properties": {
@@ -125,8 +135,10 @@ def _format_checker() -> jsonschema.FormatChecker:
 
     @checker.checks("date", raises=ValueError)
     def is_date(value):
-        return not isinstance(value, str) or bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(
-            datetime.date.fromisoformat(value)
+        return (
+            not isinstance(value, str)
+            or bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+            and bool(datetime.date.fromisoformat(value))
         )
 
     @checker.checks("date-time", raises=ValueError)
@@ -143,7 +155,9 @@ def validate(instance, schema: dict) -> None:
     validator = jsonschema.Draft202012Validator(wrapper, format_checker=_format_checker())
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
     if errors:
-        details = "\n".join(f"  at {'/'.join(map(str, e.path)) or '<root>'}: {e.message}" for e in errors[:10])
+        details = "\n".join(
+            f"  at {'/'.join(map(str, e.path)) or '<root>'}: {e.message}" for e in errors[:10]
+        )
         raise AssertionError(f"response does not match openapi.yaml:\n{details}")
 
 
@@ -187,7 +201,10 @@ def response_schema(method: str, path: str, status: int) -> dict | None:
         many = {
             "type": "object",
             "required": ["data", "meta"],
-            "properties": {"data": {"type": "array", "items": component(extra)}, "meta": component("PaginationMeta")},
+            "properties": {
+                "data": {"type": "array", "items": component(extra)},
+                "meta": component("PaginationMeta"),
+            },
         }
         is_collection = method in ("get", "post") and not path.split("/")[-1].isdigit()
         return many if is_collection and method == "get" else one

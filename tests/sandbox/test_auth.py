@@ -73,7 +73,8 @@ def test_missing_unknown_and_expired_tokens_get_401_json(sandbox_server, api):
 
 
 def test_expiring_one_account_leaves_the_others_tokens_valid(sandbox_server, api, empty_api):
-    api.token, empty_api.token
+    api.authenticate()
+    empty_api.authenticate()
     sandbox_server.expire_tokens(empty_api.app_id)
     assert api.get("/contacts").status_code == 200
     assert empty_api.get("/contacts").status_code == 401

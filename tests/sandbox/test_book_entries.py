@@ -21,10 +21,25 @@ def test_demo_company_has_three_years_of_every_type(entries):
     assert {e["attributes"]["issue_date"][:4] for e in entries} == {"2024", "2025", "2026"}
     statuses = {e["attributes"]["payment_status"] for e in entries}
     assert statuses == {"paid", "unpaid"}
+    amended = [
+        e for e in entries if e["type"] == "invoices" and e["relationships"]["amended_invoice"]["data"]
+    ]
+    assert len(amended) >= 5
+
+
+def test_demo_company_uses_several_vat_and_retention_rates(demo_api):
+    body = demo_api.get(
+        "/invoices", params={"include": "items", "page[size]": 100, "sort": "-total_amount"}
+    ).json()
+    items = [i["attributes"] for i in body["included"]]
+    assert {i["vat_percent"] for i in items} >= {"21.0", "10.0", "4.0"}
+    assert {i["retention_percent"] for i in items} >= {"0.0", "19.0"}
 
 
 def test_default_order_is_newest_first(demo_api):
-    dates = [e["attributes"]["issue_date"] for e in demo_api.data("/book_entries", params={"page[size]": 100})]
+    dates = [
+        e["attributes"]["issue_date"] for e in demo_api.data("/book_entries", params={"page[size]": 100})
+    ]
     assert dates == sorted(dates, reverse=True)
 
 
@@ -179,7 +194,9 @@ def test_sort_by_number_is_natural(demo_api):
     numbers = [e["attributes"]["number"] for e in found]
     plain = [n for n in numbers if n.startswith("F-")]
     assert [int(n[2:]) for n in plain] == sorted(int(n[2:]) for n in plain)
-    descending = demo_api.all("/invoices", {"sort": "-number", "filter[kind]": "income", "filter[period]": "2025"})
+    descending = demo_api.all(
+        "/invoices", {"sort": "-number", "filter[kind]": "income", "filter[period]": "2025"}
+    )
     assert [e["attributes"]["number"] for e in descending] == numbers[::-1]
 
 
@@ -213,8 +230,19 @@ def test_include_items_adds_every_item_with_its_attributes_and_categories(demo_a
     assert linked == set(included)
     item = next(iter(included.values()))
     assert item["type"] == "book_entry_items"
-    for name in ("concept", "unitary_amount", "quantity", "vat_percent", "retention_percent", "vat_amount",
-                 "retention_amount", "total_amount", "discount_percent", "kind", "description"):
+    for name in (
+        "concept",
+        "unitary_amount",
+        "quantity",
+        "vat_percent",
+        "retention_percent",
+        "vat_amount",
+        "retention_amount",
+        "total_amount",
+        "discount_percent",
+        "kind",
+        "description",
+    ):
         assert name in item["attributes"]
     assert set(item["relationships"]) == {"accounting_category", "accounting_subcategory"}
 

@@ -48,7 +48,9 @@ def test_data_file_keeps_changes_across_restarts(tmp_path):
     first = start_sandbox(seed="demo", extra_args=("--data", str(path)))
     try:
         client = Api(first.base_url, "demo-freelancer-app-id", "demo-freelancer-app-secret")
-        created = client.post("/contacts", {"data": {"type": "contacts", "attributes": {"name": "Persistente"}}})
+        created = client.post(
+            "/contacts", {"data": {"type": "contacts", "attributes": {"name": "Persistente"}}}
+        )
         contact_id = created.json()["data"]["id"]
         extra = first.create_account("Guardada S.L.", seed="small")
     finally:
@@ -80,17 +82,31 @@ def test_command_line_faults_and_rate():
         token = client.fetch_token()
         assert token.status_code in (500, 502, 503)
         running.clear_faults()
-        assert client.token  # the second request inside the window
+        client.authenticate()  # the second request inside the window
         refused = client.get("/contacts")
         assert refused.status_code == 429
-        assert refused.json()["errors"][0]["detail"] == "Rate limit exceeded. Maximum 2 requests per 5 seconds."
+        assert (
+            refused.json()["errors"][0]["detail"] == "Rate limit exceeded. Maximum 2 requests per 5 seconds."
+        )
 
 
 @pytest.mark.parametrize("args", [("--rate", "five"), ("--faults", "p999=1"), ("--scale", "0")])
 def test_bad_options_are_refused(args):
-    result = manage("--port", "0", *args)
+    import argparse
+
+    from quipu_portal.sandbox import cli
+
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser)
+    with pytest.raises(ValueError):
+        cli.run(vars(parser.parse_args(["--port", "0", *args])))
+
+
+def test_bad_options_end_the_command_with_an_error():
+    result = manage("--port", "0", "--rate", "five")
     assert result.returncode != 0
     assert "QUIPU_SANDBOX_READY" not in result.stdout
+    assert "LIMIT/WINDOW" in result.stderr
 
 
 @pytest.mark.slow
@@ -101,8 +117,25 @@ def test_scale_builds_100k_book_entries_in_under_a_minute():
         demo = Api(running.base_url, "demo-sl-app-id", "demo-sl-app-secret")
         total = demo.get("/book_entries").json()["meta"]["pagination_info"]["total_results"]
         listed = time.monotonic()
-        page = demo.get("/invoices", params={"filter[period]": "2025-Q2", "sort": "-total_amount", "include": "items"})
+        page = demo.get(
+            "/invoices", params={"filter[period]": "2025-Q2", "sort": "-total_amount", "include": "items"}
+        )
         list_seconds = time.monotonic() - listed
     assert total >= 100_000
     assert elapsed < 60
     assert page.status_code == 200 and list_seconds < 2
+
+
+def test_the_json_file_restores_every_record_exactly(tmp_path):
+    from quipu_portal.sandbox import seed
+    from quipu_portal.sandbox.store import Store
+
+    built = seed.build_store("demo")
+    built.save(str(tmp_path / "data.json"))
+    loaded = Store()
+    loaded.load(str(tmp_path / "data.json"))
+    for app_id, account in built.accounts.items():
+        again = loaded.accounts[app_id]
+        for name in ("contacts", "entries", "series", "subcategories", "analytic_categories", "attachments"):
+            assert getattr(again, name) == getattr(account, name), name
+        assert (again.owner, again.user, again.next_id) == (account.owner, account.user, account.next_id)

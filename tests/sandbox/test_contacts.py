@@ -52,7 +52,8 @@ def test_create_without_name_and_with_bad_iban_gets_422_pointers(api):
 def test_update_changes_only_the_sent_attributes(api, method):
     contact = api.data("/contacts")[0]
     response = getattr(api, method)(
-        f"/contacts/{contact['id']}", {"data": {"type": "contacts", "attributes": {"email": "otra@example.com"}}}
+        f"/contacts/{contact['id']}",
+        {"data": {"type": "contacts", "attributes": {"email": "otra@example.com"}}},
     )
     assert response.status_code == 200
     attributes = response.json()["data"]["attributes"]
@@ -65,7 +66,7 @@ def test_a_contact_with_documents_cannot_be_deleted(api):
     used = next(c for c in contacts if not c["attributes"]["deletable"])
     refused = api.delete(f"/contacts/{used['id']}")
     assert refused.status_code == 403
-    assert refused.json() == {"errors": [{"detail": refused.json()["errors"][0]["detail"]}]}
+    assert refused.json() == {"errors": [{"detail": "You are not authorized to access this resource"}]}
     assert api.get(f"/contacts/{used['id']}").status_code == 200
     fresh = api.post("/contacts", NEW_CONTACT).json()["data"]["id"]
     assert api.delete(f"/contacts/{fresh}").status_code == 204
@@ -81,9 +82,9 @@ def test_pagination_defaults_to_20_and_honours_page_size(demo_api):
     assert info["total_pages"] == -(-info["total_results"] // 20)
     last = demo_api.get("/contacts", params={"page[number]": info["total_pages"]}).json()
     assert len(last["data"]) == info["total_results"] - 20 * (info["total_pages"] - 1)
-    assert demo_api.get("/contacts", params={"page[size]": 100}).json()["meta"]["pagination_info"]["total_pages"] == (
-        -(-info["total_results"] // 100)
-    )
+    assert demo_api.get("/contacts", params={"page[size]": 100}).json()["meta"]["pagination_info"][
+        "total_pages"
+    ] == (-(-info["total_results"] // 100))
     ids = [c["id"] for c in demo_api.all("/contacts")]
     assert len(ids) == len(set(ids)) == info["total_results"]
 
@@ -146,7 +147,9 @@ def test_sort_by_name_and_several_criteria(demo_api):
     names = [c["attributes"]["name"].lower() for c in demo_api.all("/contacts", {"sort": "name"})]
     assert names == sorted(names)
     rows = demo_api.all("/contacts", {"sort": "-total_unpaid_income,name"})
-    keys = [(-Decimal(c["attributes"]["total_unpaid_incomes"]), c["attributes"]["name"].lower()) for c in rows]
+    keys = [
+        (-Decimal(c["attributes"]["total_unpaid_incomes"]), c["attributes"]["name"].lower()) for c in rows
+    ]
     assert keys == sorted(keys)
 
 

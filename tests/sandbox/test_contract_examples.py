@@ -21,13 +21,27 @@ EXAMPLES = load_examples()
 VALID_IBAN = "ES91 2100 0418 4502 0005 1332"
 # Typos and mistakes in the examples, and what the replay does about them.
 DOC_FIXES = {
-    "contacts.md:324": ("path /contacs/ is a typo of /contacts/", lambda e: _path(e, "/contacs/", "/contacts/")),
-    "numbering_series.md:120": ("the update example has no -X PATCH, so curl would POST", lambda e: _method(e, "PATCH")),
+    "contacts.md:324": (
+        "path /contacs/ is a typo of /contacts/",
+        lambda e: _path(e, "/contacs/", "/contacts/"),
+    ),
+    "numbering_series.md:120": (
+        "the update example has no -X PATCH, so curl would POST",
+        lambda e: _method(e, "PATCH"),
+    ),
 }
 # Examples whose verbatim replay is expected to fail, and why.
 EXPECTED_FAILURES = {
-    "contacts.md:179": (422, "/data/attributes/bank_account_number", "the docs' example IBAN fails the mod-97 check"),
-    "contacts.md:266": (422, "/data/attributes/bank_account_number", "the docs' example IBAN fails the mod-97 check"),
+    "contacts.md:179": (
+        422,
+        "/data/attributes/bank_account_number",
+        "the docs' example IBAN fails the mod-97 check",
+    ),
+    "contacts.md:266": (
+        422,
+        "/data/attributes/bank_account_number",
+        "the docs' example IBAN fails the mod-97 check",
+    ),
 }
 # Documented statuses BEHAVIOUR.md overrides ("create -> 201").
 STATUS_OVERRIDES = {"contacts.md:179": 201}
@@ -90,8 +104,10 @@ class Replay:
             return self.first(
                 "/invoices",
                 {"filter[kind]": "income"},
-                lambda r: not r["relationships"]["amended_invoice"]["data"]
-                and not r["relationships"]["amending_invoices"]["data"],
+                lambda r: (
+                    not r["relationships"]["amended_invoice"]["data"]
+                    and not r["relationships"]["amending_invoices"]["data"]
+                ),
             )["id"]
         if kind in ("tickets", "simplified_invoices"):
             return self.first("/simplified_invoices", {"filter[kind]": "income"})["id"]
@@ -110,7 +126,10 @@ class Replay:
     def fresh(self, kind: str) -> str:
         self.counter += 1
         api = self.api
-        item = {"type": "book_entry_items", "attributes": {"concept": "Réplica", "unitary_amount": "10", "vat_percent": 21}}
+        item = {
+            "type": "book_entry_items",
+            "attributes": {"concept": "Réplica", "unitary_amount": "10", "vat_percent": 21},
+        }
         if kind == "contacts":
             body = {"data": {"type": "contacts", "attributes": {"name": f"Réplica {self.counter}"}}}
             return api.post("/contacts", body).json()["data"]["id"]
@@ -147,7 +166,12 @@ class Replay:
             }
             return api.post("/paysheets", body).json()["data"]["id"]
         if kind == "numbering_series":
-            body = {"data": {"type": "numbering_series", "attributes": {"prefix": f"RPL{self.counter}", "applicable_to": "invoices"}}}
+            body = {
+                "data": {
+                    "type": "numbering_series",
+                    "attributes": {"prefix": f"RPL{self.counter}", "applicable_to": "invoices"},
+                }
+            }
             return api.post("/numbering_series", body).json()["data"]["id"]
         if kind == "accounting_subcategories":
             category = self.first("/accounting_categories", {"filter[prefix]": "629"})["id"]
@@ -155,14 +179,18 @@ class Replay:
                 "data": {
                     "type": "accounting_subcategories",
                     "attributes": {"name": "Réplica", "suffix": str(70 + self.counter)},
-                    "relationships": {"accounting_category": {"data": {"type": "accounting_categories", "id": category}}},
+                    "relationships": {
+                        "accounting_category": {"data": {"type": "accounting_categories", "id": category}}
+                    },
                 }
             }
             return api.post("/accounting_subcategories", body).json()["data"]["id"]
         if kind == "attachments":
             entry = self.first("/invoices", {"filter[kind]": "expenses"})["id"]
             response = api.post(
-                "/attachments", files={"file": ("scan.jpg", jpeg_bytes(), "image/jpeg")}, data={"book_entry_id": entry}
+                "/attachments",
+                files={"file": ("scan.jpg", jpeg_bytes(), "image/jpeg")},
+                data={"book_entry_id": entry},
             )
             return response.json()["data"]["id"]
         raise AssertionError(f"no way to create {kind}")
@@ -173,7 +201,11 @@ class Replay:
 
     def swap(self, node, kind_of_path: str | None, real_path: str | None, path_id: str | None):
         """Replace the example ids in a request body, keeping each id's JSON type (int or string)."""
-        items = iter(self.items_of(real_path)) if real_path and path_id and "items" in json.dumps(node) else iter(())
+        items = (
+            iter(self.items_of(real_path))
+            if real_path and path_id and "items" in json.dumps(node)
+            else iter(())
+        )
         subcategory_category: dict[str, str] = {}
 
         def real_id(value, real):
@@ -194,7 +226,11 @@ class Replay:
                     subcategory_category[real] = self.api.data(f"/accounting_subcategories/{real}")[
                         "relationships"
                     ]["accounting_category"]["data"]["id"]
-                elif kind in ("invoices", "simplified_invoices", "tickets") and key == "data" and path_id is None:
+                elif (
+                    kind in ("invoices", "simplified_invoices", "tickets")
+                    and key == "data"
+                    and path_id is None
+                ):
                     real = self.fresh(kind)  # the document a credit note amends
                 else:
                     real = self.existing(kind)
@@ -231,7 +267,11 @@ def replay(sandbox_server, example: Example):
     resource = segments[0]
     path_id = None
     if len(segments) > 1:
-        path_id = mapper.fresh(resource) if example.method == "DELETE" or resource == "attachments" else mapper.existing(resource)
+        path_id = (
+            mapper.fresh(resource)
+            if example.method == "DELETE" or resource == "attachments"
+            else mapper.existing(resource)
+        )
         segments[1] = path_id
     path = "/" + "/".join(segments)
     if example.files:

@@ -12,8 +12,14 @@ def rel(kind, record_id):
 
 
 def item(concept="Tornillos", unitary="0.50", quantity=30, vat=21, retention=0, **extra):
-    attributes = {"concept": concept, "unitary_amount": unitary, "quantity": quantity, "vat_percent": vat,
-                  "retention_percent": retention, **extra}
+    attributes = {
+        "concept": concept,
+        "unitary_amount": unitary,
+        "quantity": quantity,
+        "vat_percent": vat,
+        "retention_percent": retention,
+        **extra,
+    }
     return {"type": "book_entry_items", "attributes": attributes}
 
 
@@ -47,7 +53,9 @@ def test_totals_vat_retention_and_discount_come_from_the_items(api, client_id):
         item("Tornillos", "0.50", 30, 21),
         item("Libro", "20.00", 2, 4, 0, discount_percent=10),
     ]
-    body = create(api, invoice_body(client_id, items=items, total_amount="1.0", vat_amount="9"), include="items")
+    body = create(
+        api, invoice_body(client_id, items=items, total_amount="1.0", vat_amount="9"), include="items"
+    )
     attributes = body["data"]["attributes"]
     # bases 1500 + 15 + 36 (40 less 10 %); VAT 315 + 3.15 + 1.44; retention 225
     assert attributes["total_amount_without_taxes"] == "1551.0"
@@ -77,7 +85,9 @@ def test_a_given_number_must_be_unique_in_the_fiscal_year(api, client_id):
     create(api, invoice_body(client_id, issue_date="2027-05-01", number="A-7"))
     duplicate = api.post("/invoices", invoice_body(client_id, issue_date="2027-06-01", number="A-7"))
     assert duplicate.status_code == 422
-    assert errors_by_pointer(duplicate) == {"/data/attributes/number": "has already been taken in this fiscal year"}
+    assert errors_by_pointer(duplicate) == {
+        "/data/attributes/number": "has already been taken in this fiscal year"
+    }
     next_year = api.post("/invoices", invoice_body(client_id, issue_date="2028-01-01", number="A-7"))
     assert next_year.status_code == 201
 
@@ -123,7 +133,9 @@ def test_item_errors_point_at_the_item(api, client_id):
 
 
 def test_read_only_attributes_are_ignored(api, client_id):
-    body = invoice_body(client_id, payment_status="paid", stage="final", issuing_name="Otro", total_amount="1")
+    body = invoice_body(
+        client_id, payment_status="paid", stage="final", issuing_name="Otro", total_amount="1"
+    )
     attributes = create(api, body)["data"]["attributes"]
     assert attributes["payment_status"] == "unpaid"
     assert attributes["stage"] == "draft"
@@ -141,13 +153,16 @@ def test_payment_status_and_stage_follow_paid_at_and_due_dates(api, client_id):
     pending = create(api, invoice_body(client_id, issue_date="2099-01-02", due_dates=["2099-02-01"]))["data"]
     assert pending["id"] in {e["id"] for e in api.all("/invoices", {"filter[payment_status]": "pending"})}
     paid = api.patch(
-        f"/invoices/{due['id']}", {"data": {"type": "invoices", "id": int(due["id"]), "attributes": {"paid_at": "2026-02-03"}}}
+        f"/invoices/{due['id']}",
+        {"data": {"type": "invoices", "id": int(due["id"]), "attributes": {"paid_at": "2026-02-03"}}},
     ).json()["data"]
     assert (paid["attributes"]["payment_status"], paid["attributes"]["stage"]) == ("paid", "final")
 
 
 def test_patch_with_items_replaces_the_item_set(api, client_id):
-    created = create(api, invoice_body(client_id, items=[item("Uno"), item("Dos"), item("Tres")]), include="items")
+    created = create(
+        api, invoice_body(client_id, items=[item("Uno"), item("Dos"), item("Tres")]), include="items"
+    )
     by_concept = {i["attributes"]["concept"]: i["id"] for i in created["included"]}
     patch = {
         "data": {
@@ -156,8 +171,15 @@ def test_patch_with_items_replaces_the_item_set(api, client_id):
             "relationships": {
                 "items": {
                     "data": [
-                        {"id": int(by_concept["Uno"]), "type": "book_entry_items", "attributes": {"quantity": 2}},
-                        {"type": "book_entry_items", "attributes": {"concept": "Cuatro", "unitary_amount": "10.00"}},
+                        {
+                            "id": int(by_concept["Uno"]),
+                            "type": "book_entry_items",
+                            "attributes": {"quantity": 2},
+                        },
+                        {
+                            "type": "book_entry_items",
+                            "attributes": {"concept": "Cuatro", "unitary_amount": "10.00"},
+                        },
                     ]
                 }
             },
@@ -200,7 +222,12 @@ def test_an_item_id_of_another_document_is_refused(api, client_id):
 
 def test_full_credit_note_refunds_every_item(api, client_id):
     original = create(api, invoice_body(client_id, issue_date="2026-04-01"))["data"]
-    body = {"data": {"type": "invoices", "relationships": {"amended_invoice": rel("invoices", int(original["id"]))}}}
+    body = {
+        "data": {
+            "type": "invoices",
+            "relationships": {"amended_invoice": rel("invoices", int(original["id"]))},
+        }
+    }
     note = create(api, body, include="items")
     attributes = note["data"]["attributes"]
     assert Decimal(attributes["total_amount"]) == -Decimal(original["attributes"]["total_amount"])
@@ -209,7 +236,9 @@ def test_full_credit_note_refunds_every_item(api, client_id):
     assert note["data"]["relationships"]["contact"] == original["relationships"]["contact"]
     assert all(Decimal(i["attributes"]["quantity"]) < 0 for i in note["included"])
     again = api.get(f"/invoices/{original['id']}").json()["data"]
-    assert again["relationships"]["amending_invoices"]["data"] == [{"id": note["data"]["id"], "type": "invoices"}]
+    assert again["relationships"]["amending_invoices"]["data"] == [
+        {"id": note["data"]["id"], "type": "invoices"}
+    ]
     assert api.delete(f"/invoices/{original['id']}").status_code == 403
     assert api.post("/invoices", body).status_code == 422  # already fully refunded
     assert api.delete(f"/invoices/{note['data']['id']}").status_code == 204
@@ -242,13 +271,23 @@ def test_amending_an_unknown_document_is_422(api):
 def test_simplified_invoice_rules_and_amending(api):
     missing = api.post(
         "/simplified_invoices",
-        {"data": {"type": "simplified_invoices", "attributes": {"kind": "income", "issue_date": "2026-05-05"}}},
+        {
+            "data": {
+                "type": "simplified_invoices",
+                "attributes": {"kind": "income", "issue_date": "2026-05-05"},
+            }
+        },
     )
     assert errors_by_pointer(missing) == {"/data/attributes/recipient_name": "Can not be blank."}
     body = {
         "data": {
             "type": "simplified_invoices",
-            "attributes": {"kind": "income", "issue_date": "2026-05-05", "recipient_name": "Manolo", "paid_at": "2026-05-05"},
+            "attributes": {
+                "kind": "income",
+                "issue_date": "2026-05-05",
+                "recipient_name": "Manolo",
+                "paid_at": "2026-05-05",
+            },
             "relationships": {"items": {"data": [item("Café", "1.20", 2, 10)]}},
         }
     }
@@ -256,15 +295,24 @@ def test_simplified_invoice_rules_and_amending(api):
     assert created["attributes"]["recipient_name"] == "Manolo"
     assert created["attributes"]["number"].startswith("T-")
     assert created["attributes"]["stage"] == "final"
-    refund = {"data": {"type": "simplified_invoices",
-                       "relationships": {"amended_simplified_invoice": rel("simplified_invoices", created["id"])}}}
+    refund = {
+        "data": {
+            "type": "simplified_invoices",
+            "relationships": {"amended_simplified_invoice": rel("simplified_invoices", created["id"])},
+        }
+    }
     note = create(api, refund, "/simplified_invoices")["data"]
     assert note["attributes"]["number"].startswith("TR-")
     assert note["attributes"]["total_amount"] == "-2.64"
 
 
 def test_expense_simplified_invoice_needs_the_issuing_name(api):
-    body = {"data": {"type": "simplified_invoices", "attributes": {"kind": "expenses", "issue_date": "2026-05-05"}}}
+    body = {
+        "data": {
+            "type": "simplified_invoices",
+            "attributes": {"kind": "expenses", "issue_date": "2026-05-05"},
+        }
+    }
     assert errors_by_pointer(api.post("/simplified_invoices", body)) == {
         "/data/attributes/issuing_name": "Can not be blank."
     }
@@ -274,8 +322,13 @@ def test_tickets_are_created_as_simplified_invoices(api):
     body = {
         "data": {
             "type": "tickets",
-            "attributes": {"kind": "income", "recipient_name": "unknown", "issue_date": "2026-03-08",
-                           "paid_at": "2026-03-08", "payment_method": "cash"},
+            "attributes": {
+                "kind": "income",
+                "recipient_name": "unknown",
+                "issue_date": "2026-03-08",
+                "paid_at": "2026-03-08",
+                "payment_method": "cash",
+            },
             "relationships": {"items": {"data": [item("Tornillos")]}},
         }
     }
@@ -307,18 +360,27 @@ def test_paysheets_compute_gross_pay_and_need_an_employee(api):
     body = {
         "data": {
             "type": "paysheets",
-            "attributes": {"issue_date": "2026-03-12", "net_pay": "1185.76", "employee_ss_amount": 88.8,
-                           "employee_retention": "112.94", "company_ss_amount": "450.25"},
+            "attributes": {
+                "issue_date": "2026-03-12",
+                "net_pay": "1185.76",
+                "employee_ss_amount": 88.8,
+                "employee_retention": "112.94",
+                "company_ss_amount": "450.25",
+            },
             "relationships": {"contact": rel("contacts", employee)},
         }
     }
     created = create(api, body, "/paysheets")["data"]
     assert created["attributes"]["gross_pay"] == "1387.5"
     assert created["attributes"]["kind"] == "expenses"
-    category = api.data(f"/accounting_categories/{created['relationships']['accounting_category']['data']['id']}")
+    category = api.data(
+        f"/accounting_categories/{created['relationships']['accounting_category']['data']['id']}"
+    )
     assert category["attributes"]["prefix"] == 640
     del body["data"]["relationships"]
-    assert errors_by_pointer(api.post("/paysheets", body)) == {"/data/relationships/contact": "Can not be blank."}
+    assert errors_by_pointer(api.post("/paysheets", body)) == {
+        "/data/relationships/contact": "Can not be blank."
+    }
 
 
 def test_subcategory_must_belong_to_the_category_and_analytic_categories_cannot_be_roots(api, client_id):
@@ -363,7 +425,9 @@ def test_integer_ids_are_accepted_in_requests(api, client_id):
 
 
 def test_malformed_json_is_400(api):
-    response = api.request("POST", "/invoices", data="{not json", headers={"Content-Type": "application/vnd.quipu.v1+json"})
+    response = api.request(
+        "POST", "/invoices", data="{not json", headers={"Content-Type": "application/vnd.quipu.v1+json"}
+    )
     assert response.status_code == 400
 
 
@@ -378,3 +442,40 @@ def test_delete_document(api, client_id):
     created = create(api, invoice_body(client_id))["data"]
     assert api.delete(f"/invoices/{created['id']}").status_code == 204
     assert api.get(f"/invoices/{created['id']}").status_code == 404
+
+
+def test_the_api_content_type_on_get_and_delete_is_accepted(api, client_id):
+    created = create(api, invoice_body(client_id))["data"]
+    headers = {"Content-Type": "application/vnd.quipu.v1+json"}
+    assert api.get(f"/invoices/{created['id']}", headers=headers).status_code == 200
+    assert api.delete(f"/invoices/{created['id']}", headers=headers).status_code == 204
+
+
+def test_writes_under_the_owner_slug(api, client_id):
+    created = api.post(f"/{api.slug}/invoices", invoice_body(client_id))
+    assert created.status_code == 201
+    invoice_id = created.json()["data"]["id"]
+    patched = api.patch(
+        f"/{api.slug}/invoices/{invoice_id}", {"data": {"type": "invoices", "attributes": {"tags": "a"}}}
+    )
+    assert patched.json()["data"]["attributes"]["tags"] == "a"
+    pdf = api.get(f"/{api.slug}/invoices/{invoice_id}/download")
+    assert pdf.status_code == 200
+    assert api.delete(f"/{api.slug}/invoices/{invoice_id}").status_code == 204
+
+
+def test_due_date_intervals_become_due_dates(api, client_id):
+    body = invoice_body(client_id, issue_date="2026-01-31", due_date_intervals=[30, 60])
+    assert create(api, body)["data"]["attributes"]["due_dates"] == ["2026-03-02", "2026-04-01"]
+    body = invoice_body(client_id, due_date_intervals="30")
+    assert errors_by_pointer(api.post("/invoices", body)) == {
+        "/data/attributes/due_date_intervals": "must be a list of whole days"
+    }
+
+
+def test_items_without_a_document_kind_get_422_not_500(api, client_id):
+    body = invoice_body(client_id)
+    del body["data"]["attributes"]["kind"]
+    response = api.post("/invoices", body)
+    assert response.status_code == 422
+    assert errors_by_pointer(response) == {"/data/attributes/kind": "Can not be blank."}

@@ -40,10 +40,17 @@ def test_document_attributes(demo_api):
     income = demo_api.data("/invoices", params={"filter[kind]": "income"})[0]
     has_attributes(income, "InvoiceAttributes")
     expense = demo_api.data("/invoices", params={"filter[kind]": "expenses"})[0]
-    has_attributes_except = properties("InvoiceAttributes") - {"detailed_amounts", "stage", "download_pdf_url",
-                                                                "ephemeral_open_download_pdf_url"}
+    has_attributes_except = properties("InvoiceAttributes") - {
+        "detailed_amounts",
+        "stage",
+        "download_pdf_url",
+        "ephemeral_open_download_pdf_url",
+    }
     assert has_attributes_except <= set(expense["attributes"])
-    has_attributes(demo_api.data("/simplified_invoices", params={"filter[kind]": "income"})[0], "SimplifiedInvoiceAttributes")
+    has_attributes(
+        demo_api.data("/simplified_invoices", params={"filter[kind]": "income"})[0],
+        "SimplifiedInvoiceAttributes",
+    )
     has_attributes(demo_api.data("/additional_incomes")[0], "AdditionalIncomeAttributes")
     has_attributes(demo_api.data("/paysheets")[0], "PaysheetAttributes")
     for entry in demo_api.data("/book_entries", params={"page[size]": 100}):
@@ -52,7 +59,9 @@ def test_document_attributes(demo_api):
 
 def test_detailed_amounts(demo_api):
     entry = demo_api.data("/book_entries", params={"with_detailed_amounts": ""})[0]
-    assert set(entry["attributes"]["detailed_amounts"]) == properties("BookEntryAttributes", "detailed_amounts")
+    assert set(entry["attributes"]["detailed_amounts"]) == properties(
+        "BookEntryAttributes", "detailed_amounts"
+    )
     assert "detailed_amounts" not in demo_api.data("/book_entries")[0]["attributes"]
 
 
@@ -104,7 +113,9 @@ def test_relationships(demo_api, path, schema):
     if schema == "BookEntryResource":
         expected -= {"items"}  # paysheets have no items
     for record in demo_api.data(path):
-        assert expected <= set(record["relationships"]), f"{record['type']} lacks {expected - set(record['relationships'])}"
+        assert expected <= set(record["relationships"]), (
+            f"{record['type']} lacks {expected - set(record['relationships'])}"
+        )
 
 
 INCLUDE_PARAMETERS = {
@@ -165,7 +176,9 @@ def enum_of(schema: str, *path: str) -> list:
     return node["enum"]
 
 
-@pytest.mark.parametrize("name", ["credit_note_reason", "exempt_reason", "collection_type", "canary_island_special_zone"])
+@pytest.mark.parametrize(
+    "name", ["credit_note_reason", "exempt_reason", "collection_type", "canary_island_special_zone"]
+)
 def test_writable_invoice_enums_are_accepted(api, name):
     client = api.all("/contacts", {"filter[kind]": "client"})[0]["id"]
     for value in enum_of("InvoiceWritable", "properties", "attributes", "properties", name):
@@ -175,7 +188,9 @@ def test_writable_invoice_enums_are_accepted(api, name):
                 "attributes": {"kind": "income", "issue_date": "2026-06-01", name: value},
                 "relationships": {
                     "contact": {"data": {"type": "contacts", "id": client}},
-                    "items": {"data": [{"type": "items", "attributes": {"concept": "x", "unitary_amount": "1"}}]},
+                    "items": {
+                        "data": [{"type": "items", "attributes": {"concept": "x", "unitary_amount": "1"}}]
+                    },
                 },
             }
         }
@@ -185,9 +200,13 @@ def test_writable_invoice_enums_are_accepted(api, name):
 
 @pytest.mark.parametrize("name", ["applicable_to", "applies_to"])
 def test_numbering_series_enums_are_accepted(api, name):
-    for n, value in enumerate(enum_of("NumberingSeriesCreateWritable", "properties", "attributes", "properties", name)):
+    for n, value in enumerate(
+        enum_of("NumberingSeriesCreateWritable", "properties", "attributes", "properties", name)
+    ):
         attributes = {"prefix": f"E{name[:3]}{n}", "applicable_to": "invoices", name: value}
-        response = api.post("/numbering_series", {"data": {"type": "numbering_series", "attributes": attributes}})
+        response = api.post(
+            "/numbering_series", {"data": {"type": "numbering_series", "attributes": attributes}}
+        )
         assert response.status_code == 201, response.text
         assert response.json()["data"]["attributes"][name] == value
 

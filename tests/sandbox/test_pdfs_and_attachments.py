@@ -4,7 +4,6 @@ import io
 from decimal import Decimal
 
 import pypdf
-import requests
 from PIL import Image
 
 from .api import Api, errors_by_pointer
@@ -32,7 +31,7 @@ def test_income_invoice_pdf_shows_number_dates_parties_items_taxes_and_totals(ap
     attributes = invoice["attributes"]
     url = attributes["download_pdf_url"]
     assert url == f"{api.base_url}/invoices/{invoice['id']}/download"
-    response = api.session.get(url, headers={"Authorization": f"Bearer {api.token}"}, timeout=30)
+    response = api.fetch(url, token=...)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
     assert "RateLimit-Remaining" in response.headers
@@ -52,7 +51,7 @@ def test_income_invoice_pdf_shows_number_dates_parties_items_taxes_and_totals(ap
 
 def test_pdf_download_needs_the_token(api):
     url = income_invoice(api)["attributes"]["download_pdf_url"]
-    response = requests.get(url, timeout=30)
+    response = api.fetch(url)
     assert response.status_code == 401
     assert response.json() == {"errors": [{"detail": "Not authorized"}]}
 
@@ -60,7 +59,7 @@ def test_pdf_download_needs_the_token(api):
 def test_pdf_downloads_count_against_the_rate_budget(sandbox_server, api):
     url = income_invoice(api)["attributes"]["download_pdf_url"]
     before = sandbox_server.stats()["accounts"][api.app_id]["requests"]
-    api.session.get(url, headers={"Authorization": f"Bearer {api.token}"}, timeout=30)
+    api.fetch(url, token=...)
     assert sandbox_server.stats()["accounts"][api.app_id]["requests"] == before + 1
 
 
@@ -70,23 +69,21 @@ def test_ephemeral_link_works_without_token_for_one_hour(private_sandbox):
     invoice = income_invoice(client)
     link = invoice["attributes"]["ephemeral_open_download_pdf_url"]
     assert f"/invoices/{invoice['id']}/ephemeral_open_download?token=" in link
-    opened = requests.get(link, timeout=30)
+    opened = client.fetch(link)
     assert opened.status_code == 200
     assert invoice["attributes"]["number"] in pdf_text(opened.content)
-    tampered = requests.get(link[:-3] + "abc", timeout=30)
+    tampered = client.fetch(link[:-3] + "abc")
     assert tampered.status_code == 404
     assert tampered.json() == {"errors": [{"detail": "Record not found"}]}
     private_sandbox.advance_clock(3500)
-    assert requests.get(link, timeout=30).status_code == 200
+    assert client.fetch(link).status_code == 200
     private_sandbox.advance_clock(200)
-    assert requests.get(link, timeout=30).status_code == 404
+    assert client.fetch(link).status_code == 404
 
 
 def test_simplified_invoice_pdf_and_documents_without_one(api):
     simplified = api.data("/simplified_invoices", params={"filter[kind]": "income"})[0]
-    response = api.session.get(
-        simplified["attributes"]["download_pdf_url"], headers={"Authorization": f"Bearer {api.token}"}, timeout=30
-    )
+    response = api.fetch(simplified["attributes"]["download_pdf_url"], token=...)
     assert "FACTURA SIMPLIFICADA" in pdf_text(response.content)
     expense = api.data("/invoices", params={"filter[kind]": "expenses"})[0]
     assert "download_pdf_url" not in expense["attributes"]
@@ -121,10 +118,10 @@ def test_image_attachment_is_served_with_preview_and_thumbnail(api):
     attributes = attachment["attributes"]
     assert attachment["relationships"]["book_entry"]["data"] == {"id": entry["id"], "type": "invoices"}
     assert attributes["url"].startswith("/uploads/book_entry_attachments/")
-    original = requests.get(api.base_url + attributes["url"], timeout=10)
+    original = api.fetch(api.base_url + attributes["url"])
     assert original.status_code == 200 and original.content == png_bytes()
-    small = Image.open(io.BytesIO(requests.get(api.base_url + attributes["small_url"], timeout=10).content))
-    thumb = Image.open(io.BytesIO(requests.get(api.base_url + attributes["thumbnail_url"], timeout=10).content))
+    small = Image.open(io.BytesIO(api.fetch(api.base_url + attributes["small_url"]).content))
+    thumb = Image.open(io.BytesIO(api.fetch(api.base_url + attributes["thumbnail_url"]).content))
     assert max(small.size) == 500 and max(thumb.size) == 100
     assert api.data(f"/attachments/{attachment['id']}") == attachment
     assert api.data(f"/invoices/{entry['id']}")["relationships"]["attachments"]["data"] == [
@@ -132,18 +129,21 @@ def test_image_attachment_is_served_with_preview_and_thumbnail(api):
     ]
     assert api.delete(f"/attachments/{attachment['id']}").status_code == 204
     assert api.get(f"/attachments/{attachment['id']}").status_code == 404
-    assert requests.get(api.base_url + attributes["url"], timeout=10).status_code == 404
+    assert api.fetch(api.base_url + attributes["url"]).status_code == 404
 
 
 def test_non_image_attachment_has_only_a_url_and_can_be_included(api):
     entry = api.data("/simplified_invoices")[0]
     response = api.post(
-        "/attachments", files={"file": ("recibo.pdf", b"%PDF-1.4 recibo", "application/pdf")},
+        "/attachments",
+        files={"file": ("recibo.pdf", b"%PDF-1.4 recibo", "application/pdf")},
         data={"book_entry_id": entry["id"]},
     )
     attributes = response.json()["data"]["attributes"]
     assert "small_url" not in attributes and "thumbnail_url" not in attributes
-    included = api.get(f"/simplified_invoices/{entry['id']}", params={"include": "attachments"}).json()["included"]
+    included = api.get(f"/simplified_invoices/{entry['id']}", params={"include": "attachments"}).json()[
+        "included"
+    ]
     assert [i["type"] for i in included] == ["attachments"]
 
 

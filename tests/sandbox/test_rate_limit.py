@@ -15,7 +15,7 @@ def strict(sandbox_server, account):
 
 
 def test_the_sixth_request_inside_five_seconds_gets_429_with_headers(sandbox_server, strict):
-    strict.token  # the token request is the first of the five
+    strict.authenticate()  # the token request is the first of the five
     answers = [strict.get("/contacts") for _ in range(5)]
     assert [r.status_code for r in answers] == [200, 200, 200, 200, 429]
     assert [r.headers["RateLimit-Remaining"] for r in answers[:4]] == ["3", "2", "1", "0"]
@@ -24,7 +24,9 @@ def test_the_sixth_request_inside_five_seconds_gets_429_with_headers(sandbox_ser
     assert refused.headers["RateLimit-Remaining"] == "0"
     assert 1 <= int(refused.headers["Retry-After"]) <= 5
     assert 1 <= int(refused.headers["RateLimit-Reset"]) <= 5
-    assert refused.json() == {"errors": [{"detail": "Rate limit exceeded. Maximum 5 requests per 5 seconds."}]}
+    assert refused.json() == {
+        "errors": [{"detail": "Rate limit exceeded. Maximum 5 requests per 5 seconds."}]
+    }
     stats = sandbox_server.stats()["accounts"][strict.app_id]
     assert stats["requests"] == 5
     assert stats["over_limit"] == 1
@@ -33,7 +35,7 @@ def test_the_sixth_request_inside_five_seconds_gets_429_with_headers(sandbox_ser
 
 def test_a_slot_frees_when_the_oldest_request_leaves_the_window(strict):
     started = time.monotonic()
-    strict.token
+    strict.authenticate()
     for _ in range(4):
         assert strict.get("/contacts").status_code == 200
     refused = strict.get("/contacts")
@@ -43,7 +45,7 @@ def test_a_slot_frees_when_the_oldest_request_leaves_the_window(strict):
 
 
 def test_paced_requests_never_get_429(strict):
-    strict.token
+    strict.authenticate()
     statuses = []
     for _ in range(7):
         time.sleep(1.01)
@@ -55,7 +57,7 @@ def test_accounts_have_separate_budgets(sandbox_server, strict):
     other_account = sandbox_server.create_account("Otra S.L.", seed="empty")
     sandbox_server.set_rate(5, 5.0, app_id=other_account["app_id"])
     other = Api.for_account(sandbox_server.base_url, other_account)
-    strict.token
+    strict.authenticate()
     for _ in range(4):
         strict.get("/contacts")
     assert strict.get("/contacts").status_code == 429
@@ -65,14 +67,14 @@ def test_accounts_have_separate_budgets(sandbox_server, strict):
 def test_refused_credentials_do_not_consume_the_budget(sandbox_server, strict):
     for _ in range(6):
         assert strict.get("/contacts", token="bad-token").status_code == 401
-    strict.token
+    strict.authenticate()
     assert strict.get("/contacts").status_code == 200
     assert sandbox_server.stats()["accounts"][strict.app_id]["requests"] == 2
 
 
 def test_the_limit_can_be_changed_at_run_time(sandbox_server, strict):
     sandbox_server.set_rate(2, 5.0, app_id=strict.app_id)
-    strict.token
+    strict.authenticate()
     assert strict.get("/contacts").status_code == 200
     refused = strict.get("/contacts")
     assert refused.status_code == 429

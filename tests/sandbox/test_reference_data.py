@@ -16,7 +16,9 @@ def test_numbering_series_create_requires_prefix_and_applicable_to(api):
         "/data/attributes/prefix": "Can not be blank.",
         "/data/attributes/applicable_to": "Can not be blank.",
     }
-    created = api.post("/numbering_series", series_body(prefix="AIT", applicable_to="invoices", amending=False))
+    created = api.post(
+        "/numbering_series", series_body(prefix="AIT", applicable_to="invoices", amending=False)
+    )
     assert created.status_code == 201
     assert created.json()["data"]["attributes"] == {
         "prefix": "AIT",
@@ -37,7 +39,9 @@ def test_numbering_series_prefix_cannot_change_and_default_is_exclusive(api):
     assert errors_by_pointer(renamed) == {"/data/attributes/prefix": "can not be changed"}
     made_default = api.patch(f"/numbering_series/{series['id']}", series_body(default=True))
     assert made_default.status_code == 200
-    defaults = api.all("/numbering_series", {"filter[applicable_to]": "invoices", "filter[amending]": "false"})
+    defaults = api.all(
+        "/numbering_series", {"filter[applicable_to]": "invoices", "filter[amending]": "false"}
+    )
     assert [s["id"] for s in defaults if s["attributes"]["default"]] == [series["id"]]
 
 
@@ -50,8 +54,12 @@ def test_a_numbering_series_in_use_cannot_be_deleted(api):
 
 def test_numbering_series_filters(demo_api):
     every = demo_api.all("/numbering_series")
-    assert [s["attributes"]["prefix"] for s in demo_api.all("/numbering_series", {"filter[prefix]": "tr"})] == ["TR"]
-    assert {s["attributes"]["prefix"] for s in demo_api.all("/numbering_series", {"filter[prefix]": "R"})} == {
+    assert [
+        s["attributes"]["prefix"] for s in demo_api.all("/numbering_series", {"filter[prefix]": "tr"})
+    ] == ["TR"]
+    assert {
+        s["attributes"]["prefix"] for s in demo_api.all("/numbering_series", {"filter[prefix]": "R"})
+    } == {
         "R",
         "TR",
         "PRE",
@@ -107,7 +115,9 @@ def test_subcategories_crud_and_rules(api):
         "data": {
             "type": "accounting_subcategories",
             "attributes": {"name": "Vestuario", "suffix": "2"},
-            "relationships": {"accounting_category": {"data": {"type": "accounting_categories", "id": category["id"]}}},
+            "relationships": {
+                "accounting_category": {"data": {"type": "accounting_categories", "id": category["id"]}}
+            },
         }
     }
     created = api.post("/accounting_subcategories", body)
@@ -116,24 +126,33 @@ def test_subcategories_crud_and_rules(api):
     assert sub["attributes"] == {"name": "Vestuario", "suffix": "2"}
     duplicate = api.post("/accounting_subcategories", body)
     assert errors_by_pointer(duplicate) == {"/data/attributes/suffix": "has already been taken"}
-    missing = api.post("/accounting_subcategories", {"data": {"type": "accounting_subcategories", "attributes": {}}})
+    missing = api.post(
+        "/accounting_subcategories", {"data": {"type": "accounting_subcategories", "attributes": {}}}
+    )
     assert errors_by_pointer(missing) == {
         "/data/attributes/name": "Can not be blank.",
         "/data/attributes/suffix": "Can not be blank.",
         "/data/relationships/accounting_category": "Can not be blank.",
     }
-    renamed = api.patch(f"/accounting_subcategories/{sub['id']}", {"data": {"attributes": {"name": "Transporte"}}})
+    renamed = api.patch(
+        f"/accounting_subcategories/{sub['id']}", {"data": {"attributes": {"name": "Transporte"}}}
+    )
     assert renamed.json()["data"]["attributes"]["name"] == "Transporte"
     listed = api.all("/accounting_subcategories", {"filter[accounting_category_id]": f"{category['id']},1"})
     assert [s["id"] for s in listed] == [sub["id"]]
-    assert api.get("/accounting_subcategories", params={"filter[accounting_category_id]": "a,b"}).status_code == 400
+    assert (
+        api.get("/accounting_subcategories", params={"filter[accounting_category_id]": "a,b"}).status_code
+        == 400
+    )
     assert api.delete(f"/accounting_subcategories/{sub['id']}").status_code == 204
     used = api.data("/accounting_subcategories")[0]
     assert api.delete(f"/accounting_subcategories/{used['id']}").status_code == 403
 
 
 def test_analytic_category_tree(api):
-    root = api.post("/analytic_categories", {"data": {"type": "analytic_categories", "attributes": {"name": "Zonas"}}})
+    root = api.post(
+        "/analytic_categories", {"data": {"type": "analytic_categories", "attributes": {"name": "Zonas"}}}
+    )
     assert root.status_code == 201
     root_id = root.json()["data"]["id"]
     child = api.post(
@@ -176,7 +195,9 @@ def test_users(api):
     ],
 )
 def test_internal_endpoints_are_forbidden(api, method, path):
-    response = api.request(method, path, body={"sync_type": "initial", "data": []} if method == "POST" else None)
+    response = api.request(
+        method, path, body={"sync_type": "initial", "data": []} if method == "POST" else None
+    )
     assert response.status_code == 403
     assert response.json() == {"errors": [{"detail": "You are not authorized to access this resource"}]}
 

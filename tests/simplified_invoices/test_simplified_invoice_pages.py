@@ -72,3 +72,17 @@ def test_delete_after_confirmation(portal, quipu):
 
     assert response["Location"] == reverse("simplified_invoices:list")
     assert portal.get(reverse("simplified_invoices:detail", args=[record.id])).status_code == 404
+
+
+def test_choosing_the_kind_redraws_the_form_without_saving_or_losing_lines(portal, quipu):
+    url = reverse("simplified_invoices:create") + "?kind=income"
+    data = form_data(portal.get(url))
+    data.update({"kind": "expenses", "items-0-concept": "Gasolina", "_refresh": "1"})
+    before = quipu.list("book_entries", filters={"type": "simplified_invoices"}).total_results
+
+    response = portal.post(url, data, headers={"HX-Request": "true", "HX-Target": "document-form"})
+
+    page = response.content.decode()
+    assert 'name="issuing_name"' in page and 'name="recipient_name"' not in page
+    assert 'value="Gasolina"' in page and "This field is required" not in page
+    assert quipu.list("book_entries", filters={"type": "simplified_invoices"}).total_results == before

@@ -1,0 +1,464 @@
+"""The six benchmark scenarios. Each runs in its own process (see ``benchmark_scenario``) against a
+sandbox the ``benchmark`` command started, and returns a flat dict of figures."""
+
+import collections
+import logging
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+import requests
+from django.db import connection as database
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from quipu_portal.benchmarks.harness import (
+    MemorySampler,
+    account_counts,
+    browser_for,
+    counts_since,
+    gunicorn,
+    milliseconds,
+    portal_user,
+    qcluster,
+    spread_ms,
+    wait_for_job,
+)
+from quipu_portal.connections.services import client_for
+from quipu_portal.quipu.client import Priority
+from quipu_portal.quipu.config import RateLimit
+from quipu_portal.quipu.refdata import reference_data
+
+
+@dataclass(frozen=True)
+class Options:
+    quick: bool = False
+    documents: int = 500
+
+
+def _rate() -> RateLimit:
+    return RateLimit.from_settings()
+
+
+def _set_sandbox_rate(sandbox, account: dict) -> None:
+    """The sandbox enforces for this account exactly the limit the portal processes were told."""
+    rate = _rate()
+    sandbox.set_rate(rate.limit, rate.window, app_id=account["app_id"])
+
+
+# Bulk re-categorisation (scenarios 1, 2 and 3) ----------------------------------------------------------
+
+
+def _bulk_job(*, user, connection, count: int):
+    """A draft job moving ``count`` income invoices to an income category none of them has yet."""
+    from quipu_portal.bulk_categories.changes import CategoryChange
+    from quipu_portal.bulk_categories.services import bulk_categories_preview, listing_for
+
+    # Setting up is not measured: read without the page-view wait limit.
+    client = client_for(connection, priority=Priority.BACKGROUND)
+    listing = listing_for(namespace="invoices", query="kind=income")
+    records = []
+    for record in client.iterate(listing.resource, filters=listing.filters):
+        records.append(record)
+        if len(records) >= count:
+            break
+    if len(records) < count:
+        raise RuntimeError(f"the sandbox account has only {len(records)} income invoices, {count} wanted")
+    used = collections.Counter(getattr(record.accounting_category, "id", None) for record in records)
+    candidates = [
+        category
+        for category in reference_data(client).accounting_categories
+        if category.kind == "income" and category.active is not False
+    ]
+    target = min(candidates, key=lambda category: (used.get(category.id, 0), category.id))
+    change = CategoryChange(scope="document", category_id=target.id, category_kind="income")
+    return bulk_categories_preview(
+        owner=user,
+        connection=connection,
+        client=client,
+        listing=listing,
+        ids=[record.id for record in records],
+        change=change,
+        title=f"Benchmark: {count} invoices to {target.name}",
+    )
+
+
+def _run_job(job, *, sandbox, account, timeout: float, sampler_pid=None):
+    from quipu_portal.jobs.services import job_start
+
+    before = account_counts(sandbox, [account["app_id"]])
+    job_start(job=job)
+    job, wall = wait_for_job(job.pk, timeout=timeout)
+    spent = counts_since(before, account_counts(sandbox, [account["app_id"]]))
+    return job, wall, spent
+
+
+def _bulk_figures(job, wall: float, spent: dict, documents: int) -> dict:
+    rate = _rate()
+    per_second = rate.limit / rate.window
+    changed = job.changed_count
+    return {
+        "documents": documents,
+        "job_status": job.status,
+        "changed": changed,
+        "skipped": job.skipped_count,
+        "failed": job.failed_count,
+        "wall_seconds": round(wall, 2),
+        "requests": spent["requests"],
+        "requests_per_changed_document": round(spent["requests"] / changed, 3) if changed else None,
+        "achieved_requests_per_second": round(spent["requests"] / wall, 2) if wall else None,
+        "limit": f"{rate.limit}/{rate.window:g}s",
+        "limit_requests_per_second": round(per_second, 3),
+        "ratio_of_limit": round(spent["requests"] / wall / per_second, 3) if wall else None,
+        "status_429": spent["status_429"],
+        "over_limit": spent["over_limit"],
+    }
+
+
+def scenario_bulk_raised_limit(*, sandbox, accounts, options: Options) -> dict:
+    """1. Bulk re-categorisation with the limit raised: the client's own overhead shows."""
+    account = accounts["large"]
+    _set_sandbox_rate(sandbox, account)
+    count = 100 if options.quick else options.documents
+    user, connection = portal_user(username="bulk-raised", sandbox=sandbox, account=account)
+    job = _bulk_job(user=user, connection=connection, count=count)
+    with qcluster():
+        job, wall, spent = _run_job(job, sandbox=sandbox, account=account, timeout=600)
+    return _bulk_figures(job, wall, spent, count)
+
+
+def scenario_bulk_real_limit(*, sandbox, accounts, options: Options) -> dict:
+    """2. The same at Quipu's limit: wall time against the floor of one request per second."""
+    account = sandbox.create_account("Benchmark real limit S.L.", seed="demo")
+    _set_sandbox_rate(sandbox, account)
+    count = 20 if options.quick else 60
+    user, connection = portal_user(username="bulk-real", sandbox=sandbox, account=account)
+    job = _bulk_job(user=user, connection=connection, count=count)
+    # Start the budget clean: the preview's reads above are not part of the job.
+    time.sleep(_rate().window)
+    with qcluster():
+        job, wall, spent = _run_job(job, sandbox=sandbox, account=account, timeout=600)
+    figures = _bulk_figures(job, wall, spent, count)
+    floor = count * 1.0
+    figures.update(floor_seconds=floor, wall_over_floor=round(wall / floor, 3))
+    return figures
+
+
+class _RateWaits(logging.Handler):
+    """Collects the rate-budget waits the client logs for interactive requests of this thread."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.thread = threading.get_ident()
+        self.waits: list[float] = []
+
+    def emit(self, record):
+        args = record.args if isinstance(record.args, tuple) else ()
+        if record.thread == self.thread and len(args) >= 7 and args[6] == "interactive":
+            self.waits.append(float(args[4]))
+
+
+def scenario_pages_during_job(*, sandbox, accounts, options: Options) -> dict:
+    """3. List and detail pages on the connection a bulk job is using, at Quipu's limit."""
+    account = sandbox.create_account("Benchmark pages during a job S.L.", seed="demo")
+    _set_sandbox_rate(sandbox, account)
+    count = 30 if options.quick else 60
+    user, connection = portal_user(username="pages-during-job", sandbox=sandbox, account=account)
+    job = _bulk_job(user=user, connection=connection, count=count)
+    browser = browser_for(user)
+    detail_ids = list(job.items.values_list("document_id", flat=True)[:10])
+    time.sleep(_rate().window)
+
+    client_logger = logging.getLogger("quipu_portal.quipu.client")
+    waits = _RateWaits()
+    client_logger.addHandler(waits)
+    client_logger.setLevel(logging.INFO)
+    client_logger.propagate = False
+    samples = {"list": [], "detail": []}
+    statuses = collections.Counter()
+    from quipu_portal.jobs.models import Job
+    from quipu_portal.jobs.services import job_start
+
+    try:
+        with qcluster():
+            before = account_counts(sandbox, [account["app_id"]])
+            started = time.monotonic()
+            job_start(job=job)
+            time.sleep(3)  # let the job take its share of the budget first
+            turn = 0
+            while Job.objects.get(pk=job.pk).is_active:
+                kind = "list" if turn % 2 == 0 else "detail"
+                url = (
+                    reverse("invoices:list") + f"?page={1 + turn % 3}"
+                    if kind == "list"
+                    else reverse("invoices:detail", args=[detail_ids[turn % len(detail_ids)]])
+                )
+                waits.waits.clear()
+                page_started = time.monotonic()
+                response = browser.get(url)
+                elapsed = time.monotonic() - page_started
+                statuses[response.status_code] += 1
+                samples[kind].append((elapsed, sum(waits.waits), response.status_code))
+                turn += 1
+                time.sleep(1.0)  # a person reading the page
+            job, _wall = wait_for_job(job.pk, timeout=600)
+            job_wall = time.monotonic() - started
+            spent = counts_since(before, account_counts(sandbox, [account["app_id"]]))
+    finally:
+        client_logger.removeHandler(waits)
+        client_logger.propagate = True
+
+    figures = {"job_documents": count, "job_changed": job.changed_count, "job_wall_seconds": round(job_wall, 1)}
+    for kind, rows in samples.items():
+        figures[f"{kind}_pages"] = len(rows)
+        figures.update({f"{kind}_server_{key}": value for key, value in spread_ms([r[0] for r in rows], (50, 95)).items()})
+        figures.update({f"{kind}_wait_{key}": value for key, value in spread_ms([r[1] for r in rows], (50, 95)).items()})
+        figures[f"{kind}_refused_busy"] = sum(1 for row in rows if row[2] == 503)
+    figures.update(
+        status_counts=dict(statuses),
+        status_429=spent["status_429"],
+        over_limit=spent["over_limit"],
+    )
+    return figures
+
+
+# Page overhead (scenario 4) -------------------------------------------------------------------------
+
+
+def scenario_page_overhead(*, sandbox, accounts, options: Options) -> dict:
+    """4. List and detail pages with the sandbox answering at once: the portal's own cost."""
+    account = sandbox.create_account("Benchmark pages S.L.", seed="small")
+    _set_sandbox_rate(sandbox, account)
+    user, _connection = portal_user(username="page-overhead", sandbox=sandbox, account=account)
+    browser = browser_for(user)
+    count = 100 if options.quick else 500
+    list_url = reverse("invoices:list")
+    first = browser.get(list_url)
+    ids = re.findall(r'href="/invoices/(\d+)/"', first.content.decode())
+    if not ids:
+        raise RuntimeError("the invoice list shows no invoices")
+    for warm in range(5):
+        browser.get(reverse("invoices:detail", args=[ids[warm % len(ids)]]))
+
+    figures = {"requests_per_page_kind": count}
+    for kind in ("list", "detail"):
+        times, queries, statuses = [], [], collections.Counter()
+        before = account_counts(sandbox, [account["app_id"]])
+        for index in range(count):
+            url = list_url + f"?page={1 + index % 3}" if kind == "list" else reverse("invoices:detail", args=[ids[index % len(ids)]])
+            with CaptureQueriesContext(database) as captured:
+                started = time.perf_counter()
+                response = browser.get(url)
+                times.append(time.perf_counter() - started)
+            queries.append(len(captured.captured_queries))
+            statuses[response.status_code] += 1
+        spent = counts_since(before, account_counts(sandbox, [account["app_id"]]))
+        figures.update({f"{kind}_{key}": value for key, value in spread_ms(times).items()})
+        figures[f"{kind}_queries_per_page"] = sorted(queries)[len(queries) // 2]
+        figures[f"{kind}_quipu_requests_per_page"] = round(spent["requests"] / count, 2)
+        figures[f"{kind}_statuses"] = dict(statuses)
+    return figures
+
+
+# ZIP of PDFs (scenario 5) ----------------------------------------------------------------------------------
+
+
+def scenario_pdf_zip(*, sandbox, accounts, options: Options) -> dict:
+    """5. A ZIP of 1,000 invoice PDFs: wall time against the floor, and the worker's peak memory."""
+    from quipu_portal.pdfs.models import Bundle, BundleFormat
+    from quipu_portal.pdfs.services import bundle_create, bundle_documents_select
+    from quipu_portal.resource_admin.registry import REGISTRY
+
+    account = accounts["large"]
+    _set_sandbox_rate(sandbox, account)
+    count = 200 if options.quick else 1000
+    user, connection = portal_user(username="pdf-zip", sandbox=sandbox, account=account)
+    reverse("invoices:list")  # the resource apps register themselves when the URLs load
+    client = client_for(connection)
+    selection = bundle_documents_select(client=client, admin=REGISTRY["invoices"], filters={})
+    documents = selection.documents[:count]
+    if len(documents) < count:
+        raise RuntimeError(f"the sandbox account has only {len(documents)} invoices with a PDF, {count} wanted")
+    time.sleep(_rate().window)
+    rate = _rate()
+    with qcluster() as cluster, MemorySampler(cluster.pid) as memory:
+        time.sleep(1.0)
+        idle_worker = memory.peak_worker_bytes
+        before = account_counts(sandbox, [account["app_id"]])
+        started = time.monotonic()
+        bundle = bundle_create(
+            owner=user, connection=connection, documents=documents, format=BundleFormat.ZIP, title="Benchmark ZIP"
+        )
+        job, _ = wait_for_job(bundle.job_id, timeout=900)
+        wall = time.monotonic() - started
+        spent = counts_since(before, account_counts(sandbox, [account["app_id"]]))
+    bundle = Bundle.objects.get(pk=bundle.pk)
+    floor = count / (rate.limit / rate.window)
+    return {
+        "pdfs": count,
+        "job_status": job.status,
+        "pdfs_in_zip": bundle.pdf_count,
+        "failed": bundle.failed_count,
+        "zip_bytes": bundle.file_size,
+        "wall_seconds": round(wall, 2),
+        "limit": f"{rate.limit}/{rate.window:g}s",
+        "floor_seconds": round(floor, 2),
+        "wall_over_floor": round(wall / floor, 3),
+        "requests": spent["requests"],
+        "status_429": spent["status_429"],
+        "over_limit": spent["over_limit"],
+        "worker_peak_memory_mb": round(memory.peak_worker_bytes / 2**20, 1),
+        "worker_idle_memory_mb": round(idle_worker / 2**20, 1),
+        "cluster_peak_memory_mb": round(memory.peak_total_bytes / 2**20, 1),
+    }
+
+
+# Load (scenario 6) ----------------------------------------------------------------------------------------
+
+
+LOAD_LISTS = ("invoices", "simplified_invoices", "tickets", "paysheets", "additional_income", "book_entries")
+DETAIL_LINK = re.compile(r'href="(/(?:invoices|simplified-invoices|tickets|paysheets|additional-income)/\d+/)"')
+
+
+def _simulated_user(base_url: str, session_id: str, deadline: float, seed: int, results: list, lock) -> None:
+    rng = random.Random(seed)
+    session = requests.Session()
+    session.cookies.set("sessionid", session_id, domain="127.0.0.1")
+
+    def visit(kind: str, url: str) -> str:
+        # Like the browser: a page refused as busy (503) tries again by itself a few seconds later.
+        for _attempt in range(3):
+            started = time.monotonic()
+            try:
+                response = session.get(base_url + url, timeout=60)
+                status, body = response.status_code, response.text
+            except requests.RequestException:
+                status, body = 0, ""
+            with lock:
+                results.append((kind, status, time.monotonic() - started))
+            if status != 503 or time.monotonic() > deadline:
+                return body
+            time.sleep(float(response.headers.get("Retry-After") or 5))
+        return body
+
+    while time.monotonic() < deadline:
+        namespace = rng.choice(LOAD_LISTS)
+        body = visit("list", reverse(f"{namespace}:list") + f"?page={rng.randint(1, 2)}")
+        links = DETAIL_LINK.findall(body)
+        time.sleep(rng.uniform(0.5, 1.5))
+        if links and time.monotonic() < deadline:
+            visit("detail", rng.choice(links))
+            time.sleep(rng.uniform(0.5, 1.5))
+
+
+def _open_until_shown(browser, urls: list[str], tries: int = 3) -> int:
+    """Open each page until it is shown, waiting as the "busy" page does before it tries again;
+    returns the attempts it took."""
+    attempts = 0
+    for url in urls:
+        for _ in range(tries):
+            attempts += 1
+            if browser.get(url).status_code == 200:
+                break
+            time.sleep(_rate().window + 1)
+    return attempts
+
+
+def _cold_page_statuses(browser, url: str, tries: int = 3) -> list[int]:
+    """A list page on a connection nobody has opened yet, retried as the busy page does."""
+    statuses = []
+    for _ in range(tries):
+        statuses.append(browser.get(url).status_code)
+        if statuses[-1] == 200:
+            break
+        time.sleep(_rate().window + 1)
+    return statuses
+
+
+def scenario_load(*, sandbox, accounts, options: Options) -> dict:
+    """6. 20 simulated users on 5 connections through gunicorn, at Quipu's limit."""
+    users_count, connections_count = 20, 5
+    seconds = 20 if options.quick else 60
+    sandbox_accounts = [sandbox.create_account(f"Benchmark load {n} S.L.", seed="small") for n in range(connections_count)]
+    for account in sandbox_accounts:
+        _set_sandbox_rate(sandbox, account)
+    sessions, warm_up_tries = [], []
+    for number in range(users_count):
+        user, _connection = portal_user(
+            username=f"load-{number}", sandbox=sandbox, account=sandbox_accounts[number % connections_count]
+        )
+        browser = browser_for(user)
+        sessions.append(browser.cookies["sessionid"].value)
+        if number == 0:
+            cold_statuses = _cold_page_statuses(browser, reverse("invoices:list"))
+        if number < connections_count:
+            # Steady state: each connection's reference data is read once before the load (a cold
+            # page needs more requests than one page view may wait for; see docs/benchmarks.md).
+            reference_data(client_for(_connection, priority=Priority.BACKGROUND))
+            warm_up_tries.append(_open_until_shown(browser, [reverse("invoices:list")]))
+    app_ids = [account["app_id"] for account in sandbox_accounts]
+    time.sleep(_rate().window)
+
+    results: list = []
+    lock = threading.Lock()
+    with gunicorn(workers=2, threads=12) as base_url:
+        before = account_counts(sandbox, app_ids)
+        started = time.monotonic()
+        deadline = started + seconds
+        threads = [
+            threading.Thread(target=_simulated_user, args=(base_url, session, deadline, number, results, lock))
+            for number, session in enumerate(sessions)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.monotonic() - started
+        spent = counts_since(before, account_counts(sandbox, app_ids))
+    statuses = collections.Counter(status for _kind, status, _elapsed in results)
+    ok = [elapsed for _kind, status, elapsed in results if status == 200]
+    rate = _rate()
+    budget = connections_count * rate.limit / rate.window * wall
+    return {
+        "users": users_count,
+        "cold_list_page_statuses": cold_statuses,
+        "warm_up_attempts_per_connection": warm_up_tries,
+        "connections": connections_count,
+        "seconds": round(wall, 1),
+        "pages": len(results),
+        "throughput_pages_per_second": round(len(results) / wall, 2),
+        "ok_pages": len(ok),
+        **{f"ok_{key}": value for key, value in spread_ms(ok, (50, 95)).items()},
+        "all_p95_ms": milliseconds(
+            sorted(elapsed for *_rest, elapsed in results)[int(0.95 * (len(results) - 1))] if results else None
+        ),
+        "errors": sum(count for status, count in statuses.items() if status == 0 or (status >= 500 and status != 503)),
+        "refused_busy_503": statuses.get(503, 0),
+        "statuses": {str(status): count for status, count in sorted(statuses.items())},
+        "quipu_requests": spent["requests"],
+        "rate_budget_used": round(spent["requests"] / budget, 3) if budget else None,
+        "status_429": spent["status_429"],
+        "over_limit": spent["over_limit"],
+    }
+
+
+SCENARIOS = {
+    1: ("bulk re-categorisation, raised limit", scenario_bulk_raised_limit),
+    2: ("bulk re-categorisation, real limit", scenario_bulk_real_limit),
+    3: ("pages while a bulk job runs", scenario_pages_during_job),
+    4: ("list/detail server overhead", scenario_page_overhead),
+    5: ("ZIP of PDFs", scenario_pdf_zip),
+    6: ("load through gunicorn", scenario_load),
+}
+
+# The rate each scenario's processes and sandbox account use, and the margin that suits its window.
+SCENARIO_RATES = {
+    1: ("100/1s", "0.03"),
+    2: ("5/5s", "0.15"),
+    3: ("5/5s", "0.15"),
+    4: ("10000/1s", "0.0"),
+    5: ("100/1s", "0.03"),
+    6: ("5/5s", "0.15"),
+}

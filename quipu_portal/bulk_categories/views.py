@@ -1,0 +1,153 @@
+"""Change categories: the form (posted from a document list), the preview, the confirmation."""
+
+from django.contrib import messages
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quipu_portal.bulk_categories import services
+from quipu_portal.bulk_categories.forms import BulkCategoriesForm, SelectionForm
+from quipu_portal.connections.decorators import connection_required
+from quipu_portal.connections.services import client_for
+from quipu_portal.jobs.models import JobStatus
+from quipu_portal.jobs.services import job_estimate_seconds, job_start
+from quipu_portal.quipu.errors import QuipuError
+from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.resource_admin.errors import quipu_boundary
+from quipu_portal.resource_admin.views import options_html
+
+
+def _list_url(namespace: str, query: str) -> str:
+    try:
+        url = reverse(f"{namespace}:list")
+    except NoReverseMatch:  # an unknown namespace sends the user home
+        url = reverse("core:home")
+    return f"{url}?{query}" if query else url
+
+
+def _list_kind(query: str) -> str | None:
+    kind = QueryDict(query or "").get("kind")
+    return kind if kind in ("income", "expenses") else None
+
+
+@connection_required
+@quipu_boundary
+@require_POST
+def bulk_categories(request, namespace: str | None = None):
+    """Posted by a list's "Change categories" button (selection only), then by this form itself."""
+    data = request.POST
+    if namespace:
+        data = data.copy()
+        data["namespace"] = namespace
+    selection = SelectionForm(data)
+    if not selection.is_valid() or services.document_list_admin(selection.cleaned_data["namespace"]) is None:
+        namespace = request.POST.get("namespace", "")
+        messages.warning(
+            request, _("Tick at least one document, or select all documents matching the filter.")
+        )
+        return redirect(_list_url(namespace, request.POST.get("query", "")))
+    namespace, query = selection.cleaned_data["namespace"], selection.cleaned_data["query"]
+    client = client_for(request.connection)
+    refdata = reference_data(client)
+    kind = _list_kind(query)
+    submitted = "scope" in data
+    form = BulkCategoriesForm(
+        data if submitted else None, refdata=refdata, kind=kind, initial=selection.cleaned_data
+    )
+    if submitted and form.is_valid():
+        change = form.change()
+        try:
+            listing = services.listing_for(namespace=namespace, query=query)
+            job = services.bulk_categories_preview(
+                owner=request.user,
+                connection=request.connection,
+                client=client,
+                listing=listing,
+                ids=form.selected_ids(),
+                change=change,
+                title=_("Change categories: %(change)s")
+                % {"change": services.change_summary(change, refdata)},
+            )
+        except services.SelectionError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("jobs:bulk_categories_preview", pk=job.pk)
+    admin = services.document_list_admin(namespace)
+    context = {
+        "form": form,
+        "admin": admin,
+        "list_url": _list_url(namespace, query),
+        "selected_count": None
+        if selection.cleaned_data["select_all"]
+        else len(selection.cleaned_data["ids"]),
+        "connection": request.connection,
+    }
+    return render(request, "jobs/bulk_categories_form.html", context)
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def bulk_categories_subcategories(request):
+    """The subcategory <option>s of the chosen category: the form only offers valid pairs."""
+    client = client_for(request.connection)
+    form = BulkCategoriesForm(None, refdata=reference_data(client))
+    return HttpResponse(options_html(form.subcategory_choices(request.GET.get("category") or None)))
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_categories_preview(request, pk):
+    job = services.bulk_categories_draft_get(owner=request.user, job_id=pk)
+    if job.status != JobStatus.DRAFT:
+        return redirect("jobs:detail", pk=job.pk)
+    if request.method == "POST":
+        if request.POST.get("action") == "discard":
+            job.delete()
+            messages.info(request, _("Nothing was changed."))
+            return redirect("jobs:list")
+        job_start(job=job)
+        messages.success(request, _("The change is running in the background. You can leave this page."))
+        return redirect("jobs:detail", pk=job.pk)
+    summary = services.bulk_categories_preview_summary(job=job)
+    with client_for(job.connection) as client:
+        refdata = _cached_refdata(client)
+    context = {
+        "job": job,
+        "summary": summary,
+        "sample": [_sample_row(item, refdata) for item in summary.sample],
+        "estimate_seconds": job_estimate_seconds(requests=summary.requests),
+    }
+    return render(request, "jobs/bulk_categories_preview.html", context)
+
+
+def _cached_refdata(client):
+    try:
+        return reference_data(client)
+    except QuipuError:  # names are a nicety on this page; ids are shown without them
+        return None
+
+
+def _sample_row(item, refdata) -> dict:
+    def describe(state: dict) -> str:
+        parts = [
+            services.category_label(
+                refdata, state.get("accounting_category"), state.get("accounting_subcategory")
+            )
+        ]
+        analytic = state.get("analytic_categories") or []
+        if analytic:
+            parts.append(", ".join(services.analytic_label(refdata, a) for a in analytic))
+        lines = state.get("items") or []
+        if lines:
+            line_categories = {
+                services.category_label(
+                    refdata, line.get("accounting_category"), line.get("accounting_subcategory")
+                )
+                for line in lines
+            }
+            parts.append(_("lines: %(categories)s") % {"categories": "; ".join(sorted(line_categories))})
+        return " · ".join(parts)
+
+    return {"item": item, "before": describe(item.before), "after": describe(item.after)}

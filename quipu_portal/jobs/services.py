@@ -1,0 +1,384 @@
+"""Jobs: create, start, cancel, retry and run them; tell their progress.
+
+The runner (``job_run_chunk``) is what a django-q task calls. It takes a lease on the job, processes a
+small chunk of pending items (each finished in its own short transaction), gives the lease back and
+enqueues itself again while items remain. A duplicate delivery finds the lease taken and returns; a
+worker that dies leaves a lease that expires, and the sweeper (``job_sweep``) enqueues the job again.
+The job's own tables are the source of truth, never django-q's task table.
+"""
+
+import datetime
+import logging
+import math
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from quipu_portal.audit.services import audit_record_changes
+from quipu_portal.connections.crypto import ConnectionSecretError
+from quipu_portal.connections.services import client_for
+from quipu_portal.core.services import user_language_get
+from quipu_portal.jobs.models import ACTIVE_STATUSES, ItemState, Job, JobItem, JobStatus
+from quipu_portal.jobs.registry import Outcome, handler_for
+from quipu_portal.quipu.client import Priority
+from quipu_portal.quipu.config import RateLimit
+from quipu_portal.quipu.errors import (
+    QuipuAuthError,
+    QuipuError,
+    QuipuRateLimitedError,
+    QuipuServerError,
+    QuipuUnavailableError,
+)
+
+logger = logging.getLogger(__name__)
+
+# An item that keeps failing with transient errors (5xx, no answer) is given up after this many tries.
+MAX_ITEM_ATTEMPTS = 4
+# Unexpected exceptions in a chunk before the whole job is marked failed.
+MAX_CRASHES = 5
+TRANSIENT_ERRORS = (QuipuServerError, QuipuUnavailableError, QuipuRateLimitedError)
+
+
+def lease_seconds() -> float:
+    return float(getattr(settings, "QUIPU_JOB_LEASE_SECONDS", 90))
+
+
+def chunk_seconds() -> float:
+    return float(getattr(settings, "QUIPU_JOB_CHUNK_SECONDS", 30))
+
+
+def chunk_size() -> int:
+    return int(getattr(settings, "QUIPU_JOB_CHUNK_SIZE", 25))
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def job_list(*, owner: AbstractBaseUser) -> QuerySet[Job]:
+    return Job.objects.filter(owner=owner).exclude(status=JobStatus.DRAFT).select_related("connection")
+
+
+def job_get(*, owner: AbstractBaseUser, job_id: int | str) -> Job:
+    """The owner's job, or 404: another user's job reads exactly like a missing one."""
+    try:
+        return Job.objects.select_related("connection").get(owner=owner, pk=int(job_id))
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such job.") from None
+
+
+def job_running_for(*, owner: AbstractBaseUser) -> QuerySet[Job]:
+    return Job.objects.filter(owner=owner, status__in=ACTIVE_STATUSES).order_by("created_at")
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    done: int
+    changed: int
+    skipped: int
+    failed: int
+    pending: int
+    percent: int
+    rate_per_minute: float | None
+    eta_seconds: int | None
+
+
+def job_progress(*, job: Job) -> Progress:
+    done = job.done_count
+    pending = max(job.total - done, 0)
+    percent = 100 if job.total == 0 else math.floor(100 * done / job.total)
+    rate = eta = None
+    if job.started_at and job.processed_since_start:
+        elapsed = max((timezone.now() - job.started_at).total_seconds(), 1.0)
+        per_second = job.processed_since_start / elapsed
+        rate = round(per_second * 60, 1)
+        if job.is_active and per_second > 0:
+            eta = math.ceil(pending / per_second)
+    return Progress(
+        job.total, done, job.changed_count, job.skipped_count, job.failed_count, pending, percent, rate, eta
+    )
+
+
+def job_estimate_seconds(*, requests: int) -> int:
+    """How long ``requests`` take at the connection's rate budget, leaving one slot per window free
+    for page views (the share background work gets, see quipu/budget.py)."""
+    rate = RateLimit.from_settings()
+    per_window = max(rate.limit - 1, 1)
+    burst = per_window
+    return max(0, math.ceil((requests - burst) * rate.window / per_window))
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+
+def job_create(
+    *,
+    owner: AbstractBaseUser,
+    connection,
+    kind: str,
+    title: str,
+    params: dict,
+    items: list[JobItem],
+    undo_of: Job | None = None,
+) -> Job:
+    """A draft job with its items; already-settled items (skipped at preview) are counted at once."""
+    with transaction.atomic():
+        job = Job.objects.create(
+            owner=owner, connection=connection, kind=kind, title=title[:200], params=params, undo_of=undo_of
+        )
+        for position, item in enumerate(items):
+            item.job = job
+            item.position = position
+        JobItem.objects.bulk_create(items, batch_size=500)
+        _recount(job)
+    job.refresh_from_db()
+    return job
+
+
+def job_start(*, job: Job) -> Job:
+    """Queue a draft (or re-queue a stopped) job; the task is sent once the transaction commits."""
+    with transaction.atomic():
+        updated = (
+            Job.objects.filter(pk=job.pk)
+            .exclude(status__in=ACTIVE_STATUSES)
+            .update(
+                status=JobStatus.PENDING,
+                finished_at=None,
+                message="",
+                lease_owner="",
+                lease_expires_at=timezone.now() + datetime.timedelta(seconds=lease_seconds()),
+            )
+        )
+        if updated:
+            _enqueue_on_commit(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def job_cancel(*, job: Job) -> Job:
+    """Stop after the document being written now. A job that has not started stops at once."""
+    Job.objects.filter(pk=job.pk, status__in=(JobStatus.PENDING, JobStatus.RUNNING)).update(
+        status=JobStatus.CANCELLING
+    )
+    job.refresh_from_db()
+    return job
+
+
+def job_retry_failed(*, job: Job) -> Job:
+    """Put the failed items back in the queue (and resume a cancelled job's pending ones)."""
+    if job.is_active:
+        return job
+    with transaction.atomic():
+        JobItem.objects.filter(job=job, state=ItemState.FAILED).update(
+            state=ItemState.PENDING, error="", attempts=0
+        )
+        _recount(job)
+        if JobItem.objects.filter(job=job, state=ItemState.PENDING).exists():
+            Job.objects.filter(pk=job.pk).update(crash_count=0, processed_since_start=0, started_at=None)
+            job_start(job=job)
+    job.refresh_from_db()
+    return job
+
+
+def job_can_retry(job: Job) -> bool:
+    return job.is_done and (job.failed_count > 0 or job.done_count < job.total)
+
+
+def _recount(job: Job) -> None:
+    counts = {state: 0 for state in ItemState.values}
+    for row in JobItem.objects.filter(job=job).values("state").order_by().annotate(n=Count("pk")):
+        counts[row["state"]] = row["n"]
+    Job.objects.filter(pk=job.pk).update(
+        total=sum(counts.values()),
+        changed_count=counts[ItemState.CHANGED],
+        skipped_count=counts[ItemState.SKIPPED],
+        failed_count=counts[ItemState.FAILED],
+    )
+
+
+def _enqueue_on_commit(job_id: int) -> None:
+    from quipu_portal.jobs.tasks import enqueue_run
+
+    transaction.on_commit(lambda: enqueue_run(job_id))
+
+
+# The runner ---------------------------------------------------------------------------------------
+
+
+def _lease_take(job_id: int, token: str) -> bool:
+    now = timezone.now()
+    return bool(
+        Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES)
+        .filter(Q(lease_owner="") | Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+        .update(lease_owner=token, lease_expires_at=now + datetime.timedelta(seconds=lease_seconds()))
+    )
+
+
+def _lease_renew(job_id: int, token: str) -> bool:
+    expires = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+    return bool(Job.objects.filter(pk=job_id, lease_owner=token).update(lease_expires_at=expires))
+
+
+def _lease_release(job_id: int, token: str) -> None:
+    # The job stays "expected to be picked up" for one lease: the sweeper only steps in after that.
+    expires = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+    Job.objects.filter(pk=job_id, lease_owner=token).update(lease_owner="", lease_expires_at=expires)
+
+
+def job_run_chunk(*, job_id: int) -> str:
+    """Process one chunk of the job. Returns what happened (for logs and tests):
+    ``"busy"`` (another task holds the lease), ``"gone"``, ``"more"`` (re-enqueued), or the final status."""
+    token = uuid.uuid4().hex
+    if not _lease_take(job_id, token):
+        return "busy" if Job.objects.filter(pk=job_id).exists() else "gone"
+    try:
+        # Reasons written on the rows are read by the job's owner: write them in their language.
+        owner = Job.objects.select_related("owner").get(pk=job_id).owner
+        language = user_language_get(user=owner) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            result = _run_leased_chunk(job_id, token)
+    except Exception:
+        logger.exception("Job %s: chunk crashed", job_id)
+        Job.objects.filter(pk=job_id).update(crash_count=F("crash_count") + 1)
+        if Job.objects.filter(pk=job_id, crash_count__gte=MAX_CRASHES).exists():
+            _job_close(job_id, JobStatus.FAILED, _("The job stopped after repeated internal errors."))
+        _lease_release(job_id, token)
+        raise
+    _lease_release(job_id, token)
+    if result == "more":
+        _enqueue_on_commit(job_id)
+    return result
+
+
+def _run_leased_chunk(job_id: int, token: str) -> str:
+    job = Job.objects.select_related("connection", "owner").get(pk=job_id)
+    if job.status == JobStatus.CANCELLING:
+        return _job_close(job.pk, JobStatus.CANCELLED)
+    if job.status == JobStatus.PENDING:
+        Job.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(
+            status=JobStatus.RUNNING, started_at=job.started_at or timezone.now()
+        )
+        job.refresh_from_db()
+    handler = handler_for(job.kind)
+    items = list(
+        JobItem.objects.filter(job=job, state=ItemState.PENDING).order_by("position", "pk")[: chunk_size()]
+    )
+    if not items:
+        handler.finish(job=job)
+        return _job_close(job.pk, JobStatus.FINISHED)
+
+    deadline = time.monotonic() + chunk_seconds()
+    try:
+        client = client_for(job.connection, priority=Priority.BACKGROUND)
+    except ConnectionSecretError:
+        return _job_close(
+            job.pk, JobStatus.FAILED, _("The connection's app secret cannot be read; enter it again.")
+        )
+    with client:
+        try:
+            prefetched = handler.prefetch(job=job, items=items, client=client)
+        except QuipuAuthError as error:
+            return _job_close(job.pk, JobStatus.FAILED, str(error.message))
+        except TRANSIENT_ERRORS:
+            logger.warning("Job %s: reading the chunk failed; trying again in the next chunk", job.pk)
+            prefetched = {}
+        for item in items:
+            if time.monotonic() > deadline:
+                break
+            status = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+            if status == JobStatus.CANCELLING:
+                return _job_close(job.pk, JobStatus.CANCELLED)
+            if not _lease_renew(job.pk, token):
+                logger.warning("Job %s: lease lost; another task carries on", job.pk)
+                return "busy"
+            try:
+                outcome = handler.process_item(job=job, item=item, client=client, prefetched=prefetched)
+            except QuipuAuthError as error:
+                return _job_close(job.pk, JobStatus.FAILED, str(error.message))
+            except TRANSIENT_ERRORS as error:
+                outcome = Outcome(ItemState.FAILED, error=str(error.message), retry=True)
+            except QuipuError as error:
+                outcome = Outcome(ItemState.FAILED, error=_error_text(error))
+            _item_finish(job, item, outcome)
+    return "more"
+
+
+def _error_text(error: QuipuError) -> str:
+    return f"{error.message} {error.detail}".strip() if error.detail else str(error.message)
+
+
+def _item_finish(job: Job, item: JobItem, outcome: Outcome) -> None:
+    """Record one item's outcome, its counters and its change-log entries in one short transaction.
+
+    The update is guarded by ``state=pending``: if two tasks ever wrote the same document, only the
+    first outcome (and one set of log entries) is kept.
+    """
+    attempts = item.attempts + 1
+    if outcome.retry and attempts < MAX_ITEM_ATTEMPTS:
+        JobItem.objects.filter(pk=item.pk, state=ItemState.PENDING).update(
+            attempts=attempts, error=outcome.error
+        )
+        return
+    fields = {
+        "state": outcome.state,
+        "error": outcome.error[:2000],
+        "attempts": attempts,
+        "updated_at": timezone.now(),
+    }
+    if outcome.after is not None:
+        fields["after"] = outcome.after
+    if outcome.fingerprint:
+        fields["fingerprint"] = outcome.fingerprint
+    counter = {
+        ItemState.CHANGED: "changed_count",
+        ItemState.SKIPPED: "skipped_count",
+        ItemState.FAILED: "failed_count",
+    }[outcome.state]
+    with transaction.atomic():
+        if not JobItem.objects.filter(pk=item.pk, state=ItemState.PENDING).update(**fields):
+            return
+        Job.objects.filter(pk=job.pk).update(
+            **{counter: F(counter) + 1, "processed_since_start": F("processed_since_start") + 1}
+        )
+        if outcome.changes:
+            audit_record_changes(
+                user=job.owner,
+                connection=job.connection,
+                resource=item.resource,
+                document_id=item.document_id,
+                document_label=item.label,
+                before={change.field: change.before for change in outcome.changes},
+                after={change.field: change.after for change in outcome.changes},
+                job=job,
+            )
+
+
+def _job_close(job_id: int, status: JobStatus, message: str = "") -> str:
+    fields = {"status": status, "finished_at": timezone.now()}
+    if message:
+        fields["message"] = message[:500]
+    Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES).update(**fields)
+    logger.info("Job %s: %s", job_id, status)
+    return str(status)
+
+
+def job_sweep() -> list[int]:
+    """Enqueue again every active job nobody has touched for a whole lease (its worker died, or the
+    broker lost the task). Runs every minute from django-q's scheduler and when a worker starts."""
+    expired = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=timezone.now())
+    swept = []
+    for job_id in Job.objects.filter(expired, status__in=ACTIVE_STATUSES).values_list("pk", flat=True):
+        fresh_lease = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+        if Job.objects.filter(expired, pk=job_id).update(lease_owner="", lease_expires_at=fresh_lease):
+            logger.warning("Job %s: lease expired; enqueueing it again", job_id)
+            _enqueue_on_commit(job_id)
+            swept.append(job_id)
+    return swept

@@ -1,0 +1,117 @@
+"""Job pages: the list, one job with its live progress, and the actions on it."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from quipu_portal.bulk_categories.services import SelectionError, job_can_undo, job_undo
+from quipu_portal.jobs import services
+from quipu_portal.jobs.models import ItemState
+
+ITEMS_PER_PAGE = 50
+# The portal's pages for each API resource (its URL namespace).
+DOCUMENT_NAMESPACES = {
+    "invoices": "invoices",
+    "simplified_invoices": "simplified_invoices",
+    "additional_incomes": "additional_income",
+    "tickets": "tickets",
+    "paysheets": "paysheets",
+}
+
+
+def document_url(resource: str, document_id: str) -> str | None:
+    try:
+        return reverse(f"{DOCUMENT_NAMESPACES.get(resource, resource)}:detail", args=[document_id])
+    except NoReverseMatch:
+        return None
+
+
+@require_GET
+def job_list(request):
+    jobs = services.job_list(owner=request.user)
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    rows = [{"job": job, "progress": services.job_progress(job=job)} for job in page.object_list]
+    return render(request, "jobs/list.html", {"page": page, "rows": rows})
+
+
+def _detail_context(request, job) -> dict:
+    state = request.GET.get("state") if request.GET.get("state") in ItemState.values else ""
+    items = job.items.all()
+    if state:
+        items = items.filter(state=state)
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"item": item, "url": document_url(item.resource, item.document_id)} for item in page.object_list]
+    return {
+        "rows": rows,
+        "job": job,
+        "progress": services.job_progress(job=job),
+        "items_page": page,
+        "state": state,
+        "states": ItemState.choices,
+        "can_cancel": job.status in ("pending", "running"),
+        "can_retry": services.job_can_retry(job),
+        "can_undo": job_can_undo(job),
+        "query": request.GET.urlencode(),
+    }
+
+
+@require_GET
+def job_detail(request, pk):
+    job = services.job_get(owner=request.user, job_id=pk)
+    if job.status == "draft":
+        return redirect("jobs:bulk_categories_preview", pk=job.pk)
+    context = _detail_context(request, job)
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, "jobs/detail.html#job-progress", context)
+        if not job.is_active:
+            response.status_code = HttpResponseStopPolling.status_code
+        return response
+    return render(request, "jobs/detail.html", context)
+
+
+@require_POST
+def job_cancel(request, pk):
+    job = services.job_cancel(job=services.job_get(owner=request.user, job_id=pk))
+    if job.status == "cancelling":
+        messages.info(request, _("The job stops after the document it is writing now."))
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@require_POST
+def job_retry(request, pk):
+    job = services.job_get(owner=request.user, job_id=pk)
+    if not services.job_can_retry(job):
+        messages.warning(request, _("There is nothing to retry in this job."))
+        return redirect("jobs:detail", pk=job.pk)
+    services.job_retry_failed(job=job)
+    messages.success(request, _("The failed documents are queued again."))
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@require_POST
+def job_undo_view(request, pk):
+    job = services.job_get(owner=request.user, job_id=pk)
+    try:
+        undo = job_undo(job=job)
+    except SelectionError as error:
+        messages.warning(request, str(error))
+        return redirect("jobs:detail", pk=job.pk)
+    messages.success(request, _("Undoing: each document gets back the values it had before the job."))
+    return redirect("jobs:detail", pk=undo.pk)
+
+
+@require_GET
+def job_indicator(request):
+    """The top bar's indicator: polled every 2 s while the user's jobs run; 286 stops it after."""
+    running = list(services.job_running_for(owner=request.user)[:3])
+    context = {
+        "indicator_jobs": [{"job": job, "progress": services.job_progress(job=job)} for job in running]
+    }
+    response = render(request, "jobs/indicator.html", context)
+    if not running:
+        response.status_code = HttpResponseStopPolling.status_code
+    return response

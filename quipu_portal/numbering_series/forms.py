@@ -1,0 +1,50 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quipu_portal.resource_admin.reference import ReferenceFilterForm, ReferenceForm
+
+APPLICABLE_TO_CHOICES = [
+    ("invoices", _("Invoices")),
+    ("simplified_invoices", _("Simplified invoices")),
+    ("tickets", _("Tickets")),
+    ("additional_incomes", _("Additional income")),
+    ("paysheets", _("Paysheets")),
+]
+APPLICABLE_TO_LABELS = dict(APPLICABLE_TO_CHOICES) | {"budgets": _("Budgets")}
+YES_NO_CHOICES = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class NumberingSeriesFilterForm(ReferenceFilterForm):
+    prefix = forms.CharField(
+        label=_("Prefix"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "search", "data-live-search": ""}),
+        help_text=_("Any part of it."),
+    )
+    applicable_to = forms.ChoiceField(
+        label=_("Used for"),
+        choices=[("", _("Every kind of document")), *APPLICABLE_TO_CHOICES, ("budgets", _("Budgets"))],
+        required=False,
+    )
+    amending = forms.ChoiceField(label=_("For credit notes"), choices=YES_NO_CHOICES, required=False)
+
+
+class NumberingSeriesForm(ReferenceForm):
+    prefix = forms.CharField(
+        label=_("Prefix"),
+        max_length=30,
+        help_text=_("Put before each number, e.g. F2027-. It must be unique and cannot be changed later."),
+    )
+    applicable_to = forms.ChoiceField(label=_("Used for"), choices=APPLICABLE_TO_CHOICES)
+    amending = forms.BooleanField(
+        label=_("For credit notes"), required=False, help_text=_("Numbers amending documents (credit notes).")
+    )
+    default = forms.BooleanField(
+        label=_("Default series"),
+        required=False,
+        help_text=_(
+            "Offered first when creating a document of this kind; the previous default stops being one."
+        ),
+    )
+    create_only_fields = ("prefix",)

@@ -1,0 +1,343 @@
+"""The list, tree, detail, form and delete views of reference data (contacts, categories, series).
+
+Same shape as the document views: parse input with a form, get a client, call one service, pick a
+response. Quipu's errors become pages at `quipu_boundary`; a 422 goes back onto the form's fields.
+"""
+
+import math
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
+
+from quipu_portal.connections.decorators import connection_required
+from quipu_portal.connections.services import client_for
+from quipu_portal.quipu.errors import (
+    QuipuForbiddenError,
+    QuipuNotFoundError,
+    QuipuRateLimitedError,
+    QuipuServerError,
+    QuipuUnavailableError,
+    QuipuValidationError,
+)
+from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.resource_admin import reference_services as services
+from quipu_portal.resource_admin.access import attr
+from quipu_portal.resource_admin.columns import COUNTERPART, DOCUMENT_COLUMNS
+from quipu_portal.resource_admin.errors import quipu_boundary
+from quipu_portal.resource_admin.filters import PER_PAGE_CHOICES, parse_sort
+from quipu_portal.resource_admin.services import document_names, validation_errors_apply
+from quipu_portal.resource_admin.views import (
+    _base_context,
+    _display,
+    _list_headers,
+    _page_links,
+    _partial,
+    _positive_int,
+    _querystring,
+    _redirect,
+    _templates,
+)
+
+
+def _lazy_refdata(client):
+    """The cached reference data, fetched only if a form or column actually reads it."""
+    return SimpleLazyObject(lambda: reference_data(client))
+
+
+def _pagination(base: dict, page) -> dict:
+    return {
+        "page_links": [
+            {
+                "number": n,
+                "url": _querystring({**base, "page": n}) if n else None,
+                "current": n == page.current_page,
+            }
+            for n in _page_links(page.current_page, max(page.total_pages, 1))
+        ],
+        "previous_url": _querystring({**base, "page": page.current_page - 1})
+        if page.current_page > 1
+        else None,
+        "next_url": _querystring({**base, "page": page.current_page + 1})
+        if page.current_page < page.total_pages
+        else None,
+    }
+
+
+# List ---------------------------------------------------------------------------------------------
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def reference_list(request, *, admin):
+    client = client_for(request.connection)
+    refdata = _lazy_refdata(client)
+    filter_form = admin.filter_form(request.GET, refdata=refdata) if admin.filter_form else None
+    filters = filter_form.api_filters() if filter_form is not None and filter_form.is_valid() else {}
+    criteria = parse_sort(request.GET.get("sort"), admin.sorts) or list(admin.default_sort)
+    per_page = request.GET.get("per_page") if request.GET.get("per_page") in dict(PER_PAGE_CHOICES) else "20"
+
+    page = services.reference_record_list(
+        client=client,
+        admin=admin,
+        filters=filters,
+        sort=criteria,
+        page=_positive_int(request.GET.get("page"), 1),
+        page_size=int(per_page),
+    )
+
+    base = {key: value for key, value in request.GET.items() if key not in ("page", "sort") and value}
+    base_with_sort = {**base, "sort": ",".join(criteria)}
+    rows = [
+        {
+            "record": record,
+            "cells": [
+                {"column": c, "html": c.render(record, refdata, admin.namespace)} for c in admin.columns
+            ],
+        }
+        for record in page.records
+    ]
+    context = {
+        **_base_context(request, admin),
+        "filter_form": filter_form,
+        "filters_active": bool(filters),
+        "page": page,
+        "rows": rows,
+        "headers": _list_headers(admin, base, criteria),
+        "sort": ",".join(criteria),
+        "per_page": per_page,
+        "per_page_choices": [value for value, _label in PER_PAGE_CHOICES],
+        "waited": math.ceil(page.waited_seconds) if page.waited_seconds >= 1 else 0,
+        **_pagination(base_with_sort, page),
+    }
+    return render(request, _templates(admin, "list", "results" if _partial(request) else None), context)
+
+
+def _tree(records) -> list[dict]:
+    """Records with a `parent` as nested nodes, children sorted by name; orphans become roots."""
+    by_id = {record.id: record for record in records}
+    children: dict = {}
+    for record in records:
+        parent = getattr(record, "parent", None)
+        parent_id = parent.id if parent is not None and parent.id in by_id else None
+        children.setdefault(parent_id, []).append(record)
+
+    def nodes(parent_id, depth):
+        ordered = sorted(children.get(parent_id, []), key=lambda r: str(r.name or "").lower())
+        return [
+            {"record": r, "depth": depth, "is_root": parent_id is None, "children": nodes(r.id, depth + 1)}
+            for r in ordered
+        ]
+
+    return nodes(None, 0)
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def reference_tree(request, *, admin):
+    client = client_for(request.connection)
+    unavailable = False
+    try:
+        records = services.reference_record_all(client=client, admin=admin)
+    except (QuipuNotFoundError, QuipuForbiddenError):
+        # Not every Quipu account has this endpoint (BEHAVIOUR.md): say so instead of failing.
+        records, unavailable = [], True
+    context = {
+        **_base_context(request, admin),
+        "tree": _tree(records),
+        "count": len(records),
+        "unavailable": unavailable,
+    }
+    return render(request, _templates(admin, "tree"), context)
+
+
+# Detail -------------------------------------------------------------------------------------------
+
+
+def detail_rows(admin, record) -> list[dict]:
+    rows = []
+    for name in admin.detail_fields:
+        value = attr(record, name)
+        label = admin.field_labels.get(name) or name.replace("_", " ").capitalize()
+        rows.append(
+            {
+                "name": name,
+                "label": label,
+                "value": value,
+                "display": _display(name, value),
+                "money": name in admin.money_fields,
+            }
+        )
+    return rows
+
+
+def _related_documents(request, client, admin, record) -> dict | None:
+    related = admin.related_documents
+    if related is None:
+        return None
+    number = _positive_int(request.GET.get("documents_page"), 1)
+    page = services.related_documents_page(
+        client=client, filters={related.filter_name: record.id}, page=number, page_size=related.page_size
+    )
+    names = document_names(client=client, connection=request.connection)
+    columns = [column for column in DOCUMENT_COLUMNS if column is not COUNTERPART]
+    try:
+        all_url = reverse(related.list_url_name) + _querystring({related.list_param: record.id})
+    except Exception:  # noqa: BLE001 - the document list may not be installed
+        all_url = None
+    return {
+        "label": related.label,
+        "page": page,
+        "headers": [column.label for column in columns],
+        "numbers": [column.is_number for column in columns],
+        "rows": [
+            {"record": r, "cells": [{"column": c, "html": c.render(r, names)} for c in columns]}
+            for r in page.records
+        ],
+        "previous_url": _querystring({"documents_page": number - 1}) if number > 1 else None,
+        "next_url": _querystring({"documents_page": number + 1}) if number < page.total_pages else None,
+        "all_url": all_url,
+    }
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def reference_detail(request, pk, *, admin):
+    client = client_for(request.connection)
+    record = services.reference_record_get(client=client, admin=admin, record_id=pk)
+    context = {
+        **_base_context(request, admin),
+        "record": record,
+        "label": admin.record_label(record),
+        "fields": detail_rows(admin, record),
+        "related": _related_documents(request, client, admin, record),
+        **admin.detail_extra(request=request, client=client, record=record),
+    }
+    return render(request, _templates(admin, "detail"), context)
+
+
+# Create and edit ----------------------------------------------------------------------------------
+
+
+def _send(form, write):
+    """Send the write; on a refusal put Quipu's words on the form and return None."""
+    try:
+        return write()
+    except QuipuValidationError as error:
+        validation_errors_apply(error=error, form=form)
+    except QuipuForbiddenError as error:
+        form.add_error(None, _("Quipu refused: %(reason)s") % {"reason": error.reason or error.message})
+    except QuipuRateLimitedError as error:
+        seconds = max(1, math.ceil(error.retry_after or 1))
+        form.add_error(
+            None,
+            ngettext(
+                "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d second.",
+                "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d seconds.",
+                seconds,
+            )
+            % {"seconds": seconds},
+        )
+    except (QuipuUnavailableError, QuipuServerError) as error:
+        form.add_error(None, str(error.message))
+    return None
+
+
+def _after_save_url(admin, record_id) -> str:
+    if admin.has_detail:
+        return reverse(f"{admin.namespace}:detail", args=[record_id])
+    return reverse(f"{admin.namespace}:list")
+
+
+@connection_required
+@quipu_boundary
+def reference_form(request, pk, *, admin):
+    if (pk is None and not admin.can_create) or (pk is not None and not admin.can_edit):
+        raise Http404
+    client = client_for(request.connection)
+    record = services.reference_record_get(client=client, admin=admin, record_id=pk) if pk else None
+    if record is not None:
+        initial = admin.form_class.initial_from(record)
+    else:
+        initial = {name: value for name, value in request.GET.items() if name in admin.form_class.base_fields}
+    data = request.POST if request.method == "POST" else None
+    form = admin.form_class(data, initial=initial, refdata=_lazy_refdata(client), record=record)
+    if data is not None and form.is_valid():
+        if record is None:
+            saved = _send(
+                form,
+                lambda: services.reference_record_create(
+                    client=client, connection=request.connection, admin=admin, payload=form.api_input()
+                ),
+            )
+        else:
+            saved = _send(
+                form,
+                lambda: services.reference_record_update(
+                    client=client,
+                    connection=request.connection,
+                    admin=admin,
+                    record_id=pk,
+                    payload=form.api_input(),
+                ),
+            )
+        if saved is not None:
+            label = admin.record_label(saved)
+            message = _("%(name)s created.") if record is None else _("%(name)s saved.")
+            messages.success(request, message % {"name": label})
+            return _redirect(request, _after_save_url(admin, saved.id or pk))
+    if record is not None:
+        title = _("Edit %(name)s") % {"name": admin.record_label(record)}
+    else:
+        title = _("New %(name)s") % {"name": admin.verbose_name}
+    context = {
+        **_base_context(request, admin),
+        "form": form,
+        "record": record,
+        "label": admin.record_label(record) if record is not None else "",
+        "title": title,
+    }
+    return render(
+        request, _templates(admin, "form", "reference-form" if _partial(request) else None), context
+    )
+
+
+# Delete -------------------------------------------------------------------------------------------
+
+
+@connection_required
+@quipu_boundary
+def reference_delete(request, pk, *, admin):
+    if not admin.can_delete:
+        raise Http404
+    client = client_for(request.connection)
+    record = services.reference_record_get(client=client, admin=admin, record_id=pk)
+    label = admin.record_label(record)
+    refusal = None
+    if request.method == "POST":
+        try:
+            services.reference_record_delete(
+                client=client, connection=request.connection, admin=admin, record_id=pk
+            )
+        except QuipuForbiddenError as error:
+            refusal = error.reason or str(error.message)
+        else:
+            messages.success(request, _("%(name)s deleted.") % {"name": label})
+            return _redirect(request, reverse(f"{admin.namespace}:list"))
+    context = {
+        **_base_context(request, admin),
+        "record": record,
+        "label": label,
+        "refusal": refusal,
+        # Quipu says beforehand when it will refuse (`deletable`), where the resource has it.
+        "not_deletable": attr(record, "deletable") is False,
+    }
+    return render(request, _templates(admin, "delete"), context)

@@ -1,0 +1,39 @@
+"""Start and kill a real ``manage.py qcluster`` on the test run's database (see cluster_settings.py)."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection as db_connection
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def start_cluster(log_path: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cluster_settings",
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(REPO)]),
+        "QUIPU_TEST_DB_NAME": str(db_connection.settings_dict["NAME"]),
+        "QUIPU_TEST_ENCRYPTION_KEYS": ",".join(settings.QUIPU_ENCRYPTION_KEYS),
+    }
+    log = open(log_path, "a")  # noqa: SIM115 - closed when the process ends
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "manage.py"), "qcluster"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def kill_cluster(process: subprocess.Popen) -> None:
+    """SIGKILL to the whole process group: the main process, its workers, monitor and pusher."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)

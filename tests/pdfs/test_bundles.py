@@ -1,0 +1,264 @@
+"""Many PDFs in one file: chosen from a list, built by a ``pdf_bundle`` job, only for their owner."""
+
+import csv
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from quipu_portal.jobs.models import Job, JobStatus
+from quipu_portal.jobs.services import job_run_chunk
+from quipu_portal.pdfs.models import Bundle
+from quipu_portal.pdfs.services import bundle_expired_delete
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    return settings.MEDIA_ROOT
+
+
+def run_job(job_id: int) -> str:
+    """What the django-q worker does, in-process: chunks until the job is over."""
+    for _ in range(100):
+        result = job_run_chunk(job_id=job_id)
+        if result not in ("more", "busy"):
+            return result
+    raise AssertionError("the job did not finish")
+
+
+def start_bundle(portal, data, django_capture_on_commit_callbacks, namespace="invoices"):
+    url = reverse("pdfs:bundle-start", args=[namespace])
+    confirm = portal.post(url, data)
+    assert confirm.status_code == 200
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = portal.post(url, {**data, "confirm": "yes"})
+    assert response.status_code == 302
+    bundle = Bundle.objects.latest("pk")
+    assert response["Location"] == reverse("pdfs:bundle", args=[bundle.pk])
+    assert len(callbacks) == 1  # the job's first task, sent once the bundle is saved
+    return bundle, confirm, response
+
+
+def zip_of(portal, bundle) -> zipfile.ZipFile:
+    bundle.refresh_from_db()
+    response = portal.get(reverse("pdfs:bundle-file", args=[bundle.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == f'attachment; filename="{bundle.file_name}"'
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def index_rows(archive) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(archive.read("index.csv").decode("utf-8-sig")), delimiter=";"))
+
+
+def test_ticked_rows_become_a_zip_with_an_index(portal, quipu, django_capture_on_commit_callbacks):
+    rows = quipu.list("book_entries", filters={"type": "invoices"}, page_size=50).records
+    income = [r for r in rows if r.kind == "income"][:3]
+    expense = next(r for r in rows if r.kind == "expenses")
+    ids = [r.id for r in income] + [expense.id]
+
+    bundle, confirm, response = start_bundle(
+        portal, {"ids": ids, "query": ""}, django_capture_on_commit_callbacks
+    )
+
+    assert "Download the PDFs of 4 documents?" in confirm.content.decode()
+    notes = [str(m) for m in get_messages(response.wsgi_request)]
+    assert notes == ["1 selected document has no PDF in Quipu (an expense) and was left out."]
+    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    assert "0 of 3 PDFs" in page and reverse("pdfs:bundle-file", args=[bundle.pk]) not in page
+
+    assert run_job(bundle.job_id) == JobStatus.FINISHED
+
+    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    assert "3 of 3 PDFs" in page and reverse("pdfs:bundle-file", args=[bundle.pk]) in page
+    assert bundle.title in portal.get(reverse("pdfs:bundles")).content.decode()
+    job_page = portal.get(reverse("jobs:detail", args=[bundle.job_id])).content.decode()
+    assert reverse("pdfs:bundle", args=[bundle.pk]) in job_page
+    archive = zip_of(portal, bundle)
+    index = index_rows(archive)
+    assert {row["number"] for row in index} == {r.number for r in income}
+    for record in income:
+        row = next(row for row in index if row["number"] == record.number)
+        assert row["date"] == record.issue_date.isoformat()
+        assert row["counterparty"] == record.recipient_name
+        assert row["total"] == f"{record.total_amount:.2f}"
+        assert row["problem"] == ""
+        pdf = PdfReader(io.BytesIO(archive.read(row["filename"])))
+        assert record.number in pdf.pages[0].extract_text()
+    assert sorted(archive.namelist()) == sorted(["index.csv", *(row["filename"] for row in index)])
+
+
+def test_the_htmx_progress_region_stops_polling_when_the_job_is_over(
+    portal, quipu, django_capture_on_commit_callbacks
+):
+    invoice = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}).records[0]
+    bundle, _confirm, _response = start_bundle(
+        portal, {"ids": [invoice.id]}, django_capture_on_commit_callbacks
+    )
+    url = reverse("pdfs:bundle", args=[bundle.pk])
+
+    running = portal.get(url, headers={"HX-Request": "true"})
+    assert running.status_code == 200 and "<html" not in running.content.decode()
+    assert 'hx-trigger="every 2s"' in running.content.decode()
+
+    run_job(bundle.job_id)
+    done = portal.get(url, headers={"HX-Request": "true"})
+    assert done.status_code == 286
+    assert "hx-trigger" not in done.content.decode() and "Download the ZIP" in done.content.decode()
+
+
+def test_one_merged_pdf_instead_of_a_zip(portal, quipu, django_capture_on_commit_callbacks):
+    income = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=3).records
+    bundle, _confirm, _response = start_bundle(
+        portal, {"ids": [r.id for r in income], "format": "pdf"}, django_capture_on_commit_callbacks
+    )
+
+    run_job(bundle.job_id)
+
+    response = portal.get(reverse("pdfs:bundle-file", args=[bundle.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    texts = " ".join(page.extract_text() for page in reader.pages)
+    assert all(r.number in texts for r in income)
+    assert len(reader.outline) == 3
+
+
+def test_another_users_bundle_urls_give_404(
+    portal, quipu, client, other_user, django_capture_on_commit_callbacks
+):
+    invoice = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}).records[0]
+    bundle, _confirm, _response = start_bundle(
+        portal, {"ids": [invoice.id]}, django_capture_on_commit_callbacks
+    )
+    run_job(bundle.job_id)
+    client.force_login(other_user)
+
+    for name in ("pdfs:bundle", "pdfs:bundle-file"):
+        assert client.get(reverse(name, args=[bundle.pk])).status_code == 404
+    for name in ("pdfs:bundle-cancel", "pdfs:bundle-resume"):
+        assert client.post(reverse(name, args=[bundle.pk])).status_code == 404
+    assert bundle.title not in client.get(reverse("pdfs:bundles")).content.decode()
+
+
+def test_a_pdf_quipu_cannot_find_is_listed_as_a_failure(portal, quipu, django_capture_on_commit_callbacks):
+    income = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=2).records
+    bundle, _confirm, _response = start_bundle(
+        portal, {"ids": [r.id for r in income]}, django_capture_on_commit_callbacks
+    )
+    quipu.delete("invoices", income[0].id)
+
+    run_job(bundle.job_id)
+
+    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    assert "1 PDF could not be fetched" in page and income[0].number in page
+    index = index_rows(zip_of(portal, bundle))
+    failed = next(row for row in index if row["number"] == income[0].number)
+    assert failed["filename"] == "" and "Quipu has no such record" in failed["problem"]
+    assert next(row for row in index if row["number"] == income[1].number)["filename"]
+
+
+def test_expired_files_are_removed_and_the_page_says_so(
+    portal, quipu, media_root, django_capture_on_commit_callbacks
+):
+    invoice = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}).records[0]
+    bundle, _confirm, _response = start_bundle(
+        portal, {"ids": [invoice.id]}, django_capture_on_commit_callbacks
+    )
+    run_job(bundle.job_id)
+    bundle.refresh_from_db()
+    folder = media_root / "bundles" / str(bundle.pk)
+    assert (folder / bundle.file_name).is_file()
+    assert bundle.expires_at - timezone.now() > datetime.timedelta(days=6, hours=23)
+
+    assert bundle_expired_delete(now=bundle.expires_at - datetime.timedelta(minutes=1)) == 0
+    assert (folder / bundle.file_name).is_file()
+    assert bundle_expired_delete(now=bundle.expires_at + datetime.timedelta(minutes=1)) == 1
+
+    assert not folder.exists()
+    response = portal.get(reverse("pdfs:bundle-file", args=[bundle.pk]))
+    assert response.status_code == 302
+    assert "expired" in [str(m) for m in get_messages(response.wsgi_request)][0]
+
+
+def test_nothing_ticked_or_nothing_with_a_pdf_starts_no_job(portal, quipu):
+    expense = quipu.list("book_entries", filters={"type": "invoices", "kind": "expenses"}).records[0]
+    url = reverse("pdfs:bundle-start", args=["invoices"])
+
+    nothing = portal.post(url, {"query": "kind=income"})
+    no_pdf = portal.post(url, {"ids": [expense.id], "confirm": "yes"})
+
+    assert nothing["Location"] == reverse("invoices:list") + "?kind=income"
+    assert no_pdf.status_code == 302
+    assert not Job.objects.exists() and not Bundle.objects.exists()
+    assert portal.post(reverse("pdfs:bundle-start", args=["paysheets"]), {"ids": ["1"]}).status_code == 404
+
+
+def test_the_cleanup_is_scheduled_and_also_a_command(
+    portal, quipu, media_root, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django_q.models import Schedule
+
+    invoice = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}).records[0]
+    bundle, _confirm, _response = start_bundle(
+        portal, {"ids": [invoice.id]}, django_capture_on_commit_callbacks
+    )
+    run_job(bundle.job_id)
+    Bundle.objects.filter(pk=bundle.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    out = io.StringIO()
+
+    call_command("delete_expired_bundles", stdout=out)
+
+    assert "Deleted the files of 1 expired bundle(s)." in out.getvalue()
+    assert not (media_root / "bundles" / str(bundle.pk)).exists()
+    schedule = Schedule.objects.get(func="quipu_portal.pdfs.tasks.delete_expired_bundles")
+    assert schedule.schedule_type == Schedule.HOURLY and schedule.repeats == -1
+    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    assert "This file has expired and was deleted." in page
+
+
+def test_a_cancelled_bundle_can_be_resumed(portal, quipu, django_capture_on_commit_callbacks):
+    income = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=2).records
+    bundle, _confirm, _response = start_bundle(
+        portal, {"ids": [r.id for r in income]}, django_capture_on_commit_callbacks
+    )
+
+    portal.post(reverse("pdfs:bundle-cancel", args=[bundle.pk]))
+    assert run_job(bundle.job_id) == JobStatus.CANCELLED
+    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    assert "Cancelled" in page and "Resume" in page
+    assert reverse("pdfs:bundle-file", args=[bundle.pk]) not in page
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        portal.post(reverse("pdfs:bundle-resume", args=[bundle.pk]))
+    assert len(callbacks) == 1
+    assert run_job(bundle.job_id) == JobStatus.FINISHED
+    assert "2 of 2 PDFs" in portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+
+
+def test_too_many_documents_for_one_merged_pdf_asks_for_the_zip(portal, quipu, monkeypatch):
+    monkeypatch.setattr("quipu_portal.pdfs.views.MERGED_PDF_LIMIT", 1)
+    income = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=2).records
+
+    response = portal.post(
+        reverse("pdfs:bundle-start", args=["invoices"]),
+        {"ids": [r.id for r in income], "format": "pdf", "confirm": "yes"},
+    )
+
+    assert response.status_code == 302 and not Bundle.objects.exists()
+    assert "choose the ZIP" in [str(m) for m in get_messages(response.wsgi_request)][0]
+
+
+def test_the_document_lists_with_pdfs_offer_the_bulk_button(portal):
+    start = reverse("pdfs:bundle-start", args=["invoices"])
+    assert f'formaction="{start}"' in portal.get(reverse("invoices:list")).content.decode()
+    simplified = reverse("pdfs:bundle-start", args=["simplified_invoices"])
+    assert f'formaction="{simplified}"' in portal.get(reverse("simplified_invoices:list")).content.decode()
+    assert "Download PDFs" not in portal.get(reverse("additional_income:list")).content.decode()

@@ -1,0 +1,146 @@
+"""The URL conf as a list of routes, and how to fill each route's arguments with another user's data.
+
+Every test in this folder walks ``ROUTES``: a URL added anywhere in the project is checked without
+anyone remembering to add it here. A route argument nobody knows how to fill fails the suite with
+a message saying where to add a filler, so a new id-taking URL cannot slip past the ownership test.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Views anyone may open without signing in (login pages; whitenoise serves static files outside
+# the URL conf). Everything else must send an anonymous visitor to a login page.
+PUBLIC_URL_NAMES = {"login", "admin:login"}
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str
+    namespace: str | None
+    name: str | None
+    callback: object
+    arguments: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        if self.name is None:
+            return self.route
+        return f"{self.namespace}:{self.name}" if self.namespace else self.name
+
+    @property
+    def is_admin(self) -> bool:
+        return (self.namespace or "").split(":")[0] == "admin"
+
+    def url(self, values: dict) -> str:
+        if self.name is not None:
+            return reverse(self.label, kwargs={key: values[key] for key in self.arguments})
+        return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), self.route)
+
+
+def _walk(resolver, prefix="", namespace=None):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            regex = entry.pattern.regex
+            arguments = tuple(regex.groupindex)
+            yield Route(prefix + str(entry.pattern), namespace, entry.name, entry.callback, arguments)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver()))
+
+
+def portal_routes() -> list[Route]:
+    """Every route of the portal itself (Django's admin has its own staff check, tested apart)."""
+    return [route for route in all_routes() if not route.is_admin]
+
+
+# Fillers ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A value that points at the owner's data: another user must get 404 for it."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A value that is not anybody's data (a resource name): the same for every user."""
+
+    value: object
+
+
+def fill(route: Route, world) -> dict:
+    """The route's arguments filled with the owner's data, as {name: Owned | Plain}."""
+    values = {}
+    for argument in route.arguments:
+        filler = (
+            FILLERS.get(f"{route.label}.{argument}")
+            or FILLERS.get(f"{route.namespace}.{argument}")
+            or FILLERS.get(argument)
+        )
+        if filler is None:
+            pytest.fail(
+                f"The URL {route.label!r} ({route.route}) takes {argument!r}, which no test knows how to fill. "
+                f"Add a filler for it to FILLERS in tests/security/urlwalk.py (keyed '{argument}', "
+                f"'{route.namespace}.{argument}' or '{route.label}.{argument}') that returns the owner's object, "
+                "so the suite can check another user gets 404."
+            )
+        values[argument] = filler(world, route)
+    return values
+
+
+# Arguments that name a kind of thing (a resource, a namespace), not somebody's object. Quipu's
+# accounting categories are one chart of accounts shared by every account: the same ids everywhere.
+PLAIN_ARGUMENTS = {"pdfs:download.resource", "pdfs:bundle-start.namespace", "accounting_categories.pk"}
+
+
+def is_reference(route: Route, argument: str) -> bool:
+    return not ({f"{route.label}.{argument}", f"{route.namespace}.{argument}", argument} & PLAIN_ARGUMENTS)
+
+
+def plain_values(filled: dict) -> dict:
+    return {key: value.value for key, value in filled.items()}
+
+
+def _document_pk(world, route):
+    return Owned(world.document_id(route.namespace))
+
+
+def _pdf_download_pk(world, route):
+    return Owned(world.document_id("invoices"))
+
+
+def _bundle_pk(world, route):
+    return Owned(world.bundle().pk)
+
+
+def _job_id(world, route):
+    return Owned(world.job().pk)
+
+
+def _attachment_id(world, route):
+    return Owned(world.attachment_id(route.namespace))
+
+
+FILLERS = {
+    "connection_id": lambda world, route: Owned(world.owner_connection.pk),
+    "pk": _document_pk,
+    "attachment_id": _attachment_id,
+    "job_id": _job_id,
+    "pdfs.pk": _bundle_pk,
+    "pdfs:download.pk": _pdf_download_pk,
+    "pdfs:download.resource": lambda world, route: Plain("invoices"),
+    "pdfs:bundle-start.namespace": lambda world, route: Plain("invoices"),
+    "jobs.pk": _job_id,
+    "accounting_categories.pk": lambda world, route: Plain(world.document_id(route.namespace)),
+}
