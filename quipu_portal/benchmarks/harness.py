@@ -232,5 +232,7 @@ def wait_for_job(job_id: int, *, timeout: float):
         if job.is_done:
             return job, time.monotonic() - started
         if time.monotonic() - started > timeout:
-            raise BenchmarkError(f"job {job_id} not done after {timeout:.0f} s: {job.status} {job.done_count}/{job.total}")
+            raise BenchmarkError(
+                f"job {job_id} not done after {timeout:.0f} s: {job.status} {job.done_count}/{job.total}"
+            )
         time.sleep(0.1)

@@ -2,6 +2,8 @@
 sandbox the ``benchmark`` command started, and returns a flat dict of figures."""
 
 import collections
+import os
+import sys
 import logging
 import random
 import re
@@ -210,11 +212,22 @@ def scenario_pages_during_job(*, sandbox, accounts, options: Options) -> dict:
         client_logger.removeHandler(waits)
         client_logger.propagate = True
 
-    figures = {"job_documents": count, "job_changed": job.changed_count, "job_wall_seconds": round(job_wall, 1)}
+    figures = {
+        "job_documents": count,
+        "job_changed": job.changed_count,
+        "job_wall_seconds": round(job_wall, 1),
+    }
     for kind, rows in samples.items():
         figures[f"{kind}_pages"] = len(rows)
-        figures.update({f"{kind}_server_{key}": value for key, value in spread_ms([r[0] for r in rows], (50, 95)).items()})
-        figures.update({f"{kind}_wait_{key}": value for key, value in spread_ms([r[1] for r in rows], (50, 95)).items()})
+        figures.update(
+            {
+                f"{kind}_server_{key}": value
+                for key, value in spread_ms([r[0] for r in rows], (50, 95)).items()
+            }
+        )
+        figures.update(
+            {f"{kind}_wait_{key}": value for key, value in spread_ms([r[1] for r in rows], (50, 95)).items()}
+        )
         figures[f"{kind}_refused_busy"] = sum(1 for row in rows if row[2] == 503)
     figures.update(
         status_counts=dict(statuses),
@@ -247,12 +260,18 @@ def scenario_page_overhead(*, sandbox, accounts, options: Options) -> dict:
         times, queries, statuses = [], [], collections.Counter()
         before = account_counts(sandbox, [account["app_id"]])
         for index in range(count):
-            url = list_url + f"?page={1 + index % 3}" if kind == "list" else reverse("invoices:detail", args=[ids[index % len(ids)]])
+            url = (
+                list_url + f"?page={1 + index % 3}"
+                if kind == "list"
+                else reverse("invoices:detail", args=[ids[index % len(ids)]])
+            )
             with CaptureQueriesContext(database) as captured:
                 started = time.perf_counter()
                 response = browser.get(url)
                 times.append(time.perf_counter() - started)
             queries.append(len(captured.captured_queries))
+            if os.environ.get("BENCH_DEBUG"):
+                print(kind, len(captured.captured_queries), [q["sql"][:60] for q in captured.captured_queries][:20], file=sys.stderr)
             statuses[response.status_code] += 1
         spent = counts_since(before, account_counts(sandbox, [account["app_id"]]))
         figures.update({f"{kind}_{key}": value for key, value in spread_ms(times).items()})
@@ -280,7 +299,9 @@ def scenario_pdf_zip(*, sandbox, accounts, options: Options) -> dict:
     selection = bundle_documents_select(client=client, admin=REGISTRY["invoices"], filters={})
     documents = selection.documents[:count]
     if len(documents) < count:
-        raise RuntimeError(f"the sandbox account has only {len(documents)} invoices with a PDF, {count} wanted")
+        raise RuntimeError(
+            f"the sandbox account has only {len(documents)} invoices with a PDF, {count} wanted"
+        )
     time.sleep(_rate().window)
     rate = _rate()
     with qcluster() as cluster, MemorySampler(cluster.pid) as memory:
@@ -289,7 +310,11 @@ def scenario_pdf_zip(*, sandbox, accounts, options: Options) -> dict:
         before = account_counts(sandbox, [account["app_id"]])
         started = time.monotonic()
         bundle = bundle_create(
-            owner=user, connection=connection, documents=documents, format=BundleFormat.ZIP, title="Benchmark ZIP"
+            owner=user,
+            connection=connection,
+            documents=documents,
+            format=BundleFormat.ZIP,
+            title="Benchmark ZIP",
         )
         job, _ = wait_for_job(bundle.job_id, timeout=900)
         wall = time.monotonic() - started
@@ -319,7 +344,9 @@ def scenario_pdf_zip(*, sandbox, accounts, options: Options) -> dict:
 
 
 LOAD_LISTS = ("invoices", "simplified_invoices", "tickets", "paysheets", "additional_income", "book_entries")
-DETAIL_LINK = re.compile(r'href="(/(?:invoices|simplified-invoices|tickets|paysheets|additional-income)/\d+/)"')
+DETAIL_LINK = re.compile(
+    r'href="(/(?:invoices|simplified-invoices|tickets|paysheets|additional-income)/\d+/)"'
+)
 
 
 def _simulated_user(base_url: str, session_id: str, deadline: float, seed: int, results: list, lock) -> None:
@@ -381,7 +408,9 @@ def scenario_load(*, sandbox, accounts, options: Options) -> dict:
     """6. 20 simulated users on 5 connections through gunicorn, at Quipu's limit."""
     users_count, connections_count = 20, 5
     seconds = 20 if options.quick else 60
-    sandbox_accounts = [sandbox.create_account(f"Benchmark load {n} S.L.", seed="small") for n in range(connections_count)]
+    sandbox_accounts = [
+        sandbox.create_account(f"Benchmark load {n} S.L.", seed="small") for n in range(connections_count)
+    ]
     for account in sandbox_accounts:
         _set_sandbox_rate(sandbox, account)
     sessions, warm_up_tries = [], []
@@ -408,7 +437,9 @@ def scenario_load(*, sandbox, accounts, options: Options) -> dict:
         started = time.monotonic()
         deadline = started + seconds
         threads = [
-            threading.Thread(target=_simulated_user, args=(base_url, session, deadline, number, results, lock))
+            threading.Thread(
+                target=_simulated_user, args=(base_url, session, deadline, number, results, lock)
+            )
             for number, session in enumerate(sessions)
         ]
         for thread in threads:
@@ -432,9 +463,13 @@ def scenario_load(*, sandbox, accounts, options: Options) -> dict:
         "ok_pages": len(ok),
         **{f"ok_{key}": value for key, value in spread_ms(ok, (50, 95)).items()},
         "all_p95_ms": milliseconds(
-            sorted(elapsed for *_rest, elapsed in results)[int(0.95 * (len(results) - 1))] if results else None
+            sorted(elapsed for *_rest, elapsed in results)[int(0.95 * (len(results) - 1))]
+            if results
+            else None
         ),
-        "errors": sum(count for status, count in statuses.items() if status == 0 or (status >= 500 and status != 503)),
+        "errors": sum(
+            count for status, count in statuses.items() if status == 0 or (status >= 500 and status != 503)
+        ),
         "refused_busy_503": statuses.get(503, 0),
         "statuses": {str(status): count for status, count in sorted(statuses.items())},
         "quipu_requests": spent["requests"],

@@ -10,9 +10,10 @@ hash and changed in one short locked step. Sleeping happens outside the lock.
 Priority without a reserved slot: background work may use the whole limit, but evenly paced (one send
 per interval, window / limit) and never booked more than BACKGROUND_HORIZON_SECONDS ahead; a job that
 finds its next send further out sleeps and asks again. A page view books the earliest legal send, so it
-queues behind at most the horizon's worth of background sends and waits about one interval at most.
-Pacing matters as much as the horizon: a burst of ``limit`` background sends would fill the log and hold
-a page view back for up to a whole window.
+queues behind at most the horizon's worth of background sends: while jobs run it waits at most one
+interval plus the horizon (page views of one person, at least an interval apart; tests/quipu simulate
+it). Pacing matters as much as the horizon: a burst of ``limit`` background sends would fill the log and
+hold a page view back for up to a whole window.
 """
 
 import bisect

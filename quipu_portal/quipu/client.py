@@ -49,7 +49,7 @@ TOKEN_SCOPE = "ecommerce"
 
 class Priority(enum.Enum):
     INTERACTIVE = "interactive"  # a person is waiting for a page: goes first, refuses long waits
-    BACKGROUND = "background"  # jobs: leave one request per window free for page views
+    BACKGROUND = "background"  # jobs: paced at the full limit, booked only just ahead of page views
 
 
 @dataclass(frozen=True)

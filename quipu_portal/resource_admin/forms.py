@@ -502,4 +502,25 @@ class AttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > ATTACHMENT_MAX_BYTES:
             raise ValidationError(_("The file is larger than 5 MB."))
+        if attachment_content_type(upload) is None:
+            raise ValidationError(_("Only PDF files and JPEG, PNG, GIF or WebP images can be attached."))
         return upload
+
+
+# What a file really is, read from its first bytes; the name and the browser's claim are not trusted.
+ATTACHMENT_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def attachment_content_type(upload) -> str | None:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for signature, kind in ATTACHMENT_SIGNATURES if head.startswith(signature)), None)

@@ -7,12 +7,12 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from quipu_portal.audit.services import audit_document_write, audit_record_changes
+from quipu_portal.audit.services import audit_document_write
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.access import Names, attr, document_type, rel_id, rel_ids
-from quipu_portal.resource_admin.forms import Choices
+from quipu_portal.resource_admin.forms import Choices, attachment_content_type
 
 CONTACTS_CACHE_SECONDS = 300
 ITEM_KEPT_ATTRIBUTES = (
@@ -342,7 +342,7 @@ def attachment_upload(*, client, document_id: str, upload):
         book_entry_id=document_id,
         filename=upload.name,
         content=upload.read(),
-        content_type=upload.content_type or "application/octet-stream",
+        content_type=attachment_content_type(upload),
     )
 
 
@@ -373,3 +373,12 @@ def bulk_selection(*, client, admin, data, limit: int) -> list[str]:
             break
         number += 1
     return ids[:limit]
+
+
+def amending_documents(record) -> tuple:
+    """The credit notes that amend a document (Quipu keeps a document that has them)."""
+    return tuple(
+        ref
+        for name in ("amending_invoices", "amending_simplified_invoices", "amending_tickets")
+        for ref in getattr(record, name, ())
+    )

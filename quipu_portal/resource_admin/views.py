@@ -675,6 +675,7 @@ def resource_delete(request, pk, *, admin):
         "label": label,
         "counterpart": counterpart_name(record),
         "refusal": refusal,
+        "amending_count": len(services.amending_documents(record)),
     }
     return render(request, _templates(admin, "delete"), context, status=200)
 
@@ -791,6 +792,7 @@ def resource_amend(request, pk, *, admin):
 @require_POST
 def attachment_upload(request, pk, *, admin):
     client = client_for(request.connection)
+    services.document_get(client=client, admin=admin, document_id=pk)  # 404 unless it is on this account
     form = AttachmentForm(request.POST, request.FILES)
     detail = reverse(f"{admin.namespace}:detail", args=[pk])
     if not form.is_valid():
@@ -814,6 +816,9 @@ def attachment_upload(request, pk, *, admin):
 @require_POST
 def attachment_delete(request, pk, attachment_id, *, admin):
     client = client_for(request.connection)
+    attachment = client.retrieve("attachments", attachment_id)
+    if rel_id(attachment, "book_entry") not in (None, str(pk)):
+        raise Http404
     try:
         services.attachment_delete(client=client, attachment_id=attachment_id)
     except QuipuForbiddenError as error:

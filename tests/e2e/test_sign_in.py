@@ -1,6 +1,10 @@
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+# A Spanish accountant's browser: the login page follows its Accept-Language.
+pytestmark = pytest.mark.browser_context_args(locale="es-ES")
 
 
 def test_sign_in_shows_the_layout_and_sign_out_returns_to_login(page, live_server, user):

@@ -92,8 +92,10 @@ class Command(BaseCommand):
             "quick": options["quick"],
             "scenarios": results,
         }
-        output = Path(options["output"]) if options["output"] else RESULTS_DIR / (
-            f"benchmark-{started_at.strftime('%Y%m%d-%H%M%S')}.json"
+        output = (
+            Path(options["output"])
+            if options["output"]
+            else RESULTS_DIR / (f"benchmark-{started_at.strftime('%Y%m%d-%H%M%S')}.json")
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
@@ -104,7 +106,12 @@ class Command(BaseCommand):
 
     def _manage(self, arguments: list[str], env: dict) -> None:
         result = subprocess.run(
-            [sys.executable, MANAGE, *arguments], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+            [sys.executable, MANAGE, *arguments],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if result.returncode != 0:
             raise CommandError(f"manage.py {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
@@ -132,7 +139,12 @@ class Command(BaseCommand):
         entry = {"scenario": number, "title": title, "cpu_count": os.cpu_count()}
         try:
             result = subprocess.run(
-                command, cwd=REPO_ROOT, env=scenario_env, capture_output=True, text=True, timeout=SCENARIO_TIMEOUT
+                command,
+                cwd=REPO_ROOT,
+                env=scenario_env,
+                capture_output=True,
+                text=True,
+                timeout=SCENARIO_TIMEOUT,
             )
         except subprocess.TimeoutExpired:
             entry["error"] = f"timed out after {SCENARIO_TIMEOUT} s"
@@ -157,7 +169,9 @@ class Command(BaseCommand):
         for entry in report["scenarios"]:
             lines.append(f"{entry['scenario']}. {entry['title']}")
             if entry.get("error"):
-                lines.append(f"   FAILED: {entry['error'].strip().splitlines()[-1] if entry['error'].strip() else ''}")
+                lines.append(
+                    f"   FAILED: {entry['error'].strip().splitlines()[-1] if entry['error'].strip() else ''}"
+                )
                 continue
             width = max(len(key) for key in entry)
             for key, value in entry.items():
