@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class BenchmarksConfig(AppConfig):
+    """The ``benchmark`` command and its scenarios; no models, no pages."""
+
     name = "quipu_portal.benchmarks"
     label = "benchmarks"
-    verbose_name = _("Benchmarks")

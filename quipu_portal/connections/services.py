@@ -80,6 +80,7 @@ def connection_create(
         connection_secret_set(connection=connection, secret=app_secret)
         connection.save(update_fields=["app_secret_encrypted"])
     logger.info("Connection %s added for user %s", connection.pk, owner.pk)
+    _reference_warm_later(connection)
     return connection
 
 
@@ -222,6 +223,14 @@ def active_connection_set(request: HttpRequest, connection: Connection) -> None:
         raise Http404("No such connection.")
     _remember(request, connection)
     request._active_connection = connection
+    _reference_warm_later(connection)
+
+
+def _reference_warm_later(connection: Connection) -> None:
+    """Fetch the reference data the first pages need in the background (jobs imports this module)."""
+    from quipu_portal.jobs.warmup import reference_warm_later
+
+    reference_warm_later(connection=connection)
 
 
 def _remember(request: HttpRequest, connection: Connection | None) -> None:

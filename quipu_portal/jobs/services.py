@@ -56,7 +56,7 @@ def chunk_seconds() -> float:
 
 
 def chunk_size() -> int:
-    return int(getattr(settings, "QUIPU_JOB_CHUNK_SIZE", 25))
+    return int(getattr(settings, "QUIPU_JOB_CHUNK_SIZE", 200))
 
 
 # Reading ------------------------------------------------------------------------------------------

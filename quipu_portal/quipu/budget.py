@@ -13,7 +13,8 @@ finds its next send further out sleeps and asks again. A page view books the ear
 queues behind at most the horizon's worth of background sends: while jobs run it waits at most one
 interval plus the horizon (page views of one person, at least an interval apart; tests/quipu simulate
 it). Pacing matters as much as the horizon: a burst of ``limit`` background sends would fill the log and
-hold a page view back for up to a whole window.
+hold a page view back for up to a whole window. So that page views cannot starve a job either, a
+background caller whose kind has had no send for a whole window books the earliest slot like a page view.
 """
 
 import bisect
@@ -117,25 +118,31 @@ class DatabaseBudgetStore:
             return float(cursor.fetchone()[0])
 
     def reserve(
-        self, key: str, *, capacity: int, window: float, max_wait: float | None, spacing: float = 0.0
+        self, key: str, *, capacity: int, window: float, max_wait: float | None, background: bool = False
     ) -> Reservation:
+        """Book the next send. ``background``: paced one interval (window / capacity) apart; when no
+        background send was booked for a whole window (starved), the earliest slot regardless of
+        ``max_wait``, like a page view."""
         with transaction.atomic():
             row = self._locked_row(key)
             now = self._now()
             slots = sorted(s for s in row.slots if s > now - window)
+            starved = background and row.background_at <= now - window
             slot = plan_slot(
                 slots,
                 now=now,
                 blocked_until=row.blocked_until,
                 capacity=capacity,
                 window=window,
-                spacing=spacing,
+                spacing=window / capacity if background and not starved else 0.0,
             )
-            if max_wait is not None and slot - now > max_wait:
+            if max_wait is not None and slot - now > max_wait and not starved:
                 return Reservation(slot, now, reserved=False)
             bisect.insort(slots, slot)
             row.slots = slots
-            row.save(update_fields=["slots"])
+            if background:
+                row.background_at = max(row.background_at, slot)
+            row.save(update_fields=["slots", "background_at"])
         return Reservation(slot, now, reserved=True)
 
     def block(self, key: str, seconds: float, *, unless_full: tuple[int, float] | None = None) -> None:
@@ -164,10 +171,14 @@ local capacity = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
-local spacing = tonumber(ARGV[5])
+local background = ARGV[5] == '1'
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local blocked = tonumber(redis.call('HGET', key, 'blocked') or '0') or 0
+local background_at = tonumber(redis.call('HGET', key, 'background') or '0') or 0
+local starved = background and background_at <= now - window
+local spacing = 0
+if background and not starved then spacing = window / capacity end
 local raw = redis.call('HGET', key, 'slots')
 local slots = {}
 if raw then
@@ -205,7 +216,7 @@ local slot = candidates[#candidates]
 for _, c in ipairs(candidates) do
   if fits(c) then slot = c; break end
 end
-if max_wait >= 0 and slot - now > max_wait then
+if max_wait >= 0 and slot - now > max_wait and not starved then
   return {string.format('%.6f', slot), string.format('%.6f', now), 0}
 end
 table.insert(slots, slot)
@@ -213,6 +224,9 @@ table.sort(slots)
 local out = {}
 for i, s in ipairs(slots) do out[i] = string.format('%.6f', s) end
 redis.call('HSET', key, 'slots', '[' .. table.concat(out, ',') .. ']')
+if background and slot > background_at then
+  redis.call('HSET', key, 'background', string.format('%.6f', slot))
+end
 redis.call('EXPIRE', key, ttl)
 return {string.format('%.6f', slot), string.format('%.6f', now), 1}
 """
@@ -260,7 +274,7 @@ class RedisBudgetStore:
         return int(window * 4) + 3600
 
     def reserve(
-        self, key: str, *, capacity: int, window: float, max_wait: float | None, spacing: float = 0.0
+        self, key: str, *, capacity: int, window: float, max_wait: float | None, background: bool = False
     ) -> Reservation:
         slot, now, reserved = self._reserve(
             keys=[self._key(key)],
@@ -269,7 +283,7 @@ class RedisBudgetStore:
                 repr(window),
                 -1 if max_wait is None else repr(max_wait),
                 self._ttl(window),
-                repr(spacing),
+                int(background),
             ],
         )
         return Reservation(float(slot), float(now), bool(int(reserved)))
@@ -303,7 +317,6 @@ class SharedRateBudget:
         if margin is None:
             margin = float(getattr(settings, "QUIPU_RATE_MARGIN_SECONDS", DEFAULT_MARGIN_SECONDS))
         self.window = rate_limit.window + margin
-        self.interval = self.window / rate_limit.limit  # one send slot, margin included
 
     def acquire(self, *, background: bool, max_wait: float | None) -> float:
         """Wait for a send slot and return the seconds waited.
@@ -332,12 +345,14 @@ class SharedRateBudget:
                 capacity=self.rate_limit.limit,
                 window=self.window,
                 max_wait=BACKGROUND_HORIZON_SECONDS,
-                spacing=self.interval,
+                background=True,
             )
             if reservation.reserved:
                 return reservation
-            # Nothing was booked: sleep outside the lock until the slot is within the horizon.
-            time.sleep(max(MIN_RETRY_SECONDS, reservation.wait - BACKGROUND_HORIZON_SECONDS))
+            # Nothing was booked: sleep outside the lock until the slot is within the horizon, or for
+            # one interval at most so that a caller that becomes starved notices it.
+            interval = self.window / self.rate_limit.limit
+            time.sleep(min(interval, max(MIN_RETRY_SECONDS, reservation.wait - BACKGROUND_HORIZON_SECONDS)))
 
     def observe(self, status: int, response_headers) -> None:
         """Stop every process when Quipu says so: a 429, or no requests left until the reset."""

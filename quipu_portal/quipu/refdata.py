@@ -34,6 +34,8 @@ class ReferenceData:
     # False when this account has no analytic categories endpoint (404/403): hide the feature.
     analytic_categories_available: bool = True
     fetched_at: float = field(default_factory=time.time)
+    # False when some resources are not cached yet (``reference_data_cached``): names may be missing.
+    complete: bool = True
 
     def accounting_category(self, id: str | None) -> AccountingCategory | None:
         return self._by_id(self.accounting_categories, id)
@@ -67,37 +69,80 @@ class ReferenceData:
         return next((record for record in records if record.id == str(id)), None)
 
 
-def _cache_key(credentials: QuipuCredentials) -> str:
-    return f"quipu_portal:refdata:{credentials.key}"
+# Each resource is cached on its own: a page that runs out of rate budget half-way keeps what it
+# fetched, and the next try (or the background warm-up) only fetches what is still missing.
+RESOURCES = ("accounting_categories", "accounting_subcategories", "analytic_categories", "numbering_series")
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class _Cached:
+    records: tuple
+    available: bool = True
+    fetched_at: float = field(default_factory=time.time)
+
+
+def _cache_key(credentials: QuipuCredentials, resource: str) -> str:
+    return f"quipu_portal:refdata:{credentials.key}:{resource}"
 
 
 def _ttl() -> int:
     return int(getattr(settings, "QUIPU_REFERENCE_DATA_TTL_SECONDS", DEFAULT_TTL_SECONDS))
 
 
-def reference_data(client, *, refresh: bool = False) -> ReferenceData:
-    """The connection's reference data, from the cache when it is younger than the TTL."""
-    key = _cache_key(client.credentials)
-    if not refresh:
-        cached = cache.get(key)
-        if isinstance(cached, ReferenceData) and time.time() - cached.fetched_at < _ttl():
-            return cached
+def _cached(credentials: QuipuCredentials, resource: str) -> _Cached | None:
+    found = cache.get(_cache_key(credentials, resource))
+    if isinstance(found, _Cached) and time.time() - found.fetched_at < _ttl():
+        return found
+    return None
+
+
+def _fetch(client, resource: str) -> _Cached:
     try:
-        analytic = tuple(client.iterate("analytic_categories"))
-        analytic_available = True
+        found = _Cached(tuple(client.iterate(resource, page_size=PAGE_SIZE)))
     except (QuipuNotFoundError, QuipuForbiddenError):
-        analytic, analytic_available = (), False
-    data = ReferenceData(
-        accounting_categories=tuple(client.iterate("accounting_categories")),
-        accounting_subcategories=tuple(client.iterate("accounting_subcategories")),
-        analytic_categories=analytic,
-        numbering_series=tuple(client.iterate("numbering_series")),
-        analytic_categories_available=analytic_available,
+        # An account without analytic categories (404/403): hide the feature.
+        if resource != "analytic_categories":
+            raise
+        found = _Cached((), available=False)
+    cache.set(_cache_key(client.credentials, resource), found, timeout=_ttl())
+    return found
+
+
+def _assemble(entries: dict[str, _Cached | None]) -> ReferenceData:
+    present = [entry for entry in entries.values() if entry is not None]
+
+    def records(resource):
+        entry = entries[resource]
+        return entry.records if entry is not None else ()
+
+    analytic = entries["analytic_categories"]
+    return ReferenceData(
+        accounting_categories=records("accounting_categories"),
+        accounting_subcategories=records("accounting_subcategories"),
+        analytic_categories=records("analytic_categories"),
+        numbering_series=records("numbering_series"),
+        analytic_categories_available=analytic.available if analytic is not None else True,
+        fetched_at=min((entry.fetched_at for entry in present), default=time.time()),
+        complete=len(present) == len(entries),
     )
-    cache.set(key, data, timeout=_ttl())
-    return data
+
+
+def reference_data(client, *, refresh: bool = False) -> ReferenceData:
+    """The connection's reference data; each resource from the cache when it is younger than the TTL."""
+    entries = {}
+    for resource in RESOURCES:
+        cached = None if refresh else _cached(client.credentials, resource)
+        entries[resource] = cached or _fetch(client, resource)
+    return _assemble(entries)
+
+
+def reference_data_cached(client_or_credentials) -> ReferenceData:
+    """What the cache holds now, without asking Quipu; ``complete`` is False when something is missing."""
+    credentials = getattr(client_or_credentials, "credentials", client_or_credentials)
+    return _assemble({resource: _cached(credentials, resource) for resource in RESOURCES})
 
 
 def invalidate_reference_data(client_or_credentials) -> None:
     credentials = getattr(client_or_credentials, "credentials", client_or_credentials)
-    cache.delete(_cache_key(credentials))
+    cache.delete_many([_cache_key(credentials, resource) for resource in RESOURCES])

@@ -128,252 +128,190 @@ VERIFACTU_WRITABLE = (
 RESOURCES: dict[str, ResourceSpec] = {}
 
 
-def _register(spec: ResourceSpec) -> None:
-    RESOURCES[spec.name] = spec
+def _register(name: str, record: type[records.Record], **fields) -> None:
+    """Add a resource whose API path and JSON API type are its name."""
+    RESOURCES[name] = ResourceSpec(name=name, path=name, json_type=name, record=record, **fields)
+
+
+def _register_book_entry(name: str, record: type[records.Record], **fields) -> None:
+    """Add a book entry kind: read-only attributes, filters and sorts default to the book entries'."""
+    defaults = {"read_only": BOOK_ENTRY_READ_ONLY, "filters": BOOK_ENTRY_FILTERS, "sorts": BOOK_ENTRY_SORTS}
+    _register(name, record, **{**defaults, **fields})
 
 
 _register(
-    ResourceSpec(
-        name="contacts",
-        path="contacts",
-        json_type="contacts",
-        record=records.Contact,
-        writable=(
-            "name",
-            "tax_id",
-            "document_type",
-            "phone",
-            "email",
-            "address",
-            "town",
-            "zip_code",
-            "country_code",
-            "description",
-            "client_number",
-            "supplier_number",
-            "employee_number",
-            "is_supplier_of_direct_goods",
-            "bank_account_number",
-            "bank_account_swift_bic",
+    "contacts",
+    records.Contact,
+    writable=(
+        "name",
+        "tax_id",
+        "document_type",
+        "phone",
+        "email",
+        "address",
+        "town",
+        "zip_code",
+        "country_code",
+        "description",
+        "client_number",
+        "supplier_number",
+        "employee_number",
+        "is_supplier_of_direct_goods",
+        "bank_account_number",
+        "bank_account_swift_bic",
+    ),
+    read_only=(
+        "total_paid_incomes",
+        "total_unpaid_incomes",
+        "total_incomes",
+        "total_paid_expenses",
+        "total_unpaid_expenses",
+        "total_expenses",
+        "is_client",
+        "is_supplier",
+        "is_employee",
+        "deletable",
+        "account_code",
+    ),
+    relationships={
+        "expense_category": RelationshipSpec("accounting_categories"),
+        "expense_subcategory": RelationshipSpec("accounting_subcategories"),
+        "income_category": RelationshipSpec("accounting_categories"),
+        "income_subcategory": RelationshipSpec("accounting_subcategories"),
+    },
+    filters=("q", "kind", "tax_id", "country", "email"),
+    sorts=(
+        "name",
+        "total_paid_income",
+        "total_unpaid_income",
+        "total_paid_expenses",
+        "total_unpaid_expenses",
+    ),
+)
+_register_book_entry(
+    "book_entries",
+    records.BookEntry,
+    relationships=_book_entry_relationships(items=RelationshipSpec("book_entry_items", many=True)),
+    includes=("items", "contact", "accounting_category", "accounting_subcategory"),
+    has_items=True,
+    actions=("list",),
+)
+_register_book_entry(
+    "invoices",
+    records.Invoice,
+    writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, *VERIFACTU_WRITABLE, "equivalence_surcharge")
+    + ("last_sent_at",),
+    relationships=_book_entry_relationships(
+        amended_invoice=RelationshipSpec("invoices"),
+        amending_invoices=RelationshipSpec("invoices", many=True, writable=False),
+        attachments=RelationshipSpec("attachments", many=True, writable=False),
+    ),
+    includes=("items", "contact", "accounting_category", "accounting_subcategory"),
+    has_items=True,
+    item_categories=True,
+)
+_register_book_entry(
+    "tickets",
+    records.Ticket,
+    writable=("kind", "number", *COMMON_WRITABLE),
+    writable_for_kind={"expenses": ("issuing_name",), "income": ("recipient_name",)},
+    relationships={
+        **_book_entry_relationships(
+            amended_ticket=RelationshipSpec("tickets"),
+            amending_tickets=RelationshipSpec("tickets", many=True, writable=False),
         ),
-        read_only=(
-            "total_paid_incomes",
-            "total_unpaid_incomes",
-            "total_incomes",
-            "total_paid_expenses",
-            "total_unpaid_expenses",
-            "total_expenses",
-            "is_client",
-            "is_supplier",
-            "is_employee",
-            "deletable",
-            "account_code",
-        ),
-        relationships={
-            "expense_category": RelationshipSpec("accounting_categories"),
-            "expense_subcategory": RelationshipSpec("accounting_subcategories"),
-            "income_category": RelationshipSpec("accounting_categories"),
-            "income_subcategory": RelationshipSpec("accounting_subcategories"),
-        },
-        filters=("q", "kind", "tax_id", "country", "email"),
-        sorts=(
-            "name",
-            "total_paid_income",
-            "total_unpaid_income",
-            "total_paid_expenses",
-            "total_unpaid_expenses",
-        ),
-    )
+    },
+    includes=("items",),
+    has_items=True,
+)
+_register_book_entry(
+    "simplified_invoices",
+    records.SimplifiedInvoice,
+    writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, *VERIFACTU_WRITABLE, "target_country"),
+    writable_for_kind={"expenses": ("issuing_name",), "income": ("recipient_name",)},
+    relationships=_book_entry_relationships(
+        amended_simplified_invoice=RelationshipSpec("simplified_invoices"),
+        amending_simplified_invoices=RelationshipSpec("simplified_invoices", many=True, writable=False),
+        attachments=RelationshipSpec("attachments", many=True, writable=False),
+    ),
+    includes=("items", "accounting_category", "accounting_subcategory", "attachments"),
+    has_items=True,
+    item_categories=True,
+)
+_register_book_entry(
+    "additional_incomes",
+    records.AdditionalIncome,
+    writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, "recipient_name", "target_country"),
+    read_only=tuple(name for name in BOOK_ENTRY_READ_ONLY if name != "recipient_name"),
+    relationships=_book_entry_relationships(
+        attachments=RelationshipSpec("attachments", many=True, writable=False),
+    ),
+    includes=("items", "accounting_category", "accounting_subcategory", "attachments"),
+    has_items=True,
+    item_categories=True,
+)
+_register_book_entry(
+    "paysheets",
+    records.Paysheet,
+    writable=(
+        "number",
+        *COMMON_WRITABLE,
+        "net_pay",
+        "employee_ss_amount",
+        "employee_retention",
+        "company_ss_amount",
+    ),
+    read_only=(*BOOK_ENTRY_READ_ONLY, "kind", "gross_pay"),
+    relationships={
+        **_book_entry_relationships(attachments=RelationshipSpec("attachments", many=True, writable=False)),
+        "accounting_category": RelationshipSpec("accounting_categories", writable=False),
+    },
+    includes=("contact", "accounting_category", "accounting_subcategory", "attachments"),
+    sorts=BOOK_ENTRY_SORTS,
 )
 _register(
-    ResourceSpec(
-        name="book_entries",
-        path="book_entries",
-        json_type="book_entries",
-        record=records.BookEntry,
-        read_only=BOOK_ENTRY_READ_ONLY,
-        relationships=_book_entry_relationships(items=RelationshipSpec("book_entry_items", many=True)),
-        includes=("items", "contact", "accounting_category", "accounting_subcategory"),
-        filters=BOOK_ENTRY_FILTERS,
-        sorts=BOOK_ENTRY_SORTS,
-        has_items=True,
-        actions=("list",),
-    )
+    "numbering_series",
+    records.NumberingSeries,
+    writable=("prefix", "applicable_to", "applies_to", "default", "amending"),
+    read_only=("deletable", "is_valid"),
+    filters=("prefix", "applicable_to", "amending", "applies_to"),
 )
 _register(
-    ResourceSpec(
-        name="invoices",
-        path="invoices",
-        json_type="invoices",
-        record=records.Invoice,
-        writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, *VERIFACTU_WRITABLE, "equivalence_surcharge")
-        + ("last_sent_at",),
-        read_only=BOOK_ENTRY_READ_ONLY,
-        relationships=_book_entry_relationships(
-            amended_invoice=RelationshipSpec("invoices"),
-            amending_invoices=RelationshipSpec("invoices", many=True, writable=False),
-            attachments=RelationshipSpec("attachments", many=True, writable=False),
-        ),
-        includes=("items", "contact", "accounting_category", "accounting_subcategory"),
-        filters=BOOK_ENTRY_FILTERS,
-        sorts=BOOK_ENTRY_SORTS,
-        has_items=True,
-        item_categories=True,
-    )
+    "analytic_categories",
+    records.AnalyticCategory,
+    writable=("name",),
+    read_only=("root",),
+    relationships={
+        "parent": RelationshipSpec("analytic_categories"),
+        "children": RelationshipSpec("analytic_categories", many=True, writable=False),
+    },
 )
 _register(
-    ResourceSpec(
-        name="tickets",
-        path="tickets",
-        json_type="tickets",
-        record=records.Ticket,
-        writable=("kind", "number", *COMMON_WRITABLE),
-        read_only=BOOK_ENTRY_READ_ONLY,
-        writable_for_kind={"expenses": ("issuing_name",), "income": ("recipient_name",)},
-        relationships={
-            **_book_entry_relationships(
-                amended_ticket=RelationshipSpec("tickets"),
-                amending_tickets=RelationshipSpec("tickets", many=True, writable=False),
-            ),
-        },
-        includes=("items",),
-        filters=BOOK_ENTRY_FILTERS,
-        sorts=BOOK_ENTRY_SORTS,
-        has_items=True,
-    )
+    "accounting_categories",
+    records.AccountingCategory,
+    read_only=("name", "prefix", "kind", "active", "accounting_digits_number"),
+    filters=("kind", "prefix", "id", "active"),
+    actions=("list", "retrieve"),
 )
 _register(
-    ResourceSpec(
-        name="simplified_invoices",
-        path="simplified_invoices",
-        json_type="simplified_invoices",
-        record=records.SimplifiedInvoice,
-        writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, *VERIFACTU_WRITABLE, "target_country"),
-        read_only=BOOK_ENTRY_READ_ONLY,
-        writable_for_kind={"expenses": ("issuing_name",), "income": ("recipient_name",)},
-        relationships=_book_entry_relationships(
-            amended_simplified_invoice=RelationshipSpec("simplified_invoices"),
-            amending_simplified_invoices=RelationshipSpec("simplified_invoices", many=True, writable=False),
-            attachments=RelationshipSpec("attachments", many=True, writable=False),
-        ),
-        includes=("items", "accounting_category", "accounting_subcategory", "attachments"),
-        filters=BOOK_ENTRY_FILTERS,
-        sorts=BOOK_ENTRY_SORTS,
-        has_items=True,
-        item_categories=True,
-    )
+    "accounting_subcategories",
+    records.AccountingSubcategory,
+    writable=("name", "suffix"),
+    relationships={"accounting_category": RelationshipSpec("accounting_categories")},
+    filters=("accounting_category_id",),
 )
 _register(
-    ResourceSpec(
-        name="additional_incomes",
-        path="additional_incomes",
-        json_type="additional_incomes",
-        record=records.AdditionalIncome,
-        writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, "recipient_name", "target_country"),
-        read_only=tuple(name for name in BOOK_ENTRY_READ_ONLY if name != "recipient_name"),
-        relationships=_book_entry_relationships(
-            attachments=RelationshipSpec("attachments", many=True, writable=False),
-        ),
-        includes=("items", "accounting_category", "accounting_subcategory", "attachments"),
-        filters=BOOK_ENTRY_FILTERS,
-        sorts=BOOK_ENTRY_SORTS,
-        has_items=True,
-        item_categories=True,
-    )
+    "attachments",
+    records.Attachment,
+    read_only=("url", "small_url", "thumbnail_url", "filename", "content_type"),
+    relationships={"book_entry": RelationshipSpec("book_entries", writable=False)},
+    actions=("retrieve", "create", "delete"),
 )
 _register(
-    ResourceSpec(
-        name="paysheets",
-        path="paysheets",
-        json_type="paysheets",
-        record=records.Paysheet,
-        writable=(
-            "number",
-            *COMMON_WRITABLE,
-            "net_pay",
-            "employee_ss_amount",
-            "employee_retention",
-            "company_ss_amount",
-        ),
-        read_only=(*BOOK_ENTRY_READ_ONLY, "kind", "gross_pay"),
-        relationships={
-            **_book_entry_relationships(
-                attachments=RelationshipSpec("attachments", many=True, writable=False)
-            ),
-            "accounting_category": RelationshipSpec("accounting_categories", writable=False),
-        },
-        includes=("contact", "accounting_category", "accounting_subcategory", "attachments"),
-        filters=BOOK_ENTRY_FILTERS,
-        sorts=BOOK_ENTRY_SORTS,
-    )
-)
-_register(
-    ResourceSpec(
-        name="numbering_series",
-        path="numbering_series",
-        json_type="numbering_series",
-        record=records.NumberingSeries,
-        writable=("prefix", "applicable_to", "applies_to", "default", "amending"),
-        read_only=("deletable", "is_valid"),
-        filters=("prefix", "applicable_to", "amending", "applies_to"),
-    )
-)
-_register(
-    ResourceSpec(
-        name="analytic_categories",
-        path="analytic_categories",
-        json_type="analytic_categories",
-        record=records.AnalyticCategory,
-        writable=("name",),
-        read_only=("root",),
-        relationships={
-            "parent": RelationshipSpec("analytic_categories"),
-            "children": RelationshipSpec("analytic_categories", many=True, writable=False),
-        },
-    )
-)
-_register(
-    ResourceSpec(
-        name="accounting_categories",
-        path="accounting_categories",
-        json_type="accounting_categories",
-        record=records.AccountingCategory,
-        read_only=("name", "prefix", "kind", "active", "accounting_digits_number"),
-        filters=("kind", "prefix", "id", "active"),
-        actions=("list", "retrieve"),
-    )
-)
-_register(
-    ResourceSpec(
-        name="accounting_subcategories",
-        path="accounting_subcategories",
-        json_type="accounting_subcategories",
-        record=records.AccountingSubcategory,
-        writable=("name", "suffix"),
-        relationships={"accounting_category": RelationshipSpec("accounting_categories")},
-        filters=("accounting_category_id",),
-    )
-)
-_register(
-    ResourceSpec(
-        name="attachments",
-        path="attachments",
-        json_type="attachments",
-        record=records.Attachment,
-        read_only=("url", "small_url", "thumbnail_url", "filename", "content_type"),
-        relationships={"book_entry": RelationshipSpec("book_entries", writable=False)},
-        actions=("retrieve", "create", "delete"),
-    )
-)
-_register(
-    ResourceSpec(
-        name="users",
-        path="users",
-        json_type="users",
-        record=records.User,
-        read_only=("email", "name", "surnames", "locale", "is_full_admin"),
-        actions=("list", "retrieve"),
-    )
+    "users",
+    records.User,
+    read_only=("email", "name", "surnames", "locale", "is_full_admin"),
+    actions=("list", "retrieve"),
 )
 
 # Reference data the portal caches per connection (refdata.py).

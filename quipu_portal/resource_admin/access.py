@@ -84,6 +84,9 @@ def counterpart_name(record) -> str:
     return attr(record, "issuing_name") or ""
 
 
+LOADING_PLACEHOLDER = "…"
+
+
 @dataclass
 class Names:
     """Ids -> names for everything a document points at, so pages never show a bare id."""
@@ -93,18 +96,25 @@ class Names:
     analytic: dict[str, str] = field(default_factory=dict)
     series: dict[str, str] = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)
+    # True while some names are still being fetched from Quipu: an unknown id shows a placeholder.
+    loading: bool = False
+
+    def _name(self, names: dict[str, str], id: str | None) -> str:
+        if not id:
+            return ""
+        return names.get(str(id), LOADING_PLACEHOLDER if self.loading else "")
 
     def category(self, category_id: str | None) -> str:
-        return self.categories.get(str(category_id), "") if category_id else ""
+        return self._name(self.categories, category_id)
 
     def subcategory(self, subcategory_id: str | None) -> str:
-        return self.subcategories.get(str(subcategory_id), "") if subcategory_id else ""
+        return self._name(self.subcategories, subcategory_id)
 
     def contact(self, contact_id: str | None) -> str:
-        return self.contacts.get(str(contact_id), "") if contact_id else ""
+        return self._name(self.contacts, contact_id)
 
     def analytic_names(self, ids: Iterable[str]) -> list[str]:
         return [self.analytic.get(str(item), str(item)) for item in ids]
 
     def numbering(self, series_id: str | None) -> str:
-        return self.series.get(str(series_id), "") if series_id else ""
+        return self._name(self.series, series_id)

@@ -9,14 +9,7 @@ def reference_record_list(
     *, client, admin, filters: dict, sort: list[str], page: int, page_size: int
 ) -> DocumentPage:
     result = client.list(admin.resource, filters=filters, sort=sort, page=page, page_size=page_size)
-    records = list(result.records)
-    return DocumentPage(
-        records=records,
-        current_page=result.current_page or page,
-        total_pages=result.total_pages or 1,
-        total_results=result.total_results if result.total_results is not None else len(records),
-        waited_seconds=getattr(client, "last_wait_seconds", 0.0) or 0.0,
-    )
+    return DocumentPage.from_result(result, page=page, client=client)
 
 
 def reference_record_all(*, client, admin) -> list:
@@ -59,10 +52,4 @@ def related_documents_page(*, client, filters: dict, page: int, page_size: int) 
     result = client.list(
         "book_entries", filters=filters, sort=["-issue_date"], page=page, page_size=page_size
     )
-    records = list(result.records)
-    return DocumentPage(
-        records=records,
-        current_page=result.current_page or page,
-        total_pages=result.total_pages or 1,
-        total_results=result.total_results if result.total_results is not None else len(records),
-    )
+    return DocumentPage.from_result(result, page=page)

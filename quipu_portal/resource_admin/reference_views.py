@@ -4,15 +4,12 @@ Same shape as the document views: parse input with a form, get a client, call on
 response. Quipu's errors become pages at `quipu_boundary`; a 422 goes back onto the form's fields.
 """
 
-import math
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from quipu_portal.connections.decorators import connection_required
@@ -20,9 +17,6 @@ from quipu_portal.connections.services import client_for
 from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
     QuipuNotFoundError,
-    QuipuRateLimitedError,
-    QuipuServerError,
-    QuipuUnavailableError,
     QuipuValidationError,
 )
 from quipu_portal.quipu.refdata import reference_data
@@ -30,13 +24,14 @@ from quipu_portal.resource_admin import reference_services as services
 from quipu_portal.resource_admin.access import attr
 from quipu_portal.resource_admin.columns import COUNTERPART, DOCUMENT_COLUMNS
 from quipu_portal.resource_admin.errors import quipu_boundary
-from quipu_portal.resource_admin.filters import PER_PAGE_CHOICES, parse_sort
 from quipu_portal.resource_admin.services import document_names, validation_errors_apply
 from quipu_portal.resource_admin.views import (
+    NOT_SAVED_ERRORS,
     _base_context,
     _display,
-    _list_headers,
-    _page_links,
+    _list_params,
+    _list_response,
+    _not_saved_error,
     _partial,
     _positive_int,
     _querystring,
@@ -50,25 +45,6 @@ def _lazy_refdata(client):
     return SimpleLazyObject(lambda: reference_data(client))
 
 
-def _pagination(base: dict, page) -> dict:
-    return {
-        "page_links": [
-            {
-                "number": n,
-                "url": _querystring({**base, "page": n}) if n else None,
-                "current": n == page.current_page,
-            }
-            for n in _page_links(page.current_page, max(page.total_pages, 1))
-        ],
-        "previous_url": _querystring({**base, "page": page.current_page - 1})
-        if page.current_page > 1
-        else None,
-        "next_url": _querystring({**base, "page": page.current_page + 1})
-        if page.current_page < page.total_pages
-        else None,
-    }
-
-
 # List ---------------------------------------------------------------------------------------------
 
 
@@ -80,43 +56,11 @@ def reference_list(request, *, admin):
     refdata = _lazy_refdata(client)
     filter_form = admin.filter_form(request.GET, refdata=refdata) if admin.filter_form else None
     filters = filter_form.api_filters() if filter_form is not None and filter_form.is_valid() else {}
-    criteria = parse_sort(request.GET.get("sort"), admin.sorts) or list(admin.default_sort)
-    per_page = request.GET.get("per_page") if request.GET.get("per_page") in dict(PER_PAGE_CHOICES) else "20"
-
-    page = services.reference_record_list(
-        client=client,
-        admin=admin,
-        filters=filters,
-        sort=criteria,
-        page=_positive_int(request.GET.get("page"), 1),
-        page_size=int(per_page),
+    params = _list_params(request, admin)
+    page = services.reference_record_list(client=client, admin=admin, filters=filters, **params)
+    return _list_response(
+        request, admin, params=params, page=page, names=refdata, filter_form=filter_form, filters=filters
     )
-
-    base = {key: value for key, value in request.GET.items() if key not in ("page", "sort") and value}
-    base_with_sort = {**base, "sort": ",".join(criteria)}
-    rows = [
-        {
-            "record": record,
-            "cells": [
-                {"column": c, "html": c.render(record, refdata, admin.namespace)} for c in admin.columns
-            ],
-        }
-        for record in page.records
-    ]
-    context = {
-        **_base_context(request, admin),
-        "filter_form": filter_form,
-        "filters_active": bool(filters),
-        "page": page,
-        "rows": rows,
-        "headers": _list_headers(admin, base, criteria),
-        "sort": ",".join(criteria),
-        "per_page": per_page,
-        "per_page_choices": [value for value, _label in PER_PAGE_CHOICES],
-        "waited": math.ceil(page.waited_seconds) if page.waited_seconds >= 1 else 0,
-        **_pagination(base_with_sort, page),
-    }
-    return render(request, _templates(admin, "list", "results" if _partial(request) else None), context)
 
 
 def _tree(records) -> list[dict]:
@@ -235,19 +179,8 @@ def _send(form, write):
         validation_errors_apply(error=error, form=form)
     except QuipuForbiddenError as error:
         form.add_error(None, _("Quipu refused: %(reason)s") % {"reason": error.reason or error.message})
-    except QuipuRateLimitedError as error:
-        seconds = max(1, math.ceil(error.retry_after or 1))
-        form.add_error(
-            None,
-            ngettext(
-                "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d second.",
-                "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d seconds.",
-                seconds,
-            )
-            % {"seconds": seconds},
-        )
-    except (QuipuUnavailableError, QuipuServerError) as error:
-        form.add_error(None, str(error.message))
+    except NOT_SAVED_ERRORS as error:
+        _not_saved_error(form, error)
     return None
 
 

@@ -8,26 +8,15 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from quipu_portal.audit.services import audit_document_write
-from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError
+from quipu_portal.jobs.warmup import reference_warm_later
+from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, QuipuRateLimitedError
 from quipu_portal.quipu.records import ItemInput, RecordInput
-from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.quipu.refdata import reference_data, reference_data_cached
+from quipu_portal.quipu.resources import ITEM_WRITABLE
 from quipu_portal.resource_admin.access import Names, attr, document_type, rel_id, rel_ids
 from quipu_portal.resource_admin.forms import Choices, attachment_content_type
 
 CONTACTS_CACHE_SECONDS = 300
-ITEM_KEPT_ATTRIBUTES = (
-    "concept",
-    "description",
-    "kind",
-    "unitary_amount",
-    "quantity",
-    "vat_percent",
-    "retention_percent",
-    "discount_percent",
-    "deductible_vat_percent",
-    "deductible_expense_percent",
-    "equivalence_surcharge",
-)
 
 
 @dataclass
@@ -38,6 +27,18 @@ class DocumentPage:
     total_results: int
     waited_seconds: float = 0.0
     ignored_filters: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_result(cls, result, *, page: int, client=None) -> "DocumentPage":
+        """A page of Quipu's list result; what Quipu leaves out comes from the request and the records."""
+        records = list(result.records)
+        return cls(
+            records=records,
+            current_page=result.current_page or page,
+            total_pages=result.total_pages or 1,
+            total_results=result.total_results if result.total_results is not None else len(records),
+            waited_seconds=getattr(client, "last_wait_seconds", 0.0) or 0.0,
+        )
 
 
 def _api_value(value):
@@ -58,15 +59,9 @@ def document_list(
     if admin.list_type:
         api_filters["type"] = admin.list_type
     result = client.list(admin.list_resource, filters=api_filters, sort=sort, page=page, page_size=page_size)
-    records = list(result.records)
-    return DocumentPage(
-        records=records,
-        current_page=result.current_page or page,
-        total_pages=result.total_pages or 1,
-        total_results=result.total_results if result.total_results is not None else len(records),
-        waited_seconds=getattr(client, "last_wait_seconds", 0.0) or 0.0,
-        ignored_filters=filters_ignored(records, api_filters),
-    )
+    found = DocumentPage.from_result(result, page=page, client=client)
+    found.ignored_filters = filters_ignored(found.records, api_filters)
+    return found
 
 
 def filters_ignored(records: list, filters: dict) -> list[str]:
@@ -144,13 +139,31 @@ def contact_names(*, client, connection) -> list[tuple[str, str]]:
     return contacts
 
 
+def contact_names_if_ready(*, client, connection) -> list[tuple[str, str]] | None:
+    """The contact names, or None when the rate budget cannot fetch them now (a worker will)."""
+    try:
+        return contact_names(client=client, connection=connection)
+    except QuipuRateLimitedError:
+        reference_warm_later(connection=connection)
+        return None
+
+
 def contact_names_forget(*, connection) -> None:
     cache.delete(_connection_key(connection, "contacts"))
 
 
-def _reference(*, client, connection) -> dict:
-    data = reference_data(client)
+def _reference(*, client, connection, partial: bool = False) -> dict:
+    """Reference data as choices. With ``partial``, when the rate budget cannot fetch what is missing,
+    what is cached (``complete`` False) and a background warm-up for the rest."""
+    try:
+        data = reference_data(client)
+    except QuipuRateLimitedError:
+        if not partial:
+            raise
+        data = reference_data_cached(client)
+        reference_warm_later(connection=connection)
     return {
+        "complete": data.complete,
         "categories": [(c.id, c.name or c.id, c.kind or "") for c in data.accounting_categories],
         "subcategories": [
             (s.id, s.name or s.id, rel_id(s, "accounting_category")) for s in data.accounting_subcategories
@@ -161,15 +174,19 @@ def _reference(*, client, connection) -> dict:
 
 
 def document_names(*, client, connection, with_contacts: bool = False) -> Names:
-    data = _reference(client=client, connection=connection)
+    """Names for display; never refused for the rate budget: unknown names show as still loading."""
+    data = _reference(client=client, connection=connection, partial=True)
     names = Names(
+        loading=not data["complete"],
         categories={cid: name for cid, name, _kind in data["categories"]},
         subcategories={sid: name for sid, name, _parent in data["subcategories"]},
         analytic={aid: name for aid, name, _parent in data["analytic"]},
         series={sid: name for sid, name in data["series"]},
     )
     if with_contacts:
-        names.contacts = dict(contact_names(client=client, connection=connection))
+        contacts = contact_names_if_ready(client=client, connection=connection)
+        names.contacts = dict(contacts or ())
+        names.loading = names.loading or contacts is None
     return names
 
 
@@ -205,7 +222,7 @@ def document_initial(*, record, fields) -> dict:
 def items_initial(*, record) -> list[dict]:
     rows = []
     for position, item in enumerate(getattr(record, "items", ()) or (), start=1):
-        row = {name: attr(item, name) for name in ITEM_KEPT_ATTRIBUTES}
+        row = {name: attr(item, name) for name in ITEM_WRITABLE}
         row.update(
             id=item.id,
             ORDER=position,
@@ -218,7 +235,7 @@ def items_initial(*, record) -> list[dict]:
 
 def _item_as_sent(item) -> ItemInput:
     """An existing item exactly as Quipu has it, so a save that did not touch it keeps it."""
-    attributes = {name: _api_value(attr(item, name)) for name in ITEM_KEPT_ATTRIBUTES}
+    attributes = {name: _api_value(attr(item, name)) for name in ITEM_WRITABLE}
     relationships = {
         name: rel_id(item, name)
         for name in ("accounting_category", "accounting_subcategory")

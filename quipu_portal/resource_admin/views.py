@@ -134,30 +134,38 @@ def _positive_int(value, default: int) -> int:
     return number if number > 0 else default
 
 
-@connection_required
-@quipu_boundary
-@require_GET
-def resource_list(request, *, admin):
-    client = client_for(request.connection)
-    contacts = ()
-    if "contact" in admin.list_filters:
-        contacts = services.contact_names(client=client, connection=request.connection)
-    filter_form = DocumentFilterForm(request.GET, filters=admin.list_filters, contact_choices=contacts)
-    filters = filter_form.api_filters() if filter_form.is_valid() else {}
-    criteria = parse_sort(request.GET.get("sort"), admin.sorts) or list(admin.default_sort)
+def _list_params(request, admin) -> dict:
+    """The sort, page and page size the list URL asks for, as the list services take them."""
     per_page = request.GET.get("per_page") if request.GET.get("per_page") in dict(PER_PAGE_CHOICES) else "20"
-    page_number = _positive_int(request.GET.get("page"), 1)
+    return {
+        "sort": parse_sort(request.GET.get("sort"), admin.sorts) or list(admin.default_sort),
+        "page": _positive_int(request.GET.get("page"), 1),
+        "page_size": int(per_page),
+    }
 
-    page = services.document_list(
-        client=client,
-        admin=admin,
-        filters=filters,
-        sort=criteria,
-        page=page_number,
-        page_size=int(per_page),
-    )
-    names = services.document_names(client=client, connection=request.connection)
 
+def _pagination(base: dict, page) -> dict:
+    return {
+        "page_links": [
+            {
+                "number": n,
+                "url": _querystring({**base, "page": n}) if n else None,
+                "current": n == page.current_page,
+            }
+            for n in _page_links(page.current_page, max(page.total_pages, 1))
+        ],
+        "previous_url": _querystring({**base, "page": page.current_page - 1})
+        if page.current_page > 1
+        else None,
+        "next_url": _querystring({**base, "page": page.current_page + 1})
+        if page.current_page < page.total_pages
+        else None,
+    }
+
+
+def _list_response(request, admin, *, params, page, names, filter_form, filters, **extra):
+    """The list page, or only its results for an htmx request."""
+    criteria = params["sort"]
     # The current filters as URL parameters, for header, page and "select all" links.
     base = {key: value for key, value in request.GET.items() if key not in ("page", "sort") and value}
     base_with_sort = {**base, "sort": ",".join(criteria)}
@@ -179,29 +187,47 @@ def resource_list(request, *, admin):
         "rows": rows,
         "headers": _list_headers(admin, base, criteria),
         "sort": ",".join(criteria),
-        "per_page": per_page,
+        "per_page": str(params["page_size"]),
         "per_page_choices": [value for value, _label in PER_PAGE_CHOICES],
-        "page_links": [
-            {
-                "number": n,
-                "url": _querystring({**base_with_sort, "page": n}) if n else None,
-                "current": n == page.current_page,
-            }
-            for n in _page_links(page.current_page, max(page.total_pages, 1))
-        ],
-        "previous_url": _querystring({**base_with_sort, "page": page.current_page - 1})
-        if page.current_page > 1
-        else None,
-        "next_url": _querystring({**base_with_sort, "page": page.current_page + 1})
-        if page.current_page < page.total_pages
-        else None,
+        **_pagination(base_with_sort, page),
         "query": _querystring(base_with_sort)[1:],
         "waited": math.ceil(page.waited_seconds) if page.waited_seconds >= 1 else 0,
-        "ignored_filters": [
-            filter_form.fields[name].label for name in page.ignored_filters if name in filter_form.fields
-        ],
+        **extra,
     }
     return render(request, _templates(admin, "list", "results" if _partial(request) else None), context)
+
+
+@connection_required
+@quipu_boundary
+@require_GET
+def resource_list(request, *, admin):
+    client = client_for(request.connection)
+    contacts = ()
+    if "contact" in admin.list_filters:
+        contacts = services.contact_names_if_ready(client=client, connection=request.connection)
+    names_loading = contacts is None
+    if contacts is None:
+        # Not fetched yet (rate budget): a chosen contact still filters, shown by its id.
+        wanted = request.GET.get("contact")
+        contacts = [(wanted, wanted)] if wanted else []
+    filter_form = DocumentFilterForm(request.GET, filters=admin.list_filters, contact_choices=contacts)
+    filters = filter_form.api_filters() if filter_form.is_valid() else {}
+    params = _list_params(request, admin)
+    page = services.document_list(client=client, admin=admin, filters=filters, **params)
+    names = services.document_names(client=client, connection=request.connection)
+    return _list_response(
+        request,
+        admin,
+        params=params,
+        page=page,
+        names=names,
+        names_loading=names_loading or names.loading,
+        filter_form=filter_form,
+        filters=filters,
+        ignored_filters=[
+            filter_form.fields[name].label for name in page.ignored_filters if name in filter_form.fields
+        ],
+    )
 
 
 # Detail -----------------------------------------------------------------------------------------------
@@ -502,6 +528,23 @@ def _form_context(request, admin, *, form, formset, record=None, title):
     }
 
 
+# Quipu is busy or down: nothing was written, and saving again later may work.
+NOT_SAVED_ERRORS = (QuipuRateLimitedError, QuipuUnavailableError, QuipuServerError)
+
+
+def _not_saved_error(form, error) -> None:
+    if isinstance(error, QuipuRateLimitedError):
+        seconds = max(1, math.ceil(error.retry_after or 1))
+        message = ngettext(
+            "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d second.",
+            "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+    else:
+        message = str(error.message)
+    form.add_error(None, message)
+
+
 def _save(request, admin, *, form, formset, record, write):
     """Send the write; on a 422 put Quipu's messages on the fields and return None."""
     payload, sent_forms = services.document_input(
@@ -511,20 +554,22 @@ def _save(request, admin, *, form, formset, record, write):
         return write(payload)
     except QuipuValidationError as error:
         services.validation_errors_apply(error=error, form=form, formset=formset, sent_forms=sent_forms)
-    except QuipuRateLimitedError as error:
-        seconds = max(1, math.ceil(error.retry_after or 1))
-        form.add_error(
-            None,
-            ngettext(
-                "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d second.",
-                "Quipu's rate limit is full, so nothing was saved yet. Press Save again in %(seconds)d seconds.",
-                seconds,
-            )
-            % {"seconds": seconds},
-        )
-    except (QuipuUnavailableError, QuipuServerError) as error:
-        form.add_error(None, str(error.message))
+    except NOT_SAVED_ERRORS as error:
+        _not_saved_error(form, error)
     return None
+
+
+def _document_form_page(request, admin, *, form, formset, record, write, title):
+    """Save a complete submission and go to the document; otherwise show the form (again)."""
+    if _submitted(request) and form.is_valid() and (formset is None or formset.is_valid()):
+        saved = _save(request, admin, form=form, formset=formset, record=record, write=write)
+        if saved is not None:
+            document = saved if record is None else record
+            message = _("%(document)s created.") if record is None else _("%(document)s saved.")
+            messages.success(request, message % {"document": _document_label(admin, document)})
+            return _redirect(request, reverse(f"{admin.namespace}:detail", args=[document.id]))
+    context = _form_context(request, admin, form=form, formset=formset, record=record, title=title)
+    return _form_response(request, admin, context)
 
 
 @connection_required
@@ -546,26 +591,17 @@ def resource_create(request, *, admin):
         form.fields["kind"].widget.attrs.update(
             {"hx-post": request.get_full_path(), "hx-vals": '{"_refresh": "1"}', "hx-trigger": "change"}
         )
-    if _submitted(request) and form.is_valid() and (formset is None or formset.is_valid()):
-        created = _save(
-            request,
-            admin,
-            form=form,
-            formset=formset,
-            record=None,
-            write=lambda payload: services.document_create(
-                client=client, admin=admin, payload=payload, user=request.user, connection=request.connection
-            ),
-        )
-        if created is not None:
-            messages.success(
-                request, _("%(document)s created.") % {"document": _document_label(admin, created)}
-            )
-            return _redirect(request, reverse(f"{admin.namespace}:detail", args=[created.id]))
-    context = _form_context(
-        request, admin, form=form, formset=formset, title=_("New %(name)s") % {"name": admin.verbose_name}
+    return _document_form_page(
+        request,
+        admin,
+        form=form,
+        formset=formset,
+        record=None,
+        write=lambda payload: services.document_create(
+            client=client, admin=admin, payload=payload, user=request.user, connection=request.connection
+        ),
+        title=_("New %(name)s") % {"name": admin.verbose_name},
     )
-    return _form_response(request, admin, context)
 
 
 @connection_required
@@ -587,34 +623,22 @@ def resource_edit(request, pk, *, admin):
         item_initial=services.items_initial(record=record),
         kind=kind,
     )
-    if _submitted(request) and form.is_valid() and (formset is None or formset.is_valid()):
-        updated = _save(
-            request,
-            admin,
-            form=form,
-            formset=formset,
-            record=record,
-            write=lambda payload: services.document_update(
-                client=client,
-                admin=admin,
-                record=record,
-                payload=payload,
-                user=request.user,
-                connection=request.connection,
-            ),
-        )
-        if updated is not None:
-            messages.success(request, _("%(document)s saved.") % {"document": _document_label(admin, record)})
-            return _redirect(request, reverse(f"{admin.namespace}:detail", args=[pk]))
-    context = _form_context(
+    return _document_form_page(
         request,
         admin,
         form=form,
         formset=formset,
         record=record,
+        write=lambda payload: services.document_update(
+            client=client,
+            admin=admin,
+            record=record,
+            payload=payload,
+            user=request.user,
+            connection=request.connection,
+        ),
         title=_("Edit %(document)s") % {"document": _document_label(admin, record)},
     )
-    return _form_response(request, admin, context)
 
 
 @connection_required

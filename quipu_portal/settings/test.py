@@ -2,13 +2,13 @@
 
 import os
 
-from cryptography.fernet import Fernet
-
 from .base import *  # noqa: F403
-from .base import DATA_DIR, DATABASES, SQLITE_OPTIONS, STATIC_ROOT
+from .base import DATA_DIR, DATABASES, SQLITE_OPTIONS, STATIC_ROOT, env_list
 
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789"
-QUIPU_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+# One fixed key for every process of a test run (workers and clusters started by the tests
+# decrypt what the test process stored); never used outside the tests.
+QUIPU_ENCRYPTION_KEYS = env_list("QUIPU_ENCRYPTION_KEYS") or ["H0RTxFd5z_V9OGiVYv1X6rfN_ZAgWtk8p5ah4bEosAI="]
 QUIPU_ALLOW_INSECURE_LOOPBACK = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True

@@ -52,6 +52,7 @@ def _cluster_env() -> dict:
         DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
         FAULTS_DATABASE_NAME=str(database.settings_dict["NAME"]),
         FAULTS_ENCRYPTION_KEYS=",".join(settings.QUIPU_ENCRYPTION_KEYS),
+        FAULTS_CLUSTER_NAME=settings.Q_CLUSTER["name"],
         PYTHONPATH=str(ROOT),
     )
     return env

@@ -8,7 +8,8 @@ from quipu_portal.settings.test import DATABASES, Q_CLUSTER
 
 QUIPU_ENCRYPTION_KEYS = os.environ["FAULTS_ENCRYPTION_KEYS"].split(",")
 DATABASES["default"]["NAME"] = os.environ["FAULTS_DATABASE_NAME"]
-Q_CLUSTER = {**Q_CLUSTER, "timeout": 15, "retry": 20, "poll": 0.2}
+# The same queue as the test process that enqueues the tasks.
+Q_CLUSTER = {**Q_CLUSTER, "name": os.environ["FAULTS_CLUSTER_NAME"], "timeout": 15, "retry": 20, "poll": 0.2}
 QUIPU_JOB_LEASE_SECONDS = 8
 QUIPU_JOB_CHUNK_SECONDS = 4
 QUIPU_JOB_CHUNK_SIZE = 8

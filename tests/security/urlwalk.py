@@ -101,7 +101,7 @@ def fill(route: Route, world) -> dict:
 
 # Arguments that name a kind of thing (a resource, a namespace), not somebody's object. Quipu's
 # accounting categories are one chart of accounts shared by every account: the same ids everywhere.
-PLAIN_ARGUMENTS = {"pdfs:download.resource", "pdfs:bundle-start.namespace", "accounting_categories.pk"}
+PLAIN_ARGUMENTS = {"namespace", "pdfs:download.resource", "accounting_categories.pk"}
 
 
 def is_reference(route: Route, argument: str) -> bool:
@@ -140,7 +140,8 @@ FILLERS = {
     "pdfs.pk": _bundle_pk,
     "pdfs:download.pk": _pdf_download_pk,
     "pdfs:download.resource": lambda world, route: Plain("invoices"),
-    "pdfs:bundle-start.namespace": lambda world, route: Plain("invoices"),
+    # A resource app's URL namespace, e.g. where a bulk action was started from.
+    "namespace": lambda world, route: Plain("invoices"),
     "jobs.pk": _job_id,
     "accounting_categories.pk": lambda world, route: Plain(world.document_id(route.namespace)),
 }

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             DJANGO_SETTINGS_MODULE="quipu_portal.benchmarks.settings",
             QUIPU_DATA_DIR=str(folder),
             QUIPU_BENCHMARK="1",
-            LOG_LEVEL="WARNING",
+            LOG_LEVEL=os.environ.get("BENCHMARK_LOG_LEVEL", "WARNING"),
             PYTHONUNBUFFERED="1",
             Q_WORKERS=os.environ.get("Q_WORKERS", "2"),
         )
