@@ -156,6 +156,7 @@ def faulty_account(sandbox):
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.serial
 def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
     sandbox, faulty_account, user, tmp_path
 ):
