@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_cleanup_schedule(sender, apps, **kwargs):
+    """The hourly clean-up must survive a flush of the database, not only exist after its migration."""
+    from quipu_portal.pdfs.migrations import _schedule
+
+    if apps.is_installed("django_q"):
+        _schedule.add_schedule(apps, None)
 
 
 class PdfsConfig(AppConfig):
@@ -10,3 +19,5 @@ class PdfsConfig(AppConfig):
     def ready(self):
         # Registers the ``pdf_bundle`` job kind.
         from quipu_portal.pdfs import handlers  # noqa: F401
+
+        post_migrate.connect(_ensure_cleanup_schedule, sender=self)

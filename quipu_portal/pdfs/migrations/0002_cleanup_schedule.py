@@ -2,19 +2,7 @@
 
 from django.db import migrations
 
-CLEANUP = "quipu_portal.pdfs.tasks.delete_expired_bundles"
-
-
-def add_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        func=CLEANUP,
-        defaults={"name": "Delete expired PDF bundles", "schedule_type": "H", "repeats": -1},
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(func=CLEANUP).delete()
+from quipu_portal.pdfs.migrations._schedule import add_schedule, remove_schedule
 
 
 class Migration(migrations.Migration):
