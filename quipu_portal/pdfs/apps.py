@@ -3,12 +3,13 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _ensure_cleanup_schedule(sender, apps, **kwargs):
+def _ensure_cleanup_schedule(sender, apps=None, **kwargs):
     """The hourly clean-up must survive a flush of the database, not only exist after its migration."""
+    from django.apps import apps as installed_apps
+
     from quipu_portal.pdfs.migrations import _schedule
 
-    if apps.is_installed("django_q"):
-        _schedule.add_schedule(apps, None)
+    _schedule.add_schedule(apps or installed_apps, None)
 
 
 class PdfsConfig(AppConfig):
