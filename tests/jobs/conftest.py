@@ -4,42 +4,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from quipu_portal.bulk_categories.changes import CategoryChange, category_state
 from quipu_portal.bulk_categories.services import Listing, bulk_categories_preview
-from quipu_portal.connections.services import client_for, connection_create
-from quipu_portal.core.services import user_language_set
+from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.models import Job
 from quipu_portal.jobs.services import job_run_chunk, job_start
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from quipu_portal.quipu.refdata import reference_data
+from tests.resource_admin.conftest import accountant, connection  # noqa: E402, F401
 
 EXPENSES_2025 = {"kind": "expenses", "period": "2025"}
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("createcachetable", verbosity=0)
-
-
-@pytest.fixture
-def accountant(user):
-    user_language_set(user=user, language="en")
-    return user
-
-
-@pytest.fixture
-def connection(accountant, sandbox, quipu_account):
-    return connection_create(
-        owner=accountant,
-        name=quipu_account["name"],
-        base_url=sandbox.base_url,
-        app_id=quipu_account["app_id"],
-        app_secret=quipu_account["app_secret"],
-    )
 
 
 @pytest.fixture
