@@ -159,7 +159,7 @@ Q_CLUSTER = {
     "ack_failures": False,
     "catch_up": False,
     "save_limit": 500,
-    "poll": 0.5,
+    "poll": 0.2,
     "label": _("Background tasks"),
 }
 if Q_BROKER == "redis" and REDIS_URL:
