@@ -15,6 +15,9 @@ interval plus the horizon (page views of one person, at least an interval apart;
 it). Pacing matters as much as the horizon: a burst of ``limit`` background sends would fill the log and
 hold a page view back for up to a whole window. So that page views cannot starve a job either, a
 background caller whose kind has had no send for a whole window books the earliest slot like a page view.
+
+A send that leaves late (a busy machine wakes the sleeper late) moves its entry in the log to when it
+really left, so the sends booked after it still keep a full window from it as Quipu counts them.
 """
 
 import bisect
@@ -40,6 +43,8 @@ BACKGROUND_HORIZON_SECONDS = 0.1
 MIN_RETRY_SECONDS = 0.005
 # Send times are stored rounded to microseconds; spans this close to a full window count as full.
 EPSILON = 1e-5
+# A send this late (a share of the margin) is moved in the log to when it really left.
+LATE_SHARE_OF_MARGIN = 1 / 3
 
 
 def next_slot(slots: list[float], *, start: float, capacity: int, window: float) -> float:
@@ -79,6 +84,16 @@ def _fits(slots: list[float], candidate: float, capacity: int, window: float) ->
     first = max(0, position - capacity)
     last = min(position, len(merged) - 1 - capacity)
     return all(merged[j + capacity] - merged[j] >= window - EPSILON for j in range(first, last + 1))
+
+
+def _moved(slots: list[float], slot: float, now: float) -> list[float]:
+    """The log with the entry booked at ``slot`` moved to ``now`` (never earlier than it was)."""
+    moved = list(slots)
+    for position, booked in enumerate(moved):
+        if abs(booked - slot) < EPSILON:
+            moved[position] = max(booked, now)
+            break
+    return sorted(moved)
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,14 @@ class DatabaseBudgetStore:
                 row.background_at = max(row.background_at, slot)
             row.save(update_fields=["slots", "background_at"])
         return Reservation(slot, now, reserved=True)
+
+    def mark_late(self, key: str, slot: float) -> None:
+        """The send booked at ``slot`` leaves only now: record it at the store's current time."""
+        with transaction.atomic():
+            row = self._locked_row(key)
+            now = self._now()
+            row.slots = _moved(row.slots, slot, now)
+            row.save(update_fields=["slots"])
 
     def block(self, key: str, seconds: float, *, unless_full: tuple[int, float] | None = None) -> None:
         """Send nothing for ``seconds``; with ``unless_full=(count, window)``, not if the log already
@@ -250,6 +273,27 @@ return 1
 """
 
 
+_MARK_LATE_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local slot = tonumber(ARGV[1])
+local raw = redis.call('HGET', KEYS[1], 'slots')
+if not raw then return 0 end
+local slots = cjson.decode(raw)
+for i, s in ipairs(slots) do
+  if math.abs(s - slot) < 0.00001 then
+    if now > s then slots[i] = now end
+    break
+  end
+end
+table.sort(slots)
+local out = {}
+for i, s in ipairs(slots) do out[i] = string.format('%.6f', s) end
+redis.call('HSET', KEYS[1], 'slots', '[' .. table.concat(out, ',') .. ']')
+return 1
+"""
+
+
 @cache
 def _redis_client(url: str):
     import redis
@@ -264,6 +308,7 @@ class RedisBudgetStore:
         self._redis = _redis_client(url)
         self._reserve = self._redis.register_script(_RESERVE_LUA)
         self._block = self._redis.register_script(_BLOCK_LUA)
+        self._mark_late = self._redis.register_script(_MARK_LATE_LUA)
 
     @staticmethod
     def _key(key: str) -> str:
@@ -287,6 +332,9 @@ class RedisBudgetStore:
             ],
         )
         return Reservation(float(slot), float(now), bool(int(reserved)))
+
+    def mark_late(self, key: str, slot: float) -> None:
+        self._mark_late(keys=[self._key(key)], args=[repr(slot)])
 
     def block(self, key: str, seconds: float, *, unless_full: tuple[int, float] | None = None) -> None:
         count, window = unless_full or (-1, 0.0)
@@ -317,6 +365,7 @@ class SharedRateBudget:
         if margin is None:
             margin = float(getattr(settings, "QUIPU_RATE_MARGIN_SECONDS", DEFAULT_MARGIN_SECONDS))
         self.window = rate_limit.window + margin
+        self.late_after = margin * LATE_SHARE_OF_MARGIN
 
     def acquire(self, *, background: bool, max_wait: float | None) -> float:
         """Wait for a send slot and return the seconds waited.
@@ -327,8 +376,9 @@ class SharedRateBudget:
         """
         started = time.monotonic()
         if background:
-            reservation = self._reserve_paced()
+            reservation, asked = self._reserve_paced()
         else:
+            asked = time.monotonic()
             reservation = self.store.reserve(
                 self.key, capacity=self.rate_limit.limit, window=self.window, max_wait=max_wait
             )
@@ -336,10 +386,14 @@ class SharedRateBudget:
                 raise QuipuRateLimitedError(reservation.wait, "The shared rate budget is in use", status=None)
         if reservation.wait > 0:
             time.sleep(reservation.wait)
+        # Measured from before the booking, so the round trip to the store counts as lateness too.
+        if time.monotonic() - asked - reservation.wait > self.late_after:
+            self.store.mark_late(self.key, reservation.slot)
         return time.monotonic() - started
 
-    def _reserve_paced(self) -> Reservation:
+    def _reserve_paced(self) -> tuple[Reservation, float]:
         while True:
+            asked = time.monotonic()
             reservation = self.store.reserve(
                 self.key,
                 capacity=self.rate_limit.limit,
@@ -348,7 +402,7 @@ class SharedRateBudget:
                 background=True,
             )
             if reservation.reserved:
-                return reservation
+                return reservation, asked
             # Nothing was booked: sleep outside the lock until the slot is within the horizon, or for
             # one interval at most so that a caller that becomes starved notices it.
             interval = self.window / self.rate_limit.limit

@@ -258,3 +258,36 @@ def test_an_exhausted_remaining_header_our_own_sends_explain_does_not_hold_back_
     stranger = SharedRateBudget(budget_key + "b", RateLimit(2, 1.0), margin=0.0)
     stranger.observe(200, {"RateLimit-Remaining": "0", "RateLimit-Reset": "1"})
     assert stranger.acquire(background=True, max_wait=None) > 0.9
+
+
+@pytest.mark.django_db
+def test_a_send_that_leaves_late_is_logged_when_it_left_so_the_next_one_keeps_a_full_window(budget_key):
+    store = budget_store()
+    first = store.reserve(budget_key, capacity=2, window=1.0, max_wait=None)
+    time.sleep(0.3)  # the sender woke up late
+    store.mark_late(budget_key, first.slot)
+    store.reserve(budget_key, capacity=2, window=1.0, max_wait=None)
+    third = store.reserve(budget_key, capacity=2, window=1.0, max_wait=None)
+    # A full window after the first send as Quipu saw it, not as it was booked.
+    assert third.slot - first.slot == pytest.approx(1.3, abs=0.06)
+
+
+@pytest.mark.django_db
+def test_a_sleeper_woken_late_moves_its_send_and_an_on_time_one_does_not(budget_key, monkeypatch):
+    from quipu_portal.quipu import budget as budget_module
+
+    budget = SharedRateBudget(budget_key, RateLimit(1, 1.0), margin=0.15)
+    moved = []
+    mark_late = budget.store.mark_late
+    monkeypatch.setattr(
+        budget.store, "mark_late", lambda key, slot: moved.append(slot) or mark_late(key, slot)
+    )
+    budget.acquire(background=False, max_wait=None)
+    assert moved == []
+
+    real_sleep = time.sleep
+    monkeypatch.setattr(budget_module.time, "sleep", lambda seconds: real_sleep(seconds + 0.25))
+    budget.acquire(background=False, max_wait=None)  # its turn is a window later; it wakes 0.25 s late
+    assert len(moved) == 1
+    after_it = budget.store.reserve(budget_key, capacity=1, window=1.15, max_wait=None)
+    assert after_it.wait == pytest.approx(1.15, abs=0.05)  # a full window from when it really left
