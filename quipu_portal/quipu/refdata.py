@@ -90,11 +90,16 @@ def _ttl() -> int:
     return int(getattr(settings, "QUIPU_REFERENCE_DATA_TTL_SECONDS", DEFAULT_TTL_SECONDS))
 
 
-def _cached(credentials: QuipuCredentials, resource: str) -> _Cached | None:
-    found = cache.get(_cache_key(credentials, resource))
-    if isinstance(found, _Cached) and time.time() - found.fetched_at < _ttl():
-        return found
-    return None
+def _all_cached(credentials: QuipuCredentials) -> dict[str, _Cached | None]:
+    """Each resource's cache entry younger than the TTL, or None; one round trip to the cache."""
+    keys = {resource: _cache_key(credentials, resource) for resource in RESOURCES}
+    found = cache.get_many(keys.values())
+    fresh = {}
+    for resource, key in keys.items():
+        entry = found.get(key)
+        young = isinstance(entry, _Cached) and time.time() - entry.fetched_at < _ttl()
+        fresh[resource] = entry if young else None
+    return fresh
 
 
 def _fetch(client, resource: str) -> _Cached:
@@ -130,17 +135,14 @@ def _assemble(entries: dict[str, _Cached | None]) -> ReferenceData:
 
 def reference_data(client, *, refresh: bool = False) -> ReferenceData:
     """The connection's reference data; each resource from the cache when it is younger than the TTL."""
-    entries = {}
-    for resource in RESOURCES:
-        cached = None if refresh else _cached(client.credentials, resource)
-        entries[resource] = cached or _fetch(client, resource)
-    return _assemble(entries)
+    cached = {} if refresh else _all_cached(client.credentials)
+    return _assemble({resource: cached.get(resource) or _fetch(client, resource) for resource in RESOURCES})
 
 
 def reference_data_cached(client_or_credentials) -> ReferenceData:
     """What the cache holds now, without asking Quipu; ``complete`` is False when something is missing."""
     credentials = getattr(client_or_credentials, "credentials", client_or_credentials)
-    return _assemble({resource: _cached(credentials, resource) for resource in RESOURCES})
+    return _assemble(_all_cached(credentials))
 
 
 def invalidate_reference_data(client_or_credentials) -> None:
