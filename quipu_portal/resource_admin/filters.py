@@ -125,6 +125,9 @@ class DocumentFilterForm(forms.Form):
                 self.add_error("date_to", _("The end date is before the start date."))
             elif (end - start).days >= 365:
                 self.add_error("date_to", _("Quipu accepts ranges shorter than one year."))
+        if data.get("field") and data.get("q") and not data.get("term"):
+            # One search box: a chosen field searches only there, "any field" is Quipu's free search.
+            data["term"], data["q"] = data["q"], ""
         if data.get("term") and not data.get("field"):
             data["field"] = "concept"
         return data

@@ -160,3 +160,25 @@ def test_typing_a_search_updates_the_list_and_the_address(page_on_account, live_
     expect(page).to_have_url(re.compile(r"q=frenos"))
     expect(page.get_by_test_id("result-count")).to_contain_text(f"{expected.total_results} document")
     expect(page.get_by_test_id("row")).to_have_count(len(expected.records))
+
+
+def test_one_search_box_looks_in_the_chosen_field(page_on_account, live_server, quipu):  # noqa: F811
+    page = page_on_account
+    first = quipu.list("book_entries", filters={"type": "invoices"}, sort=["-issue_date"]).records[0]
+    by_number = quipu.list(
+        "book_entries",
+        filters={"type": "invoices", "field_query": {"field": "number", "term": first.number}},
+    ).records
+
+    page.goto(f"{live_server.url}/invoices/")
+    page.get_by_label("Search in").select_option("number")
+    page.get_by_label("Search", exact=True).press_sequentially(first.number)
+    expect(page).to_have_url(re.compile(rf"q={re.escape(first.number)}.*field=number"))
+    rows = page.get_by_test_id("row")
+    expect(rows).to_have_count(len(by_number))
+    expect(rows.first).to_contain_text(first.number)
+
+    # No contact is called like an invoice number: searching only contacts finds nothing.
+    page.get_by_label("Search in").select_option("contact")
+    expect(page).to_have_url(re.compile(r"field=contact"))
+    expect(rows).to_have_count(0)

@@ -61,6 +61,14 @@ def test_every_other_filter_becomes_its_quipu_parameter():
     }
 
 
+def test_one_search_box_searches_every_field_or_only_the_chosen_one():
+    assert list_params(filters=filters_for({"q": "frenos", "field": ""})) == {"filter[q]": "frenos"}
+    assert list_params(filters=filters_for({"q": "flota", "field": "label"})) == {
+        "filter[field_query][field]": "label",
+        "filter[field_query][term]": "flota",
+    }
+
+
 @translation.override("en")
 def test_a_custom_range_must_be_shorter_than_a_year_and_in_order():
     too_long = DocumentFilterForm({"period": "range", "date_from": "2025-01-01", "date_to": "2026-01-01"})
