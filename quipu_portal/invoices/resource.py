@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
-from quipu_portal.resource_admin.options import ResourceAdmin
+from quipu_portal.resource_admin.options import ResourceAdmin, document_form_fields
 
 
 class InvoiceAdmin(ResourceAdmin):
@@ -14,21 +14,7 @@ class InvoiceAdmin(ResourceAdmin):
     verbose_name_plural = _("invoices")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
-    form_fields = (
-        "kind",
-        "number",
-        "issue_date",
-        "due_dates",
-        "paid_at",
-        "payment_method",
-        "contact",
-        "accounting_category",
-        "accounting_subcategory",
-        "numeration",
-        "analytic_categories",
-        "tags",
-        "notes",
-    )
+    form_fields = document_form_fields("contact", due_dates=True)
     required_fields = ("kind", "issue_date", "contact")
     # Credit notes: full and partial refunds from an invoice's page.
     amended_relation = "amended_invoice"

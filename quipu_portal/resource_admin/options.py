@@ -23,6 +23,24 @@ DOCUMENT_READ_ONLY = (
 )
 COUNTERPARTY_FIELDS = ("name", "tax_id", "address", "zip_code", "town", "country_code", "phone")
 
+# How a document is filed: the last fields of every editable document's form.
+DOCUMENT_FILING_FIELDS = (
+    "accounting_category",
+    "accounting_subcategory",
+    "numeration",
+    "analytic_categories",
+    "tags",
+    "notes",
+)
+# A counterparty given by name alone: the issuer of an expense, the recipient of an income.
+NAMED_COUNTERPARTY_FIELDS = {"issuing_name": "expenses", "recipient_name": "income"}
+
+
+def document_form_fields(*counterparty: str, due_dates: bool = False) -> tuple[str, ...]:
+    """A document form in page order: kind, number, dates and payment, the counterparty, the filing."""
+    dates = ("issue_date", "due_dates") if due_dates else ("issue_date",)
+    return ("kind", "number", *dates, "paid_at", "payment_method", *counterparty, *DOCUMENT_FILING_FIELDS)
+
 
 @dataclass(frozen=True)
 class RowAction:

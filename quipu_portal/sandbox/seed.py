@@ -148,9 +148,25 @@ DESIGN_SERVICES = (
     ("Revisión de textos (hora)", "30.00"),
     ("Cartelería para evento", "350.00"),
 )
+# The freelancer's suppliers: name, PGC prefix of what they sell, and town and tax id when abroad.
+FREELANCER_SUPPLIERS = (
+    ("Coworking Coso S.L.", 621, None, None),
+    ("Adobe Systems Software Ireland Ltd", 629, ("Dublin", "D24", "ie"), "IE6364992H"),
+    ("Vodafone España S.A.U.", 629, None, None),
+    ("Apple Distribution International", 217, ("Cork", "T23", "ie"), "IE9700053D"),
+    ("Papelería Oscense", 602, None, None),
+)
 PAYMENT_METHODS = ("bank_transfer", "bank_transfer", "bank_transfer", "cash", "bank_card", "direct_debit")
 
 TINY_PNG_SIZE = (640, 480)
+
+
+def paydays(first: date, last: date = ANCHOR):
+    """The 28th of every month from ``first`` to ``last``."""
+    payday = first
+    while payday <= last:
+        yield payday
+        payday = (payday.replace(day=1) + timedelta(days=32)).replace(day=28)
 
 
 # ── tax ids ──────────────────────────────────────────────────────────────
@@ -261,6 +277,15 @@ class Generator:
         self.series_by_type[(applicable_to, amending)] = series_id
         return series_id
 
+    def company_series(self):
+        """A company's series: invoices F (credit notes R), simplified invoices T (amending TR), AI, N."""
+        self.series("F", "invoices")
+        self.series("R", "invoices", amending=True)
+        self.series("T", "simplified_invoices")
+        self.series("TR", "simplified_invoices", amending=True)
+        self.series("AI", "additional_incomes")
+        self.series("N", "paysheets")
+
     def subcategory(self, prefix: int, suffix: str, name: str) -> int:
         sub_id = self.account.new_id()
         self.account.subcategories[sub_id] = {
@@ -356,6 +381,10 @@ class Generator:
     def random_date(self, first: date = FIRST_DAY, last: date = ANCHOR) -> date:
         return first + timedelta(days=self.rng.randrange((last - first).days + 1))
 
+    def dates(self, count: int, first: date = FIRST_DAY, last: date = ANCHOR) -> list[date]:
+        """``count`` random dates from ``first`` to ``last``, in order."""
+        return sorted(self.random_date(first, last) for _ in range(count))
+
     def item(self, concept, unitary, quantity, vat, retention=0, *, kind="current", category=None, sub=None):
         item = documents.new_item(self.account)
         item.update(
@@ -425,6 +454,23 @@ class Generator:
         if choice < 0.85:
             return [(issued + timedelta(days=30)).isoformat()]
         return [(issued + timedelta(days=30)).isoformat(), (issued + timedelta(days=60)).isoformat()]
+
+    def paysheet(self, employee, issued, net, employee_ss, retention, company_ss, *, paid=None) -> dict:
+        """A month's pay: net pay, the employee's social security and tax retention, the company's share."""
+        cents = Decimal("0.01")
+        return self.entry(
+            "paysheets",
+            "expenses",
+            issued,
+            [],
+            contact=employee,
+            paid=paid,
+            net_pay=Decimal(net),
+            employee_ss_amount=Decimal(employee_ss).quantize(cents),
+            employee_retention=Decimal(retention).quantize(cents),
+            company_ss_amount=Decimal(company_ss).quantize(cents),
+            accounting_category_id=self.category_ids[640],
+        )
 
     def amend(self, original: dict, *, partial: bool) -> dict:
         issued = min(
@@ -498,12 +544,7 @@ class Generator:
             "Lacasa Royo",
             "javier@talleresebro.example",
         )
-        self.series("F", "invoices")
-        self.series("R", "invoices", amending=True, default=True)
-        self.series("T", "simplified_invoices")
-        self.series("TR", "simplified_invoices", amending=True, default=True)
-        self.series("AI", "additional_incomes")
-        self.series("N", "paysheets")
+        self.company_series()
         self.series("TK", "tickets")
         self.series("PRE", "budgets", default=False)
         subs = {
@@ -541,7 +582,7 @@ class Generator:
 
         # Income invoices: workshop services, 21 % VAT; some fleet clients abroad at 0 %.
         income = []
-        for issued in sorted(self.random_date() for _ in range(480 * scale)):
+        for issued in self.dates(480 * scale):
             client = rng.choice(clients)
             vat = 0 if client["country_code"] != "es" else 21
             items = []
@@ -579,7 +620,7 @@ class Generator:
             self.amend(original, partial=rng.random() < 0.5)
 
         # Expense invoices from suppliers, with VAT 21/10/4 and rent with 19 % retention.
-        for issued in sorted(self.random_date() for _ in range(330 * scale)):
+        for issued in self.dates(330 * scale):
             supplier = rng.choice(suppliers)
             prefix, concepts = self.supplies.get(supplier["id"], (629, ("Servicios varios",)))
             retention = 19 if prefix == 621 else 15 if prefix == 623 else 0
@@ -610,7 +651,7 @@ class Generator:
                 self.attach(entry, f"factura-{entry['id']}.png", "image/png", self.scan_image())
 
         # Simplified invoices: walk-in customers (income) and small purchases (expenses).
-        for issued in sorted(self.random_date(date(2024, 7, 1)) for _ in range(110 * scale)):
+        for issued in self.dates(110 * scale, date(2024, 7, 1)):
             concept, price = rng.choice(WORKSHOP_SERVICES[:6])
             self.entry(
                 "simplified_invoices",
@@ -626,7 +667,7 @@ class Generator:
             ("Material de oficina", 629),
             ("Comida de trabajo", 629),
         )
-        for issued in sorted(self.random_date(date(2024, 7, 1)) for _ in range(80 * scale)):
+        for issued in self.dates(80 * scale, date(2024, 7, 1)):
             concept, prefix = rng.choice(simplified_expenses)
             self.entry(
                 "simplified_invoices",
@@ -640,7 +681,7 @@ class Generator:
                 accounting_category_id=self.category_ids[prefix],
             )
         # Legacy tickets (before simplified invoices existed).
-        for issued in sorted(self.random_date(FIRST_DAY, date(2024, 6, 30)) for _ in range(50 * scale)):
+        for issued in self.dates(50 * scale, last=date(2024, 6, 30)):
             kind = rng.choice(("income", "expenses"))
             self.entry(
                 "tickets",
@@ -659,7 +700,7 @@ class Generator:
                 accounting_category_id=self.category_ids[705 if kind == "income" else 629],
             )
         # Additional income: renting out a parking space and selling scrap metal.
-        for issued in sorted(self.random_date() for _ in range(36 * scale)):
+        for issued in self.dates(36 * scale):
             concept, prefix = rng.choice(
                 (("Alquiler plaza de aparcamiento", 752), ("Venta de chatarra", 759))
             )
@@ -676,39 +717,15 @@ class Generator:
                 accounting_category_id=self.category_ids[prefix],
             )
         # Paysheets: one per employee and month.
-        month = date(2024, 1, 28)
-        while month <= ANCHOR:
+        for payday in paydays(date(2024, 1, 28)):
             for employee in staff:
                 net = Decimal(rng.randrange(1350, 2100))
-                self.entry(
-                    "paysheets",
-                    "expenses",
-                    month,
-                    [],
-                    contact=employee,
-                    paid=month + timedelta(days=2),
-                    net_pay=net,
-                    employee_ss_amount=(net * Decimal("0.0635")).quantize(Decimal("0.01")),
-                    employee_retention=(net * Decimal("0.12")).quantize(Decimal("0.01")),
-                    company_ss_amount=(net * Decimal("0.31")).quantize(Decimal("0.01")),
-                    accounting_category_id=self.category_ids[640],
-                )
-            month = (month.replace(day=1) + timedelta(days=32)).replace(day=28)
+                shares = (net * Decimal(rate) for rate in ("0.0635", "0.12", "0.31"))
+                self.paysheet(employee, payday, net, *shares, paid=payday + timedelta(days=2))
         for _ in range(max(0, scale - 1) * 216):  # more paysheets on larger scales
             issued = self.random_date()
             net = Decimal(rng.randrange(1350, 2100))
-            self.entry(
-                "paysheets",
-                "expenses",
-                issued,
-                [],
-                contact=rng.choice(staff),
-                net_pay=net,
-                employee_ss_amount=Decimal("90.00"),
-                employee_retention=Decimal("180.00"),
-                company_ss_amount=Decimal("450.00"),
-                accounting_category_id=self.category_ids[640],
-            )
+            self.paysheet(rng.choice(staff), issued, net, "90.00", "180.00", "450.00")
 
     # ── the demo freelancer: a graphic designer and translator in Huesca ─
     def demo_freelancer(self):
@@ -736,32 +753,13 @@ class Generator:
         projects = [self.analytic(name, root) for name in ("Editorial", "Web", "Traducción")]
         clients = self.clients(70, start=1, companies=0.8, foreign=0.15)
         suppliers = [
-            self.contact("Coworking Coso S.L.", role="supplier", number=1, expense=(621, ())),
-            self.contact(
-                "Adobe Systems Software Ireland Ltd",
-                role="supplier",
-                number=2,
-                expense=(629, ()),
-                town=("Dublin", "D24", "ie"),
-                tax_id="IE6364992H",
-            ),
-            self.contact("Vodafone España S.A.U.", role="supplier", number=3, expense=(629, ())),
-            self.contact(
-                "Apple Distribution International",
-                role="supplier",
-                number=4,
-                expense=(217, ()),
-                town=("Cork", "T23", "ie"),
-                tax_id="IE9700053D",
-            ),
-            self.contact("Papelería Oscense", role="supplier", number=5, expense=(602, ())),
+            self.contact(name, role="supplier", number=n, expense=(prefix, ()), town=town, tax_id=tax_id)
+            for n, (name, prefix, town, tax_id) in enumerate(FREELANCER_SUPPLIERS, start=1)
         ]
-        suppliers += [
-            self.contact(f"{self.person_name()}", role="supplier", number=10 + n) for n in range(25)
-        ]
+        suppliers += [self.contact(self.person_name(), role="supplier", number=10 + n) for n in range(25)]
         assistant = self.employees(1)[0]
         income = []
-        for issued in sorted(self.random_date() for _ in range(300)):
+        for issued in self.dates(300):
             client = rng.choice(clients)
             domestic = client["country_code"] == "es"
             company = domestic and client["tax_id"][:1].isalpha()
@@ -798,7 +796,7 @@ class Generator:
             income.append(entry)
         for original in rng.sample(income, 5):
             self.amend(original, partial=rng.random() < 0.5)
-        for issued in sorted(self.random_date() for _ in range(140)):
+        for issued in self.dates(140):
             supplier = rng.choice(suppliers)
             prefix = self.supplies.get(supplier["id"], (629, ()))[0]
             rent = prefix == 621
@@ -822,7 +820,7 @@ class Generator:
                 number=f"{rng.randrange(100, 9999)}/{issued.year}",
                 accounting_category_id=self.category_ids[prefix],
             )
-        for issued in sorted(self.random_date(date(2024, 7, 1)) for _ in range(30)):
+        for issued in self.dates(30, date(2024, 7, 1)):
             self.entry(
                 "simplified_invoices",
                 rng.choice(("income", "expenses")),
@@ -831,7 +829,7 @@ class Generator:
                 name=rng.choice(("Feria del libro de Huesca", "Cliente particular")),
                 paid=issued,
             )
-        for issued in sorted(self.random_date() for _ in range(12)):
+        for issued in self.dates(12):
             self.entry(
                 "additional_incomes",
                 "income",
@@ -839,7 +837,7 @@ class Generator:
                 [self.item("Charla en escuela de arte", "150.00", "1", 21, category=self.category_ids[759])],
                 name="Escuela de Arte de Huesca",
             )
-        for issued in sorted(self.random_date(FIRST_DAY, date(2024, 6, 30)) for _ in range(10)):
+        for issued in self.dates(10, last=date(2024, 6, 30)):
             self.entry(
                 "tickets",
                 "expenses",
@@ -847,21 +845,8 @@ class Generator:
                 [self.item("Taxi", f"{rng.uniform(8, 25):.2f}", "1", 10)],
                 name="Taxi Huesca",
             )
-        month = date(2026, 3, 28)
-        while month <= ANCHOR:
-            self.entry(
-                "paysheets",
-                "expenses",
-                month,
-                [],
-                contact=assistant,
-                net_pay=Decimal("780.00"),
-                employee_ss_amount=Decimal("49.53"),
-                employee_retention=Decimal("23.40"),
-                company_ss_amount=Decimal("258.00"),
-                accounting_category_id=self.category_ids[640],
-            )
-            month = (month.replace(day=1) + timedelta(days=32)).replace(day=28)
+        for payday in paydays(date(2026, 3, 28)):
+            self.paysheet(assistant, payday, "780.00", "49.53", "23.40", "258.00")
         if income:
             self.attach(income[0], "presupuesto.png", "image/png", self.scan_image())
 
@@ -869,12 +854,7 @@ class Generator:
     def small(self):
         rng = self.rng
         self.default_owner()
-        self.series("F", "invoices")
-        self.series("R", "invoices", amending=True, default=True)
-        self.series("T", "simplified_invoices")
-        self.series("TR", "simplified_invoices", amending=True, default=True)
-        self.series("AI", "additional_incomes")
-        self.series("N", "paysheets")
+        self.company_series()
         sub = self.subcategory(705, "1", "Servicios")
         root = self.analytic("Departamentos")
         leaf = self.analytic("Comercial", root)
@@ -886,7 +866,7 @@ class Generator:
         staff = self.employees(2)
         first = date(2025, 1, 1)
         income = []
-        for issued in sorted(self.random_date(first) for _ in range(20)):
+        for issued in self.dates(20, first):
             concept, price = rng.choice(WORKSHOP_SERVICES)
             income.append(
                 self.entry(
@@ -921,7 +901,7 @@ class Generator:
             )
         self.amend(income[0], partial=False)
         self.amend(income[1], partial=True)
-        for issued in sorted(self.random_date(first) for _ in range(12)):
+        for issued in self.dates(12, first):
             supplier = rng.choice(suppliers)
             self.entry(
                 "invoices",
@@ -933,7 +913,7 @@ class Generator:
                 due_dates=self.due_dates(issued),
                 accounting_category_id=self.category_ids[600],
             )
-        for n, issued in enumerate(sorted(self.random_date(first) for _ in range(8))):
+        for n, issued in enumerate(self.dates(8, first)):
             kind = "income" if n % 2 == 0 else "expenses"
             self.entry(
                 "simplified_invoices",
@@ -951,7 +931,7 @@ class Generator:
                 paid=issued,
                 accounting_category_id=self.category_ids[705 if kind == "income" else 629],
             )
-        for issued in sorted(self.random_date(first) for _ in range(5)):
+        for issued in self.dates(5, first):
             self.entry(
                 "tickets",
                 "expenses",
@@ -961,7 +941,7 @@ class Generator:
                 paid=issued,
                 accounting_category_id=self.category_ids[629],
             )
-        for issued in sorted(self.random_date(first) for _ in range(5)):
+        for issued in self.dates(5, first):
             self.entry(
                 "additional_incomes",
                 "income",
@@ -970,20 +950,6 @@ class Generator:
                 name="Chatarras Zaragoza S.L.",
                 accounting_category_id=self.category_ids[759],
             )
-        month = date(2025, 1, 28)
-        for _ in range(4):
+        for payday in paydays(date(2025, 1, 28), date(2025, 4, 28)):
             for employee in staff:
-                self.entry(
-                    "paysheets",
-                    "expenses",
-                    month,
-                    [],
-                    contact=employee,
-                    paid=month,
-                    net_pay=Decimal("1500.00"),
-                    employee_ss_amount=Decimal("95.25"),
-                    employee_retention=Decimal("180.00"),
-                    company_ss_amount=Decimal("465.00"),
-                    accounting_category_id=self.category_ids[640],
-                )
-            month = (month.replace(day=1) + timedelta(days=32)).replace(day=28)
+                self.paysheet(employee, payday, "1500.00", "95.25", "180.00", "465.00", paid=payday)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
-from quipu_portal.resource_admin.options import ResourceAdmin
+from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, ResourceAdmin, document_form_fields
 
 
 class SimplifiedInvoiceAdmin(ResourceAdmin):
@@ -14,22 +14,8 @@ class SimplifiedInvoiceAdmin(ResourceAdmin):
     verbose_name_plural = _("simplified invoices")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
-    form_fields = (
-        "kind",
-        "number",
-        "issue_date",
-        "paid_at",
-        "payment_method",
-        "issuing_name",
-        "recipient_name",
-        "accounting_category",
-        "accounting_subcategory",
-        "numeration",
-        "analytic_categories",
-        "tags",
-        "notes",
-    )
-    kind_fields = {"issuing_name": "expenses", "recipient_name": "income"}
+    form_fields = document_form_fields("issuing_name", "recipient_name")
+    kind_fields = NAMED_COUNTERPARTY_FIELDS
     required_fields = ("kind", "issue_date", "issuing_name", "recipient_name")
     relations = ("accounting_category", "accounting_subcategory", "numeration")
     # Amending simplified invoices, built like an invoice's credit note.

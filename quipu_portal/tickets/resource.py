@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
-from quipu_portal.resource_admin.options import ResourceAdmin
+from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, ResourceAdmin, document_form_fields
 
 
 class TicketAdmin(ResourceAdmin):
@@ -15,23 +15,8 @@ class TicketAdmin(ResourceAdmin):
         "Quipu has deprecated tickets. They stay browsable and editable here, but record new documents "
         "as simplified invoices (sales receipts) or additional income instead."
     )
-    form_fields = (
-        "kind",
-        "number",
-        "issue_date",
-        "paid_at",
-        "payment_method",
-        "issuing_name",
-        "recipient_name",
-        "contact",
-        "accounting_category",
-        "accounting_subcategory",
-        "numeration",
-        "analytic_categories",
-        "tags",
-        "notes",
-    )
-    kind_fields = {"issuing_name": "expenses", "recipient_name": "income"}
+    form_fields = document_form_fields("issuing_name", "recipient_name", "contact")
+    kind_fields = NAMED_COUNTERPARTY_FIELDS
     # Only invoice, simplified invoice and additional income lines take their own categories.
     item_categories = False
     has_attachments = False
