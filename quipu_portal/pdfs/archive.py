@@ -5,15 +5,19 @@ is written into a file with ``zipfile`` copying each member in small blocks.
 """
 
 import csv
+import datetime
 import io
 import os
 import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext
 
 PDF_MAGIC = b"%PDF-"
 PDF_END_MARKER = b"%%EOF"
@@ -79,24 +83,49 @@ def pdf_write(chunks: Iterable[bytes], path: Path) -> int:
 @dataclass(frozen=True)
 class IndexLine:
     number: str
-    issue_date: str
+    issue_date: datetime.date | None
     counterparty: str
-    total: str
+    total: Decimal | None
     filename: str  # the name inside the archive, empty when the PDF could not be fetched
     problem: str = ""
 
 
-INDEX_HEADER = ("number", "date", "counterparty", "total", "filename", "problem")
-
-
 def index_csv(lines: Iterable[IndexLine]) -> bytes:
-    """The archive's index: UTF-8 with a BOM and semicolons, which spreadsheet programs in Spain open as is."""
+    """The archive's index, written for a spreadsheet in the active language (the job runner makes that
+    the owner's): translated headers, and amounts, dates and separators as that language's Excel reads
+    a double-clicked CSV.
+
+    Excel splits and parses a CSV with the computer's regional settings: where the decimal separator is
+    a comma (Spain) the list separator is ``;`` and dates are day first. So a Spanish index reads
+    ``F-1;01/07/2025;1234,50`` and an English one ``F-1,2025-07-01,1234.50`` (ISO dates, which every
+    English locale reads as dates). Both follow the language's formats (quipu_portal/formats):
+    its decimal separator, and its first date input format. Amounts carry no thousands separator, which
+    a spreadsheet could take for a decimal one. The BOM makes Excel read the file as UTF-8.
+    """
+    decimal_separator = formats.get_format("DECIMAL_SEPARATOR")
+    date_format = formats.get_format("DATE_INPUT_FORMATS")[0]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(INDEX_HEADER)
+    writer = csv.writer(buffer, delimiter=";" if decimal_separator == "," else ",", lineterminator="\r\n")
+    writer.writerow(
+        (
+            gettext("Number"),
+            gettext("Date"),
+            gettext("Contact"),
+            gettext("Total"),
+            gettext("File"),
+            gettext("Problem"),
+        )
+    )
     for line in lines:
         writer.writerow(
-            (line.number, line.issue_date, line.counterparty, line.total, line.filename, line.problem)
+            (
+                line.number,
+                line.issue_date.strftime(date_format) if line.issue_date else "",
+                line.counterparty,
+                f"{line.total:.2f}".replace(".", decimal_separator) if line.total is not None else "",
+                line.filename,
+                line.problem,
+            )
         )
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 

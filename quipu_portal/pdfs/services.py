@@ -258,9 +258,9 @@ def bundle_assemble(*, bundle: Bundle, problems: dict[str, str] | None = None) -
         lines.append(
             IndexLine(
                 number=row.number,
-                issue_date=row.issue_date.isoformat() if row.issue_date else "",
+                issue_date=row.issue_date,
                 counterparty=row.counterparty,
-                total=f"{row.total:.2f}" if row.total is not None else "",
+                total=row.total,
                 filename=name,
                 problem="" if complete else problems.get(row.document_id) or gettext("Not downloaded"),
             )

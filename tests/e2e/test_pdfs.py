@@ -68,14 +68,12 @@ def test_download_a_quarters_income_invoices_as_a_zip(page_on_account, live_serv
 
     with zipfile.ZipFile(target) as archive:
         assert archive.testzip() is None
-        index = list(
-            csv.DictReader(io.StringIO(archive.read("index.csv").decode("utf-8-sig")), delimiter=";")
-        )
-        assert {row["number"] for row in index} == {invoice.number for invoice in invoices}
+        index = list(csv.DictReader(io.StringIO(archive.read("index.csv").decode("utf-8-sig"))))
+        assert {row["Number"] for row in index} == {invoice.number for invoice in invoices}
         for row in index:
-            invoice = next(i for i in invoices if i.number == row["number"])
-            assert row["filename"].startswith(f"{invoice.number}_")
-            assert row["date"] == invoice.issue_date.isoformat()
-            reader = PdfReader(io.BytesIO(archive.read(row["filename"])))
+            invoice = next(i for i in invoices if i.number == row["Number"])
+            assert row["File"].startswith(f"{invoice.number}_")
+            assert row["Date"] == invoice.issue_date.isoformat()
+            reader = PdfReader(io.BytesIO(archive.read(row["File"])))
             assert invoice.number in reader.pages[0].extract_text()
         assert len(archive.namelist()) == len(invoices) + 1

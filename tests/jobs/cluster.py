@@ -13,19 +13,23 @@ from django.db import connection as db_connection
 REPO = Path(__file__).resolve().parents[2]
 
 
-def start_cluster(log_path: Path) -> subprocess.Popen:
-    env = {
+def cluster_env() -> dict:
+    """The environment of a ``manage.py`` command run beside the test: cluster_settings on its database."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cluster_settings",
         "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(REPO)]),
         "QUIPU_TEST_DB_NAME": str(db_connection.settings_dict["NAME"]),
         "QUIPU_TEST_ENCRYPTION_KEYS": ",".join(settings.QUIPU_ENCRYPTION_KEYS),
     }
+
+
+def start_cluster(log_path: Path) -> subprocess.Popen:
     log = open(log_path, "a")  # noqa: SIM115 - closed when the process ends
     return subprocess.Popen(
         [sys.executable, str(REPO / "manage.py"), "qcluster"],
         cwd=REPO,
-        env=env,
+        env=cluster_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

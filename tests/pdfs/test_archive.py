@@ -1,10 +1,13 @@
 """The files on disk: PDFs written atomically, the ZIP with its index, the merged PDF."""
 
 import csv
+import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from fpdf import FPDF
 from pypdf import PdfReader
 
@@ -60,33 +63,63 @@ def test_a_truncated_file_does_not_count_as_fetched(tmp_path):
     assert not pdf_is_complete(path)
 
 
-def test_the_zip_holds_each_pdf_and_an_index_a_spreadsheet_can_open(tmp_path):
+LINES = [
+    IndexLine("F-1", datetime.date(2025, 7, 1), "Panadería Sancho", Decimal("1234.5"), "F-1_Panaderia.pdf"),
+    IndexLine(
+        "F-2", datetime.date(2025, 8, 1), "Lucía Gómez, S.L.", Decimal("-60.50"), "F-2_Lucia-Gomez.pdf"
+    ),
+    IndexLine("F-3", None, "Talleres Ebro", None, "", "Record not found"),
+]
+
+
+def index_rows(data: bytes, delimiter: str) -> list[list[str]]:
+    assert data.startswith("\ufeff".encode())  # the BOM: spreadsheet programs read the accents right
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def test_the_zip_holds_each_pdf_and_the_index(tmp_path):
     first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
     first.write_bytes(a_pdf("F-1"))
     second.write_bytes(a_pdf("F-2"))
-    lines = [
-        IndexLine("F-1", "2025-07-01", "Panadería Sancho", "121.00", "F-1_Panaderia-Sancho_2025-07-01.pdf"),
-        IndexLine("F-2", "2025-08-01", "Lucía Gómez", "60.50", "F-2_Lucia-Gomez_2025-08-01.pdf"),
-        IndexLine("F-3", "2025-09-01", "Talleres Ebro", "10.00", "", "Record not found"),
-    ]
 
-    zip_write(
-        members=[(first, lines[0].filename), (second, lines[1].filename)],
-        index=index_csv(lines),
-        target=tmp_path / "out.zip",
-    )
+    with translation.override("en"):
+        zip_write(
+            members=[(first, LINES[0].filename), (second, LINES[1].filename)],
+            index=index_csv(LINES),
+            target=tmp_path / "out.zip",
+        )
 
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert archive.testzip() is None
-        assert archive.namelist() == ["index.csv", lines[0].filename, lines[1].filename]
-        assert archive.read(lines[1].filename) == second.read_bytes()
-        index = archive.read("index.csv")
-    assert index.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(index.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["number", "date", "counterparty", "total", "filename", "problem"]
-    assert rows[1] == ["F-1", "2025-07-01", "Panadería Sancho", "121.00", lines[0].filename, ""]
-    assert rows[3] == ["F-3", "2025-09-01", "Talleres Ebro", "10.00", "", "Record not found"]
+        assert archive.namelist() == ["index.csv", LINES[0].filename, LINES[1].filename]
+        assert archive.read(LINES[1].filename) == second.read_bytes()
+        assert len(index_rows(archive.read("index.csv"), ",")) == 4
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_spanish_index_is_what_a_spanish_spreadsheet_reads():
+    """Semicolons between columns, decimal commas, day-first dates: Excel in Spain opens it as is."""
+    with translation.override("es"):
+        data = index_csv(LINES)
+
+    assert data.decode("utf-8-sig").startswith("Número;Fecha;Contacto;Total;Archivo;Incidencia\r\n")
+    rows = index_rows(data, ";")
+    assert rows[1] == ["F-1", "01/07/2025", "Panadería Sancho", "1234,50", "F-1_Panaderia.pdf", ""]
+    assert rows[2] == ["F-2", "01/08/2025", "Lucía Gómez, S.L.", "-60,50", "F-2_Lucia-Gomez.pdf", ""]
+    assert rows[3] == ["F-3", "", "Talleres Ebro", "", "", "Record not found"]
+
+
+def test_an_english_index_is_what_an_english_spreadsheet_reads():
+    """Commas between columns (a name with a comma is quoted), decimal points, ISO dates."""
+    with translation.override("en"):
+        data = index_csv(LINES)
+
+    assert data.decode("utf-8-sig").startswith("Number,Date,Contact,Total,File,Problem\r\n")
+    assert '"Lucía Gómez, S.L."' in data.decode("utf-8-sig")
+    rows = index_rows(data, ",")
+    assert rows[1] == ["F-1", "2025-07-01", "Panadería Sancho", "1234.50", "F-1_Panaderia.pdf", ""]
+    assert rows[2] == ["F-2", "2025-08-01", "Lucía Gómez, S.L.", "-60.50", "F-2_Lucia-Gomez.pdf", ""]
+    assert rows[3] == ["F-3", "", "Talleres Ebro", "", "", "Record not found"]
 
 
 def test_the_merged_pdf_has_every_page_in_order_with_a_bookmark_each(tmp_path):

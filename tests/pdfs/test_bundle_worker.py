@@ -123,9 +123,9 @@ def test_a_zip_of_300_pdfs_keeps_the_worker_memory_flat(portal, quipu, cluster_f
     for name in pdfs:
         reader = PdfReader(io.BytesIO(archive.read(name)))
         assert len(reader.pages) >= 1
-    index = list(csv.DictReader(io.StringIO(archive.read("index.csv").decode("utf-8-sig")), delimiter=";"))
-    assert len(index) == 300 and sorted(row["filename"] for row in index) == sorted(pdfs)
-    assert all(row["date"].startswith("2024-0") and row["total"] == "121.00" for row in index)
+    index = list(csv.DictReader(io.StringIO(archive.read("index.csv").decode("utf-8-sig"))))
+    assert len(index) == 300 and sorted(row["File"] for row in index) == sorted(pdfs)
+    assert all(row["Date"].startswith("2024-0") and row["Total"] == "121.00" for row in index)
 
 
 def test_a_killed_worker_resumes_without_fetching_again(

@@ -8,9 +8,10 @@ import zipfile
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from quipu_portal.core.services import user_language_set
 from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.pdfs.models import Bundle
@@ -54,8 +55,11 @@ def zip_of(portal, bundle) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 
 
-def index_rows(archive) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(archive.read("index.csv").decode("utf-8-sig")), delimiter=";"))
+def index_rows(archive, delimiter=",") -> list[dict]:
+    """The index as its columns' headers name them (an English owner's unless told otherwise)."""
+    return list(
+        csv.DictReader(io.StringIO(archive.read("index.csv").decode("utf-8-sig")), delimiter=delimiter)
+    )
 
 
 def test_ticked_rows_become_a_zip_with_an_index(portal, quipu, django_capture_on_commit_callbacks):
@@ -83,16 +87,16 @@ def test_ticked_rows_become_a_zip_with_an_index(portal, quipu, django_capture_on
     assert reverse("pdfs:bundle", args=[bundle.pk]) in job_page
     archive = zip_of(portal, bundle)
     index = index_rows(archive)
-    assert {row["number"] for row in index} == {r.number for r in income}
+    assert {row["Number"] for row in index} == {r.number for r in income}
     for record in income:
-        row = next(row for row in index if row["number"] == record.number)
-        assert row["date"] == record.issue_date.isoformat()
-        assert row["counterparty"] == record.recipient_name
-        assert row["total"] == f"{record.total_amount:.2f}"
-        assert row["problem"] == ""
-        pdf = PdfReader(io.BytesIO(archive.read(row["filename"])))
+        row = next(row for row in index if row["Number"] == record.number)
+        assert row["Date"] == record.issue_date.isoformat()
+        assert row["Contact"] == record.recipient_name
+        assert row["Total"] == f"{record.total_amount:.2f}"
+        assert row["Problem"] == ""
+        pdf = PdfReader(io.BytesIO(archive.read(row["File"])))
         assert record.number in pdf.pages[0].extract_text()
-    assert sorted(archive.namelist()) == sorted(["index.csv", *(row["filename"] for row in index)])
+    assert sorted(archive.namelist()) == sorted(["index.csv", *(row["File"] for row in index)])
 
 
 def test_the_htmx_progress_region_stops_polling_when_the_job_is_over(
@@ -159,9 +163,37 @@ def test_a_pdf_quipu_cannot_find_is_listed_as_a_failure(portal, quipu, django_ca
     page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
     assert "1 PDF could not be fetched" in page and income[0].number in page
     index = index_rows(zip_of(portal, bundle))
-    failed = next(row for row in index if row["number"] == income[0].number)
-    assert failed["filename"] == "" and "Quipu has no such record" in failed["problem"]
-    assert next(row for row in index if row["number"] == income[1].number)["filename"]
+    failed = next(row for row in index if row["Number"] == income[0].number)
+    assert failed["File"] == "" and "Quipu has no such record" in failed["Problem"]
+    assert next(row for row in index if row["Number"] == income[1].number)["File"]
+
+
+def test_a_spanish_owner_gets_an_index_in_spanish_for_a_spanish_spreadsheet(
+    portal, accountant, quipu, django_capture_on_commit_callbacks
+):
+    user_language_set(user=accountant, language="es")
+    income = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=2).records
+    bundle, _confirm, _response = start_bundle(
+        portal, {"ids": [r.id for r in income]}, django_capture_on_commit_callbacks
+    )
+    quipu.delete("invoices", income[0].id)
+
+    with translation.override("en"):  # the worker's own language does not matter: the owner's does
+        run_job(bundle.job_id)
+
+    archive = zip_of(portal, bundle)
+    assert (
+        archive.read("index.csv")
+        .decode("utf-8-sig")
+        .startswith("Número;Fecha;Contacto;Total;Archivo;Incidencia\r\n")
+    )
+    index = index_rows(archive, delimiter=";")
+    failed = next(row for row in index if row["Número"] == income[0].number)
+    assert failed["Archivo"] == "" and failed["Incidencia"].startswith("Quipu no tiene ese registro.")
+    fetched = next(row for row in index if row["Número"] == income[1].number)
+    assert fetched["Fecha"] == income[1].issue_date.strftime("%d/%m/%Y")
+    assert fetched["Total"] == f"{income[1].total_amount:.2f}".replace(".", ",")
+    assert fetched["Contacto"] == income[1].recipient_name and fetched["Incidencia"] == ""
 
 
 def test_expired_files_are_removed_and_the_page_says_so(
