@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from quipu_portal.audit.models import AuditEntry
+from quipu_portal.core.spreadsheet import spreadsheet_text
 
 CSV_COLUMNS = (
     "time",
@@ -122,16 +123,11 @@ def audit_csv_lines(*, entries: Iterable[AuditEntry], username: str) -> Iterator
                 entry.document_id,
                 entry.document_label,
                 entry.field,
-                _csv_safe(entry.before),
-                _csv_safe(entry.after),
+                spreadsheet_text(entry.before),
+                spreadsheet_text(entry.after),
                 entry.job_id or "",
             ]
         )
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; a leading quote keeps them text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _linkage_ids(linkage) -> object:

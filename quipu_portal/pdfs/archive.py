@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext
 
+from quipu_portal.core.spreadsheet import spreadsheet_text
+
 PDF_MAGIC = b"%PDF-"
 PDF_END_MARKER = b"%%EOF"
 INDEX_NAME = "index.csv"
@@ -119,12 +121,12 @@ def index_csv(lines: Iterable[IndexLine]) -> bytes:
     for line in lines:
         writer.writerow(
             (
-                line.number,
+                spreadsheet_text(line.number),
                 line.issue_date.strftime(date_format) if line.issue_date else "",
-                line.counterparty,
+                spreadsheet_text(line.counterparty),
                 f"{line.total:.2f}".replace(".", decimal_separator) if line.total is not None else "",
-                line.filename,
-                line.problem,
+                spreadsheet_text(line.filename),
+                spreadsheet_text(line.problem),
             )
         )
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -109,6 +109,15 @@ def test_a_spanish_index_is_what_a_spanish_spreadsheet_reads():
     assert rows[3] == ["F-3", "", "Talleres Ebro", "", "", "Record not found"]
 
 
+def test_a_contact_name_that_looks_like_a_formula_stays_text_in_the_index():
+    line = IndexLine("F-9", datetime.date(2025, 7, 1), '=HYPERLINK("http://x")', Decimal("-5"), "F-9.pdf", "")
+    with translation.override("en"):
+        rows = index_rows(index_csv([line]), ",")
+
+    assert rows[1][2] == '\'=HYPERLINK("http://x")'
+    assert rows[1][3] == "-5.00"  # a negative amount stays a number
+
+
 def test_an_english_index_is_what_an_english_spreadsheet_reads():
     """Commas between columns (a name with a comma is quoted), decimal points, ISO dates."""
     with translation.override("en"):
