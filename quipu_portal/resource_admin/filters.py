@@ -76,7 +76,7 @@ def _date_input():
 class DocumentFilterForm(forms.Form):
     """Bound to request.GET; every field optional, so a bookmark with any subset works."""
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    period = forms.ChoiceField(label=_("Kind of period"), choices=PERIOD_CHOICES, required=False)
     year = forms.TypedChoiceField(label=_("Year"), choices=_year_choices, coerce=int, required=False)
     quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int, required=False)
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTH_CHOICES, coerce=int, required=False)
