@@ -20,9 +20,23 @@ from quipu_portal.bulk_categories.changes import (
     target_state,
     write_input,
 )
-from quipu_portal.bulk_categories.services import Listing, analytic_label, category_label, listing_page
+from quipu_portal.bulk_categories.services import (
+    Listing,
+    SelectionError,
+    analytic_label,
+    bulk_categories_read_page,
+    category_label,
+    listing_page,
+)
 from quipu_portal.jobs.models import ItemState, JobKind
-from quipu_portal.jobs.registry import FieldChange, JobHandler, Outcome, register_handler
+from quipu_portal.jobs.registry import (
+    FieldChange,
+    JobHandler,
+    Outcome,
+    Preparation,
+    PreparationError,
+    register_handler,
+)
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, QuipuValidationError
 from quipu_portal.quipu.refdata import reference_data
 
@@ -151,6 +165,22 @@ def _display(name: str, flat: dict, refdata) -> str:
 
 class BulkCategoriesHandler(CategoryWriteHandler):
     kind = JobKind.BULK_CATEGORIES
+
+    def prepare(self, *, job, client) -> Preparation:
+        """Read one more page of a selection too large for the page view that asked for the preview."""
+        try:
+            items, reading = bulk_categories_read_page(
+                client=client,
+                listing=Listing.from_params(job.params["listing"]),
+                change=CategoryChange.from_params(job.params["change"]),
+                reading=job.params["preparing"],
+            )
+        except SelectionError as error:
+            raise PreparationError(str(error)) from error
+        done = reading["next_page"] is None
+        if done and not items and not job.items.exists():
+            raise PreparationError(_("No documents match this selection."))
+        return Preparation(items=items, state=reading, done=done)
 
 
 class UndoHandler(CategoryWriteHandler):

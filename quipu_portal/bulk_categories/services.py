@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 MAX_DOCUMENTS = 5000
+# Listing pages a page view reads itself (Quipu's rate limit leaves it about four requests); a larger
+# selection is read by a background task while the user watches its progress.
+IN_REQUEST_PAGES = 2
 SAMPLE_SIZE = 8
 
 
@@ -89,27 +92,60 @@ def listing_page(*, client, listing: Listing, page: int):
     )
 
 
-def bulk_categories_select(*, client, listing: Listing, ids: list[str] | None) -> list[tuple[int, object]]:
-    """(page, record) for every document of the listing, or only for ``ids`` when given."""
-    wanted = set(ids) if ids is not None else None
-    found: list[tuple[int, object]] = []
-    number = 1
-    while True:
-        page = listing_page(client=client, listing=listing, page=number)
-        for record in page.records:
-            if wanted is None or record.id in wanted:
-                found.append((page.current_page or number, record))
-        if len(found) > MAX_DOCUMENTS:
-            raise SelectionError(
-                _("At most %(limit)d documents can be changed at once. Narrow the filter.")
-                % {"limit": MAX_DOCUMENTS}
-            )
-        if wanted is not None and len(found) >= len(wanted):
-            break
-        if not page.records or number >= page.total_pages:
-            break
-        number += 1
-    return found
+def bulk_categories_read_page(
+    *, client, listing: Listing, change: CategoryChange, reading: dict
+) -> tuple[list[JobItem], dict]:
+    """Read the next listing page of a selection: its selected documents as preview rows, and the
+    reading state to carry on from, whose ``next_page`` is None once the selection is complete.
+
+    ``reading`` holds ``ids`` (the ticked documents, None for every document of the listing),
+    ``next_page``, ``read`` (documents found so far) and ``expected`` (how many there are, once known).
+    """
+    number = reading["next_page"]
+    wanted = set(reading["ids"]) if reading.get("ids") is not None else None
+    page = listing_page(client=client, listing=listing, page=number)
+    records = [record for record in page.records if wanted is None or record.id in wanted]
+    read = reading.get("read", 0) + len(records)
+    expected = len(wanted) if wanted is not None else page.total_results
+    if max(read, expected) > MAX_DOCUMENTS:
+        raise SelectionError(
+            _("At most %(limit)d documents can be changed at once. Narrow the filter.")
+            % {"limit": MAX_DOCUMENTS}
+        )
+    complete = (wanted is not None and read >= len(wanted)) or not page.records or number >= page.total_pages
+    items = [
+        preview_item(record=record, change=change, page=page.current_page or number) for record in records
+    ]
+    return items, {
+        **reading,
+        "next_page": None if complete else number + 1,
+        "read": read,
+        "expected": expected,
+        "total_pages": page.total_pages,
+    }
+
+
+def preview_item(*, record, change: CategoryChange, page: int) -> JobItem:
+    """One document's preview row: its categories before and after the change; skipped (no request
+    spent on it when the job runs) when the change does not apply or changes nothing."""
+    resource = resource_of(record)
+    before = category_state(record)
+    item = JobItem(
+        resource=resource,
+        document_id=record.id,
+        label=document_label(record)[:200],
+        before=before,
+        fingerprint=fingerprint(record),
+        source_page=page,
+    )
+    reason = not_applicable_reason(record, change)
+    if reason:
+        item.state, item.after, item.error = ItemState.SKIPPED, before, reason
+    else:
+        item.after = target_state(before, change, resource=resource)
+        if item.after == before:
+            item.state = ItemState.SKIPPED
+    return item
 
 
 def document_label(record) -> str:
@@ -119,42 +155,65 @@ def document_label(record) -> str:
 
 
 def bulk_categories_preview(
-    *, owner, connection, client, listing: Listing, ids: list[str] | None, change: CategoryChange, title: str
+    *,
+    owner,
+    connection,
+    client,
+    listing: Listing,
+    ids: list[str] | None,
+    change: CategoryChange,
+    title: str,
+    pages_in_request: int | None = None,
 ) -> Job:
     """Read the documents (pages of 100 with their items) and store a draft job: one row per document
-    with its state before and after, already-matching ones skipped without spending a request."""
-    found = bulk_categories_select(client=client, listing=listing, ids=ids)
-    if not found:
-        raise SelectionError(_("No documents match this selection."))
-    items = []
-    for page_number, record in found:
-        resource = resource_of(record)
-        before = category_state(record)
-        item = JobItem(
-            resource=resource,
-            document_id=record.id,
-            label=document_label(record)[:200],
-            before=before,
-            fingerprint=fingerprint(record),
-            source_page=page_number,
+    with its state before and after, already-matching ones skipped without spending a request.
+
+    With ``pages_in_request``, a selection that needs more listing pages than that is read by a
+    background task instead: the job is ``preparing`` until the task has read every page."""
+    reading = {"ids": ids, "next_page": 1, "read": 0, "expected": None}
+    items: list[JobItem] = []
+    while reading["next_page"] is not None:
+        if pages_in_request is not None and not _fits_in_request(reading, pages_in_request):
+            break
+        found, reading = bulk_categories_read_page(
+            client=client, listing=listing, change=change, reading=reading
         )
-        reason = not_applicable_reason(record, change)
-        if reason:
-            item.state, item.after, item.error = ItemState.SKIPPED, before, reason
-        else:
-            item.after = target_state(before, change, resource=resource)
-            if item.after == before:
-                item.state = ItemState.SKIPPED
-        items.append(item)
-    params = {"change": change.as_params(), "listing": listing.as_params()}
+        items += found
+    if reading["next_page"] is None and not items:
+        raise SelectionError(_("No documents match this selection."))
     return job_create(
         owner=owner,
         connection=connection,
         kind=JobKind.BULK_CATEGORIES,
         title=title,
-        params=params,
+        params={"change": change.as_params(), "listing": listing.as_params()},
         items=items,
+        preparing=reading if reading["next_page"] is not None else None,
     )
+
+
+def _fits_in_request(reading: dict, pages: int) -> bool:
+    if reading["next_page"] > pages:
+        return False
+    # Every document of a longer listing: hand it over at once rather than read one more page here.
+    return reading["ids"] is not None or reading.get("total_pages", 1) <= pages
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How far the background reading of a preview has come."""
+
+    read: int
+    expected: int
+    percent: int
+
+
+def bulk_categories_reading(*, job: Job) -> Reading:
+    reading = job.params.get("preparing") or {}
+    read = reading.get("read", 0)
+    expected = max(reading.get("expected") or 0, read)
+    percent = 100 if not expected else min(100, 100 * read // expected)
+    return Reading(read=read, expected=expected, percent=percent)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.bulk_categories import services
 from quipu_portal.bulk_categories.forms import BulkCategoriesForm, SelectionForm
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
-from quipu_portal.jobs.models import JobStatus
-from quipu_portal.jobs.services import job_estimate_seconds, job_start
+from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
+from quipu_portal.jobs.services import job_discard, job_estimate_seconds, job_prepare_again, job_start
 from quipu_portal.quipu.errors import QuipuError
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.errors import quipu_boundary
@@ -69,6 +70,7 @@ def bulk_categories(request, namespace: str | None = None):
                 change=change,
                 title=_("Change categories: %(change)s")
                 % {"change": services.change_summary(change, refdata)},
+                pages_in_request=services.IN_REQUEST_PAGES,
             )
         except services.SelectionError as error:
             form.add_error(None, str(error))
@@ -99,27 +101,46 @@ def bulk_categories_subcategories(request):
 
 @require_http_methods(["GET", "POST"])
 def bulk_categories_preview(request, pk):
+    """The preview and its confirmation; while a large selection is still being read in the background,
+    its progress, which polls until the preview is ready (or reading failed)."""
     job = services.bulk_categories_draft_get(owner=request.user, job_id=pk)
-    if job.status != JobStatus.DRAFT:
+    if job.status not in UNCONFIRMED_STATUSES:
         return redirect("jobs:detail", pk=job.pk)
     if request.method == "POST":
-        if request.POST.get("action") == "discard":
-            job.delete()
+        action = request.POST.get("action")
+        if action == "discard":
+            job_discard(job=job)
             messages.info(request, _("Nothing was changed."))
             return redirect("jobs:list")
-        job_start(job=job)
-        messages.success(request, _("The change is running in the background. You can leave this page."))
-        return redirect("jobs:detail", pk=job.pk)
+        if action == "read_again":
+            job_prepare_again(job=job)
+        elif job.status == JobStatus.DRAFT:
+            job_start(job=job)
+            messages.success(request, _("The change is running in the background. You can leave this page."))
+            return redirect("jobs:detail", pk=job.pk)
+        return redirect("jobs:bulk_categories_preview", pk=job.pk)
+    if job.status == JobStatus.DRAFT:
+        context = _preview_context(job)
+    else:
+        context = {"job": job, "reading": services.bulk_categories_reading(job=job)}
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, "jobs/bulk_categories_preview.html#preview-body", context)
+        if job.status != JobStatus.PREPARING:
+            response.status_code = HttpResponseStopPolling.status_code
+        return response
+    return render(request, "jobs/bulk_categories_preview.html", context)
+
+
+def _preview_context(job) -> dict:
     summary = services.bulk_categories_preview_summary(job=job)
     with client_for(job.connection) as client:
         refdata = _cached_refdata(client)
-    context = {
+    return {
         "job": job,
         "summary": summary,
         "sample": [_sample_row(item, refdata) for item in summary.sample],
         "estimate_seconds": job_estimate_seconds(requests=summary.requests),
     }
-    return render(request, "jobs/bulk_categories_preview.html", context)
 
 
 def _cached_refdata(client):

@@ -10,6 +10,9 @@ class JobKind(models.TextChoices):
 
 
 class JobStatus(models.TextChoices):
+    # A job whose documents are too many to read in one page view reads them in the background first.
+    PREPARING = "preparing", _("Reading documents")
+    PREPARATION_FAILED = "preparation_failed", _("Reading documents failed")
     DRAFT = "draft", _("Waiting for confirmation")
     PENDING = "pending", _("Queued")
     RUNNING = "running", _("Running")
@@ -21,6 +24,10 @@ class JobStatus(models.TextChoices):
 
 ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.RUNNING, JobStatus.CANCELLING)
 DONE_STATUSES = (JobStatus.CANCELLED, JobStatus.FINISHED, JobStatus.FAILED)
+# Not confirmed yet: nothing has been written, and the job is not listed among the user's jobs.
+UNCONFIRMED_STATUSES = (JobStatus.PREPARING, JobStatus.PREPARATION_FAILED, JobStatus.DRAFT)
+# A task works on the job and holds its lease.
+LEASED_STATUSES = (JobStatus.PREPARING, *ACTIVE_STATUSES)
 
 
 class ItemState(models.TextChoices):

@@ -26,10 +26,28 @@ class Outcome:
     retry: bool = False
 
 
+@dataclass(frozen=True)
+class Preparation:
+    """One step of reading a job's items in the background (see ``JobHandler.prepare``): the items
+    found, where to carry on (stored as ``job.params["preparing"]``), and whether reading is over."""
+
+    items: list = field(default_factory=list)
+    state: dict = field(default_factory=dict)
+    done: bool = False
+
+
+class PreparationError(Exception):
+    """Reading a job's items cannot go on (e.g. too many documents); the message is for the user."""
+
+
 class JobHandler:
     """Override ``process_item``; ``prefetch`` may read many documents at once for a chunk."""
 
     kind: str = ""
+
+    def prepare(self, *, job, client) -> Preparation:
+        """Read the next few items of a job created with ``preparing`` state (see jobs.services)."""
+        raise NotImplementedError
 
     def prefetch(self, *, job, items, client) -> dict:
         return {}

@@ -27,8 +27,16 @@ from quipu_portal.audit.services import audit_record_changes
 from quipu_portal.connections.crypto import ConnectionSecretError
 from quipu_portal.connections.services import client_for
 from quipu_portal.core.services import user_language_get
-from quipu_portal.jobs.models import ACTIVE_STATUSES, ItemState, Job, JobItem, JobStatus
-from quipu_portal.jobs.registry import Outcome, handler_for
+from quipu_portal.jobs.models import (
+    ACTIVE_STATUSES,
+    LEASED_STATUSES,
+    UNCONFIRMED_STATUSES,
+    ItemState,
+    Job,
+    JobItem,
+    JobStatus,
+)
+from quipu_portal.jobs.registry import Outcome, Preparation, PreparationError, handler_for
 from quipu_portal.quipu.client import Priority
 from quipu_portal.quipu.config import RateLimit
 from quipu_portal.quipu.errors import (
@@ -45,6 +53,8 @@ logger = logging.getLogger(__name__)
 MAX_ITEM_ATTEMPTS = 4
 # Unexpected exceptions in a chunk before the whole job is marked failed.
 MAX_CRASHES = 5
+# Jobs nobody confirmed (or whose reading failed) are deleted after this long.
+UNCONFIRMED_LIFETIME = datetime.timedelta(days=1)
 TRANSIENT_ERRORS = (QuipuServerError, QuipuUnavailableError, QuipuRateLimitedError)
 
 
@@ -65,7 +75,9 @@ def chunk_size() -> int:
 
 
 def job_list(*, owner: AbstractBaseUser) -> QuerySet[Job]:
-    return Job.objects.filter(owner=owner).exclude(status=JobStatus.DRAFT).select_related("connection")
+    return (
+        Job.objects.filter(owner=owner).exclude(status__in=UNCONFIRMED_STATUSES).select_related("connection")
+    )
 
 
 def job_get(*, owner: AbstractBaseUser, job_id: int | str) -> Job:
@@ -130,17 +142,68 @@ def job_create(
     params: dict,
     items: list[JobItem],
     undo_of: Job | None = None,
+    preparing: dict | None = None,
 ) -> Job:
-    """A draft job with its items; already-settled items (skipped at preview) are counted at once."""
+    """A draft job with its items; already-settled items (skipped at preview) are counted at once.
+
+    With ``preparing`` (where its handler's ``prepare`` carries on reading), the job first reads the
+    rest of its items in a background task, then becomes a draft.
+    """
+    fields = {}
+    if preparing is not None:
+        params = {**params, "preparing": preparing}
+        # Expected to be picked up: the sweeper steps in only after a whole lease.
+        lease = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+        fields = {"status": JobStatus.PREPARING, "lease_expires_at": lease}
     with transaction.atomic():
         job = Job.objects.create(
-            owner=owner, connection=connection, kind=kind, title=title[:200], params=params, undo_of=undo_of
+            owner=owner,
+            connection=connection,
+            kind=kind,
+            title=title[:200],
+            params=params,
+            undo_of=undo_of,
+            **fields,
         )
-        for position, item in enumerate(items):
-            item.job = job
-            item.position = position
-        JobItem.objects.bulk_create(items, batch_size=500)
+        _items_add(job, items)
         _recount(job)
+        if preparing is not None:
+            _enqueue_on_commit(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _items_add(job: Job, items: list[JobItem]) -> None:
+    """Append items after the job's last; one already there (a listing that moved between two page
+    reads shows a document twice) is kept as it was."""
+    start = JobItem.objects.filter(job=job).count()
+    for position, item in enumerate(items, start=start):
+        item.job = job
+        item.position = position
+    JobItem.objects.bulk_create(items, batch_size=500, ignore_conflicts=True)
+
+
+def job_discard(*, job: Job) -> None:
+    """Delete a job nobody confirmed. The row is locked first, so a task still reading its items
+    either stores its last step before or finds the job gone after."""
+    with transaction.atomic():
+        unconfirmed = Job.objects.filter(pk=job.pk, status__in=UNCONFIRMED_STATUSES)
+        if unconfirmed.select_for_update().exists():
+            unconfirmed.delete()
+
+
+def job_prepare_again(*, job: Job) -> Job:
+    """Carry on reading a job's items after reading failed, from where it stopped."""
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, status=JobStatus.PREPARATION_FAILED).update(
+            status=JobStatus.PREPARING,
+            message="",
+            crash_count=0,
+            lease_owner="",
+            lease_expires_at=timezone.now() + datetime.timedelta(seconds=lease_seconds()),
+        )
+        if updated:
+            _enqueue_on_commit(job.pk)
     job.refresh_from_db()
     return job
 
@@ -150,7 +213,7 @@ def job_start(*, job: Job) -> Job:
     with transaction.atomic():
         updated = (
             Job.objects.filter(pk=job.pk)
-            .exclude(status__in=ACTIVE_STATUSES)
+            .exclude(status__in=(*ACTIVE_STATUSES, JobStatus.PREPARING, JobStatus.PREPARATION_FAILED))
             .update(
                 status=JobStatus.PENDING,
                 finished_at=None,
@@ -218,7 +281,7 @@ def _enqueue_on_commit(job_id: int) -> None:
 def _lease_take(job_id: int, token: str) -> bool:
     now = timezone.now()
     return bool(
-        Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES)
+        Job.objects.filter(pk=job_id, status__in=LEASED_STATUSES)
         .filter(Q(lease_owner="") | Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
         .update(lease_owner=token, lease_expires_at=now + datetime.timedelta(seconds=lease_seconds()))
     )
@@ -257,7 +320,9 @@ def job_run_chunk(*, job_id: int) -> str:
         logger.exception("Job %s: chunk crashed", job_id)
         Job.objects.filter(pk=job_id).update(crash_count=F("crash_count") + 1)
         if Job.objects.filter(pk=job_id, crash_count__gte=MAX_CRASHES).exists():
-            _job_close(job_id, JobStatus.FAILED, _("The job stopped after repeated internal errors."))
+            message = _("The job stopped after repeated internal errors.")
+            _preparation_fail(job_id, message)
+            _job_close(job_id, JobStatus.FAILED, message)
         _lease_release(job_id, token)
         raise
     _lease_release(job_id, token)
@@ -268,6 +333,8 @@ def job_run_chunk(*, job_id: int) -> str:
 
 def _run_leased_chunk(job_id: int, token: str) -> str:
     job = Job.objects.select_related("connection", "owner").get(pk=job_id)
+    if job.status == JobStatus.PREPARING:
+        return _run_leased_preparation(job, token)
     if job.status == JobStatus.CANCELLING:
         return _job_close(job.pk, JobStatus.CANCELLED)
     if job.status == JobStatus.PENDING:
@@ -319,6 +386,66 @@ def _run_leased_chunk(job_id: int, token: str) -> str:
         return "more"
     handler.finish(job=job)
     return _job_close(job.pk, JobStatus.FINISHED)
+
+
+def _run_leased_preparation(job: Job, token: str) -> str:
+    """Read the job's items, step after step, for at most a chunk's time; a draft once all are read."""
+    handler = handler_for(job.kind)
+    deadline = time.monotonic() + chunk_seconds()
+    try:
+        client = client_for(job.connection, priority=Priority.BACKGROUND)
+    except ConnectionSecretError:
+        return _preparation_fail(job.pk, _("The connection's app secret cannot be read; enter it again."))
+    with client:
+        while True:
+            if not _lease_renew(job.pk, token):
+                return "busy" if Job.objects.filter(pk=job.pk).exists() else "gone"
+            try:
+                step = handler.prepare(job=job, client=client)
+            except PreparationError as error:
+                return _preparation_fail(job.pk, str(error))
+            except QuipuAuthError as error:
+                return _preparation_fail(job.pk, str(error.message))
+            except QuipuError as error:
+                return _preparation_fail(
+                    job.pk,
+                    _("Reading the documents from Quipu stopped: %(reason)s") % {"reason": error.message},
+                )
+            if not _preparation_save(job, token, step):
+                return "gone"
+            if step.done:
+                return str(JobStatus.DRAFT)
+            if time.monotonic() > deadline:
+                return "more"
+
+
+def _preparation_save(job: Job, token: str, step: Preparation) -> bool:
+    """Store one step's items and where to carry on, together: a task killed between two steps
+    starts again from the step after the last one stored. False when the job was discarded."""
+    with transaction.atomic():
+        locked = (
+            Job.objects.select_for_update()
+            .filter(pk=job.pk, status=JobStatus.PREPARING, lease_owner=token)
+            .first()
+        )
+        if locked is None:
+            return False
+        _items_add(job, step.items)
+        job.params = {**locked.params, "preparing": step.state}
+        fields = {"params": job.params}
+        if step.done:
+            fields.update(status=JobStatus.DRAFT, lease_owner="", lease_expires_at=None)
+        Job.objects.filter(pk=job.pk).update(**fields)
+        _recount(job)
+    return True
+
+
+def _preparation_fail(job_id: int, message: str) -> str:
+    Job.objects.filter(pk=job_id, status=JobStatus.PREPARING).update(
+        status=JobStatus.PREPARATION_FAILED, message=message[:500]
+    )
+    logger.info("Job %s: reading its documents failed", job_id)
+    return str(JobStatus.PREPARATION_FAILED)
 
 
 def _error_text(error: QuipuError) -> str:
@@ -382,10 +509,14 @@ def _job_close(job_id: int, status: JobStatus, message: str = "") -> str:
 
 def job_sweep() -> list[int]:
     """Enqueue again every active job nobody has touched for a whole lease (its worker died, or the
-    broker lost the task). Runs every minute from django-q's scheduler and when a worker starts."""
+    broker lost the task). Runs every minute from django-q's scheduler and when a worker starts.
+    Also deletes the jobs nobody confirmed within a day."""
+    Job.objects.filter(
+        status__in=UNCONFIRMED_STATUSES, created_at__lt=timezone.now() - UNCONFIRMED_LIFETIME
+    ).delete()
     expired = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=timezone.now())
     swept = []
-    for job_id in Job.objects.filter(expired, status__in=ACTIVE_STATUSES).values_list("pk", flat=True):
+    for job_id in Job.objects.filter(expired, status__in=LEASED_STATUSES).values_list("pk", flat=True):
         fresh_lease = timezone.now() + datetime.timedelta(seconds=lease_seconds())
         if Job.objects.filter(expired, pk=job_id).update(lease_owner="", lease_expires_at=fresh_lease):
             logger.warning("Job %s: lease expired; enqueueing it again", job_id)

@@ -10,7 +10,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.bulk_categories.services import SelectionError, job_can_undo, job_undo
 from quipu_portal.jobs import services
-from quipu_portal.jobs.models import ItemState
+from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState
 
 ITEMS_PER_PAGE = 50
 # The portal's pages for each API resource (its URL namespace).
@@ -62,7 +62,7 @@ def _detail_context(request, job) -> dict:
 @require_GET
 def job_detail(request, pk):
     job = services.job_get(owner=request.user, job_id=pk)
-    if job.status == "draft":
+    if job.status in UNCONFIRMED_STATUSES:
         return redirect("jobs:bulk_categories_preview", pk=job.pk)
     context = _detail_context(request, job)
     if request.htmx and not request.htmx.boosted:

@@ -77,10 +77,17 @@ def test_change_categories_from_ticked_rows_previews_then_enqueues_one_task(
     assert "Undo this job" in page.content.decode()
 
 
-def test_select_all_takes_every_document_matching_the_list_filter(portal, quipu, targets):
+def test_select_all_takes_every_document_matching_the_list_filter(
+    portal, quipu, targets, django_capture_on_commit_callbacks
+):
     add_expense_documents(quipu, targets, invoices=4)
-    portal.post(reverse("jobs:bulk_categories"), _form_post(targets, select_all="1"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = portal.post(reverse("jobs:bulk_categories"), _form_post(targets, select_all="1"))
     job = Job.objects.get()
+    # A list that fits in one page is read within the request: the preview is ready at once.
+    assert job.status == "draft"
+    assert callbacks == []
+    assert "documents will change." in portal.get(response["Location"]).content.decode()
     expected = quipu.list(
         "book_entries", filters={"type": "invoices", "kind": "expenses", "period": "2025"}
     ).total_results
