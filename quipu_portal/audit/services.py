@@ -26,11 +26,12 @@ CSV_COLUMNS = (
 )
 
 
-def _text(value) -> str:
+def audit_value_text(value) -> str:
+    """A value as the change log writes it (lists joined with commas, None as empty)."""
     if value is None:
         return ""
     if isinstance(value, list | tuple | set):
-        return ", ".join(_text(v) for v in value)
+        return ", ".join(audit_value_text(v) for v in value)
     return str(value)
 
 
@@ -48,7 +49,7 @@ def audit_record_changes(
     """One entry per field whose value differs between ``before`` and ``after`` (field -> value)."""
     entries = []
     for name in sorted(set(before) | set(after)):
-        old, new = _text(before.get(name)), _text(after.get(name))
+        old, new = audit_value_text(before.get(name)), audit_value_text(after.get(name))
         if old == new:
             continue
         entries.append(

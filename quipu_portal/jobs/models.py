@@ -7,6 +7,7 @@ class JobKind(models.TextChoices):
     BULK_CATEGORIES = "bulk_categories", _("Change categories")
     UNDO = "undo", _("Undo")
     PDF_BUNDLE = "pdf_bundle", _("PDF bundle")
+    BULK_DELETE = "bulk_delete", _("Delete documents")
 
 
 class JobStatus(models.TextChoices):

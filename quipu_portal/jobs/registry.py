@@ -44,6 +44,14 @@ class JobHandler:
     """Override ``process_item``; ``prefetch`` may read many documents at once for a chunk."""
 
     kind: str = ""
+    # What the job page calls each item state, where the kind has its own words ("Deleted").
+    state_labels: dict = {}
+    # The documents the job finished with no longer exist: the job page does not link to them.
+    removes_documents: bool = False
+
+    def draft_url(self, job) -> str | None:
+        """Where a draft of this kind is confirmed, when it is not the category preview."""
+        return None
 
     def prepare(self, *, job, client) -> Preparation:
         """Read the next few items of a job created with ``preparing`` state (see jobs.services)."""

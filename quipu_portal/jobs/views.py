@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseStopPolling
 from quipu_portal.bulk_categories.services import SelectionError, job_can_undo, job_undo
 from quipu_portal.jobs import services
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState
+from quipu_portal.jobs.registry import handler_for
 
 ITEMS_PER_PAGE = 50
 # The portal's pages for each API resource (its URL namespace).
@@ -38,20 +39,32 @@ def job_list(request):
     return render(request, "jobs/list.html", {"page": page, "rows": rows})
 
 
+def _item_url(handler, item) -> str | None:
+    if handler.removes_documents and item.state in (ItemState.CHANGED, ItemState.SKIPPED):
+        return None
+    return document_url(item.resource, item.document_id)
+
+
 def _detail_context(request, job) -> dict:
     state = request.GET.get("state") if request.GET.get("state") in ItemState.values else ""
     items = job.items.all()
     if state:
         items = items.filter(state=state)
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"item": item, "url": document_url(item.resource, item.document_id)} for item in page.object_list]
+    handler = handler_for(job.kind)
+    labels = {**dict(ItemState.choices), **handler.state_labels}
+    rows = [
+        {"item": item, "url": _item_url(handler, item), "state_label": labels[item.state]}
+        for item in page.object_list
+    ]
     return {
         "rows": rows,
         "job": job,
         "progress": services.job_progress(job=job),
         "items_page": page,
         "state": state,
-        "states": ItemState.choices,
+        "states": list(labels.items()),
+        "state_labels": labels,
         "can_cancel": job.status in ("pending", "running"),
         "can_retry": services.job_can_retry(job),
         "can_undo": job_can_undo(job),
@@ -63,7 +76,9 @@ def _detail_context(request, job) -> dict:
 def job_detail(request, pk):
     job = services.job_get(owner=request.user, job_id=pk)
     if job.status in UNCONFIRMED_STATUSES:
-        return redirect("jobs:bulk_categories_preview", pk=job.pk)
+        return redirect(
+            handler_for(job.kind).draft_url(job) or reverse("jobs:bulk_categories_preview", args=[job.pk])
+        )
     context = _detail_context(request, job)
     if request.htmx and not request.htmx.boosted:
         response = render(request, "jobs/detail.html#job-progress", context)

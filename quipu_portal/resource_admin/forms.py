@@ -524,3 +524,29 @@ def attachment_content_type(upload) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     return next((kind for signature, kind in ATTACHMENT_SIGNATURES if head.startswith(signature)), None)
+
+
+class BulkSelectionForm(forms.Form):
+    """What a list's bulk bar posts: the ticked rows, or every document matching the list's filter."""
+
+    ids = forms.MultipleChoiceField(required=False)
+    select_across = forms.BooleanField(required=False)
+    query = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        if data is not None:
+            # The ids are matched against the list as Quipu shows it when the selection is read.
+            self.fields["ids"].choices = [(value, value) for value in data.getlist("ids")]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("select_across") and not data.get("ids"):
+            raise ValidationError(_("Tick at least one document first."))
+        return data
+
+    def selected_ids(self) -> list[str] | None:
+        """The ticked ids, or None for every document matching the filter."""
+        if self.cleaned_data["select_across"]:
+            return None
+        return list(dict.fromkeys(self.cleaned_data["ids"]))

@@ -7,6 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.resource_admin import columns as cols
+from quipu_portal.resource_admin.access import counterpart_name
 from quipu_portal.resource_admin.filters import ALL_FILTERS
 
 DOCUMENT_SORTS = ("number", "issue_date", "counterpart_name", "total_amount", "total_amount_without_taxes")
@@ -57,7 +58,7 @@ class BulkButton:
 
     ``url_name`` is reversed with the list's namespace as its one argument. The view receives ``ids``
     (ticked rows), ``select_across`` ("1": every document matching the filter), ``query`` (the list's
-    query string) and ``namespace``; `services.bulk_selection` turns them into ids.
+    query string) and ``namespace``.
     """
 
     label: str | Promise
@@ -108,6 +109,38 @@ class ResourceAdmin:
     # A sentence shown on every page of the resource (tickets are deprecated by Quipu).
     notice: str | Promise | None = None
 
+    # What the delete page says once Quipu has deleted the record.
+    deleted_message: str | Promise = _("%(name)s deleted.")
+
+    # Records: how the shared pages (delete) read, name, delete and explain them. Documents here;
+    # ReferenceAdmin answers for contacts, categories and series.
+    def record_get(self, *, client, record_id: str):
+        from quipu_portal.resource_admin import services
+
+        return services.document_get(client=client, admin=self, document_id=record_id)
+
+    def record_label(self, record) -> str:
+        from quipu_portal.resource_admin.services import document_label
+
+        return document_label(admin=self, record=record)
+
+    def record_delete(self, *, client, record, user, connection) -> None:
+        from quipu_portal.resource_admin import services
+
+        services.document_delete(
+            client=client, admin=self, document_id=record.id, record=record, user=user, connection=connection
+        )
+
+    def refusal_explanation(self, record) -> str:
+        """Why Quipu may have refused to delete this record, in plain words."""
+        from quipu_portal.resource_admin.services import document_refusal_explanation
+
+        return document_refusal_explanation(record)
+
+    def delete_details(self, record) -> dict:
+        """More for the delete page: what identifies the document besides its label."""
+        return {"counterpart": counterpart_name(record)}
+
     # Escape hatches: a resource may replace one view.
     def list_view(self, request):
         from quipu_portal.resource_admin import views
@@ -143,6 +176,11 @@ class ResourceAdmin:
         from quipu_portal.resource_admin import views
 
         return views.resource_bulk(request, admin=self)
+
+    def bulk_delete_view(self, request, job_id):
+        from quipu_portal.resource_admin import views
+
+        return views.bulk_delete_confirm(request, job_id, admin=self)
 
     def subcategories_view(self, request):
         from quipu_portal.resource_admin import views
@@ -206,6 +244,7 @@ class ResourceAdmin:
         if self.can_delete:
             urls.append(path("<str:pk>/delete/", self.delete_view, name="delete"))
             urls.append(path("bulk/", self.bulk_view, name="bulk"))
+            urls.append(path("bulk/<int:job_id>/", self.bulk_delete_view, name="bulk-delete"))
         if self.amended_relation:
             urls.append(path("<str:pk>/amend/", self.amend_view, name="amend"))
         if self.has_attachments:

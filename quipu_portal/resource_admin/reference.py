@@ -174,6 +174,25 @@ class ReferenceAdmin(ResourceAdmin):
     def record_label(self, record) -> str:
         return str(attr(record, self.label_attribute) or record.id)
 
+    def record_get(self, *, client, record_id: str):
+        from quipu_portal.resource_admin import reference_services
+
+        return reference_services.reference_record_get(client=client, admin=self, record_id=record_id)
+
+    def record_delete(self, *, client, record, user, connection) -> None:
+        from quipu_portal.resource_admin import reference_services
+
+        reference_services.reference_record_delete(
+            client=client, connection=connection, admin=self, record_id=record.id
+        )
+
+    def refusal_explanation(self, record) -> str:
+        return str(self.delete_refusal_help)
+
+    def delete_details(self, record) -> dict:
+        # Quipu says beforehand when it will refuse (`deletable`), where the resource has it.
+        return {"not_deletable": attr(record, "deletable") is False}
+
     def detail_extra(self, *, request, client, record) -> dict:
         """More context for the resource's own detail template (escape hatch)."""
         return {}
@@ -212,11 +231,6 @@ class ReferenceAdmin(ResourceAdmin):
         from quipu_portal.resource_admin import reference_views
 
         return reference_views.reference_form(request, pk, admin=self)
-
-    def delete_view(self, request, pk):
-        from quipu_portal.resource_admin import reference_views
-
-        return reference_views.reference_delete(request, pk, admin=self)
 
     def picker_view(self, request):
         from quipu_portal.resource_admin.pickers import picker_view

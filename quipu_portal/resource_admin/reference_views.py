@@ -1,7 +1,9 @@
-"""The list, tree, detail, form and delete views of reference data (contacts, categories, series).
+"""The list, tree, detail and form views of reference data (contacts, categories, series).
 
 Same shape as the document views: parse input with a form, get a client, call one service, pick a
 response. Quipu's errors become pages at `quipu_boundary`; a 422 goes back onto the form's fields.
+Deleting is the documents' view (views.resource_delete): the declaration says how a record is read,
+named and deleted, and why Quipu may refuse.
 """
 
 from django.contrib import messages
@@ -241,36 +243,3 @@ def reference_form(request, pk, *, admin):
     return render(
         request, _templates(admin, "form", "reference-form" if _partial(request) else None), context
     )
-
-
-# Delete -------------------------------------------------------------------------------------------
-
-
-@connection_required
-@quipu_boundary
-def reference_delete(request, pk, *, admin):
-    if not admin.can_delete:
-        raise Http404
-    client = client_for(request.connection)
-    record = services.reference_record_get(client=client, admin=admin, record_id=pk)
-    label = admin.record_label(record)
-    refusal = None
-    if request.method == "POST":
-        try:
-            services.reference_record_delete(
-                client=client, connection=request.connection, admin=admin, record_id=pk
-            )
-        except QuipuForbiddenError as error:
-            refusal = error.reason or str(error.message)
-        else:
-            messages.success(request, _("%(name)s deleted.") % {"name": label})
-            return _redirect(request, reverse(f"{admin.namespace}:list"))
-    context = {
-        **_base_context(request, admin),
-        "record": record,
-        "label": label,
-        "refusal": refusal,
-        # Quipu says beforehand when it will refuse (`deletable`), where the resource has it.
-        "not_deletable": attr(record, "deletable") is False,
-    }
-    return render(request, _templates(admin, "delete"), context)

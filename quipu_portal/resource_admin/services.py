@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from quipu_portal.audit.services import audit_document_write
 from quipu_portal.jobs.warmup import reference_warm_later
@@ -13,7 +14,8 @@ from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, Q
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from quipu_portal.quipu.refdata import reference_data, reference_data_cached
 from quipu_portal.quipu.resources import ITEM_WRITABLE
-from quipu_portal.resource_admin.access import Names, attr, document_type, rel_id, rel_ids
+from quipu_portal.resource_admin.access import Names, attr, document_number, document_type, rel_id, rel_ids
+from quipu_portal.resource_admin.columns import TYPE_LABELS
 from quipu_portal.resource_admin.forms import Choices, attachment_content_type
 
 CONTACTS_CACHE_SECONDS = 300
@@ -53,12 +55,21 @@ def _api_value(value):
 
 
 def document_list(
-    *, client, admin, filters: dict, sort: list[str], page: int, page_size: int
+    *,
+    client,
+    admin,
+    filters: dict,
+    sort: list[str],
+    page: int,
+    page_size: int,
+    include: list[str] | None = None,
 ) -> DocumentPage:
     api_filters = dict(filters)
     if admin.list_type:
         api_filters["type"] = admin.list_type
-    result = client.list(admin.list_resource, filters=api_filters, sort=sort, page=page, page_size=page_size)
+    result = client.list(
+        admin.list_resource, filters=api_filters, sort=sort, include=include, page=page, page_size=page_size
+    )
     found = DocumentPage.from_result(result, page=page, client=client)
     found.ignored_filters = filters_ignored(found.records, api_filters)
     return found
@@ -106,6 +117,13 @@ def period_bounds(period) -> tuple[datetime.date | None, datetime.date | None]:
 def document_get(*, client, admin, document_id: str):
     include = ["items"] if admin.has_items else []
     return client.retrieve(admin.resource, document_id, include=include or None)
+
+
+def document_label(*, admin, record) -> str:
+    """What a document is called on its pages: its type and number ("Invoice F-2025-001")."""
+    number = document_number(record)
+    kind = TYPE_LABELS.get(getattr(record, "type", ""), admin.verbose_name)
+    return f"{kind} {number}".strip() if number else str(kind)
 
 
 def document_attachments(*, client, record) -> list:
@@ -367,35 +385,27 @@ def attachment_delete(*, client, attachment_id: str) -> None:
     client.delete("attachments", attachment_id)
 
 
-def bulk_selection(*, client, admin, data, limit: int) -> list[str]:
-    """The ids a bulk action applies to: the ticked rows, or every document matching the list's filter.
-
-    ``data`` is the list's bulk form as posted: ``ids``, ``select_across`` and ``query`` (the list's
-    query string). Other apps' bulk buttons (PDF bundles) post the same form.
-    """
-    from django.http import QueryDict
-
-    from quipu_portal.resource_admin.filters import DocumentFilterForm
-
-    if data.get("select_across") != "1":
-        return list(dict.fromkeys(data.getlist("ids")))[:limit]
-    filter_form = DocumentFilterForm(QueryDict(data.get("query", "")), filters=admin.list_filters)
-    filters = filter_form.api_filters() if filter_form.is_valid() else {}
-    ids: list[str] = []
-    number = 1
-    while len(ids) < limit:
-        page = document_list(client=client, admin=admin, filters=filters, sort=[], page=number, page_size=100)
-        ids.extend(record.id for record in page.records)
-        if number >= page.total_pages:
-            break
-        number += 1
-    return ids[:limit]
-
-
 def amending_documents(record) -> tuple:
     """The credit notes that amend a document (Quipu keeps a document that has them)."""
     return tuple(
         ref
         for name in ("amending_invoices", "amending_simplified_invoices", "amending_tickets")
         for ref in getattr(record, name, ())
+    )
+
+
+def document_refusal_explanation(record) -> str:
+    """Why Quipu keeps a document it was asked to delete, in the words the delete page uses."""
+    count = len(amending_documents(record))
+    if count:
+        return ngettext(
+            "It has %(counter)s amending document (credit note) pointing to it: Quipu keeps a document "
+            "while amending documents refer to it. Delete the credit note first, or keep both.",
+            "It has %(counter)s amending documents (credit notes) pointing to it: Quipu keeps a document "
+            "while amending documents refer to it. Delete the credit notes first, or keep them all.",
+            count,
+        ) % {"counter": count}
+    return _(
+        "Documents that are booked, locked in a closed period or already sent to the tax agency cannot be "
+        "deleted. Issue a credit note instead, or ask the account owner to unlock it in Quipu."
     )

@@ -16,11 +16,12 @@ from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
+from quipu_portal.jobs.models import JobStatus
 from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
     QuipuRateLimitedError,
@@ -28,7 +29,7 @@ from quipu_portal.quipu.errors import (
     QuipuUnavailableError,
     QuipuValidationError,
 )
-from quipu_portal.resource_admin import services
+from quipu_portal.resource_admin import bulk_delete, services
 from quipu_portal.resource_admin.access import (
     attr,
     counterpart_name,
@@ -37,7 +38,7 @@ from quipu_portal.resource_admin.access import (
     rel_id,
     rel_ids,
 )
-from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES, TYPE_LABELS
+from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES
 from quipu_portal.resource_admin.errors import quipu_boundary
 from quipu_portal.resource_admin.filters import (
     PER_PAGE_CHOICES,
@@ -50,6 +51,7 @@ from quipu_portal.resource_admin.forms import (
     PAYMENT_METHOD_CHOICES,
     RELATIONSHIP_FIELDS,
     AttachmentForm,
+    BulkSelectionForm,
     CreditNoteForm,
     DocumentForm,
     ItemFormSet,
@@ -57,7 +59,6 @@ from quipu_portal.resource_admin.forms import (
 )
 
 ITEMS_PREFIX = "items"
-BULK_LIMIT = 50
 
 
 def _partial(request) -> bool:
@@ -73,14 +74,13 @@ def _redirect(request, url: str):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+def _list_url(admin, query: str) -> str:
+    """The list page, filtered and sorted as the user left it."""
+    return reverse(f"{admin.namespace}:list") + (f"?{query}" if query else "")
+
+
 def _base_context(request, admin) -> dict:
     return {"admin": admin, "connection": request.connection, "opts": admin}
-
-
-def _document_label(admin, record) -> str:
-    number = document_number(record)
-    kind = TYPE_LABELS.get(getattr(record, "type", ""), admin.verbose_name)
-    return f"{kind} {number}".strip() if number else str(kind)
 
 
 # List -----------------------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def resource_detail(request, pk, *, admin):
     context = {
         **_base_context(request, admin),
         "record": record,
-        "label": _document_label(admin, record),
+        "label": admin.record_label(record),
         "names": names,
         "counterpart": counterpart_name(record),
         "fields": _detail_fields(admin, record),
@@ -566,7 +566,7 @@ def _document_form_page(request, admin, *, form, formset, record, write, title):
         if saved is not None:
             document = saved if record is None else record
             message = _("%(document)s created.") if record is None else _("%(document)s saved.")
-            messages.success(request, message % {"document": _document_label(admin, document)})
+            messages.success(request, message % {"document": admin.record_label(document)})
             return _redirect(request, reverse(f"{admin.namespace}:detail", args=[document.id]))
     context = _form_context(request, admin, form=form, formset=formset, record=record, title=title)
     return _form_response(request, admin, context)
@@ -637,7 +637,7 @@ def resource_edit(request, pk, *, admin):
             user=request.user,
             connection=request.connection,
         ),
-        title=_("Edit %(document)s") % {"document": _document_label(admin, record)},
+        title=_("Edit %(document)s") % {"document": admin.record_label(record)},
     )
 
 
@@ -666,7 +666,7 @@ def options_html(choices) -> str:
     return "".join(parts)
 
 
-# Delete -------------------------------------------------------------------------------------------------
+# Delete (documents and reference data alike) ------------------------------------------------------
 
 
 @connection_required
@@ -675,76 +675,88 @@ def resource_delete(request, pk, *, admin):
     if not admin.can_delete:
         raise Http404
     client = client_for(request.connection)
-    record = services.document_get(client=client, admin=admin, document_id=pk)
-    label = _document_label(admin, record)
+    record = admin.record_get(client=client, record_id=pk)
+    label = admin.record_label(record)
     refusal = None
     if request.method == "POST":
         try:
-            services.document_delete(
-                client=client,
-                admin=admin,
-                document_id=pk,
-                record=record,
-                user=request.user,
-                connection=request.connection,
+            admin.record_delete(
+                client=client, record=record, user=request.user, connection=request.connection
             )
         except QuipuForbiddenError as error:
             refusal = error.reason or str(error.message)
         else:
-            messages.success(request, _("%(document)s deleted.") % {"document": label})
+            messages.success(request, admin.deleted_message % {"name": label})
             return _redirect(request, reverse(f"{admin.namespace}:list"))
     context = {
         **_base_context(request, admin),
         "record": record,
         "label": label,
-        "counterpart": counterpart_name(record),
         "refusal": refusal,
-        "amending_count": len(services.amending_documents(record)),
+        "refusal_explanation": admin.refusal_explanation(record) if refusal else "",
+        **admin.delete_details(record),
     }
-    return render(request, _templates(admin, "delete"), context, status=200)
+    return render(request, _templates(admin, "delete"), context)
 
 
-# Bulk actions ----------------------------------------------------------------------------------------------
+# Bulk delete: a draft job to confirm, then a background job -------------------------------------------
 
 
 @connection_required
 @quipu_boundary
 @require_POST
 def resource_bulk(request, *, admin):
-    """Bulk delete of the ticked rows, or of every document matching the filter ("select all N")."""
-    client = client_for(request.connection)
-    query = request.POST.get("query", "")
-    list_url = reverse(f"{admin.namespace}:list") + (f"?{query}" if query else "")
+    """The list's "Delete selected": read the selection into a draft job and ask for confirmation."""
+    form = BulkSelectionForm(request.POST)
+    list_url = _list_url(admin, request.POST.get("query", ""))
     if request.POST.get("action") != "delete" or "delete" not in admin.bulk_actions:
         messages.error(request, _("Choose an action."))
         return _redirect(request, list_url)
-    ids = services.bulk_selection(client=client, admin=admin, data=request.POST, limit=BULK_LIMIT)
-    if not ids:
+    if not form.is_valid():
         messages.warning(request, _("Tick at least one document first."))
         return _redirect(request, list_url)
-    if request.POST.get("confirm") != "yes":
-        context = {**_base_context(request, admin), "ids": ids, "query": query, "limit": BULK_LIMIT}
-        return render(request, _templates(admin, "bulk_confirm"), context)
-    deleted, refused = 0, []
-    for document_id in ids:
-        try:
-            services.document_delete(
-                client=client,
-                admin=admin,
-                document_id=document_id,
-                user=request.user,
-                connection=request.connection,
-            )
-            deleted += 1
-        except QuipuForbiddenError as error:
-            refused.append(f"{document_id}: {error.reason or error.message}")
-    messages.success(
-        request,
-        ngettext("%(count)d document deleted.", "%(count)d documents deleted.", deleted) % {"count": deleted},
-    )
-    for refusal in refused:
-        messages.error(request, _("Quipu refused to delete %(refusal)s") % {"refusal": refusal})
-    return _redirect(request, list_url)
+    try:
+        job = bulk_delete.bulk_delete_prepare(
+            owner=request.user,
+            connection=request.connection,
+            client=client_for(request.connection),
+            admin=admin,
+            query=form.cleaned_data["query"],
+            ids=form.selected_ids(),
+        )
+    except bulk_delete.SelectionError as error:
+        messages.error(request, str(error))
+        return _redirect(request, list_url)
+    return _redirect(request, reverse(f"{admin.namespace}:bulk-delete", args=[job.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_delete_confirm(request, job_id, *, admin):
+    """How many documents, a sample and a warning; on confirmation the job starts."""
+    job = bulk_delete.bulk_delete_job_get(owner=request.user, admin=admin, job_id=job_id)
+    if job.status != JobStatus.DRAFT:
+        return redirect("jobs:detail", pk=job.pk)
+    summary = bulk_delete.bulk_delete_summary(job=job)
+    list_url = _list_url(admin, summary.query)
+    if request.method == "POST":
+        if request.POST.get("action") == "discard":
+            bulk_delete.bulk_delete_discard(job=job)
+            messages.info(request, _("Nothing was deleted."))
+            return redirect(list_url)
+        bulk_delete.bulk_delete_start(job=job)
+        messages.success(
+            request, _("The documents are being deleted in the background. You can leave this page.")
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    context = {
+        "admin": admin,
+        "opts": admin,
+        "connection": job.connection,
+        "job": job,
+        "summary": summary,
+        "list_url": list_url,
+    }
+    return render(request, _templates(admin, "bulk_confirm"), context)
 
 
 # Credit notes and amending documents ----------------------------------------------------------------------
@@ -758,7 +770,7 @@ def resource_amend(request, pk, *, admin):
     client = client_for(request.connection)
     record = services.document_get(client=client, admin=admin, document_id=pk)
     choices = services.document_choices(client=client, connection=request.connection, with_contacts=False)
-    label = _document_label(admin, record)
+    label = admin.record_label(record)
     data = request.POST if request.method == "POST" else None
     if data is not None and "_add_item" in data:
         data = blank_item_formset(ItemFormSet, data, prefix=ITEMS_PREFIX)

@@ -1,0 +1,27 @@
+"""The ``bulk_delete`` job kind: each item deletes one document of a list (see bulk_delete.py)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from quipu_portal.jobs.models import ItemState, JobKind
+from quipu_portal.jobs.registry import JobHandler, Outcome, register_handler
+from quipu_portal.resource_admin.bulk_delete import bulk_delete_item
+
+
+class BulkDeleteHandler(JobHandler):
+    kind = JobKind.BULK_DELETE
+    state_labels = {
+        ItemState.CHANGED: _("Deleted"),
+        ItemState.SKIPPED: _("Already gone"),
+        ItemState.FAILED: _("Not deleted"),
+    }
+    removes_documents = True
+
+    def process_item(self, *, job, item, client, prefetched) -> Outcome:
+        return bulk_delete_item(client=client, job=job, item=item)
+
+    def draft_url(self, job) -> str:
+        return reverse(f"{job.params['namespace']}:bulk-delete", args=[job.pk])
+
+
+register_handler(BulkDeleteHandler())
