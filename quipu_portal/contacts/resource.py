@@ -1,9 +1,11 @@
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from quipu_portal.contacts.forms import ContactFilterForm, ContactForm
+from quipu_portal.contacts.forms import ContactFilterForm, ContactForm, analytic_value_ids
 from quipu_portal.resource_admin import pickers
-from quipu_portal.resource_admin.access import attr
+from quipu_portal.resource_admin.access import attr, rel_id
 from quipu_portal.resource_admin.columns import Column
+from quipu_portal.resource_admin.forms import PAYMENT_METHOD_CHOICES
 from quipu_portal.resource_admin.reference import RecordLink, ReferenceAdmin, RelatedDocuments
 
 ROLE_LABELS = (("is_client", _("Client")), ("is_supplier", _("Supplier")), ("is_employee", _("Employee")))
@@ -11,6 +13,46 @@ ROLE_LABELS = (("is_client", _("Client")), ("is_supplier", _("Supplier")), ("is_
 
 def roles(record, _names) -> str:
     return ", ".join(str(label) for name, label in ROLE_LABELS if attr(record, name))
+
+
+def category_name(name):
+    def show(record, refdata) -> str:
+        category_id = rel_id(record, name)
+        category = refdata.accounting_category(category_id)
+        return pickers.category_label(category) if category else category_id
+
+    return show
+
+
+def subcategory_name(name):
+    def show(record, refdata) -> str:
+        subcategory_id = rel_id(record, name)
+        subcategory = refdata.accounting_subcategory(subcategory_id)
+        return pickers.subcategory_label(subcategory, refdata) if subcategory else subcategory_id
+
+    return show
+
+
+def payment_method_name(name):
+    labels = dict(PAYMENT_METHOD_CHOICES)
+    return lambda record, _refdata: str(labels.get(attr(record, name), attr(record, name)))
+
+
+def language_name(record, _refdata) -> str:
+    code = attr(record, "pdf_language")
+    try:
+        return f"{get_language_info(code)['name_translated']} ({code})"
+    except KeyError:
+        return code
+
+
+def analytic_names(record, refdata) -> str:
+    ids = analytic_value_ids(attr(record, "contact_analytic_value_ids"))
+    found = [refdata.analytic_category(analytic_id) for analytic_id in ids]
+    return ", ".join(
+        str(category.name) if category else analytic_id
+        for category, analytic_id in zip(found, ids, strict=True)
+    )
 
 
 class ContactAdmin(ReferenceAdmin):
@@ -55,10 +97,31 @@ class ContactAdmin(ReferenceAdmin):
         "is_supplier_of_direct_goods",
         "bank_account_number",
         "bank_account_swift_bic",
+        "income_category",
+        "income_subcategory",
+        "incomes_payment_method",
+        "incomes_due_date",
+        "equivalence_subcharge",
+        "pdf_language",
+        "expense_category",
+        "expense_subcategory",
+        "expenses_payment_method",
+        "expenses_due_date",
+        "contact_analytic_value_ids",
         "description",
     )
     field_labels = {name: field.label for name, field in ContactForm.base_fields.items()} | {
         "account_code": _("Ledger account"),
+    }
+    detail_values = {
+        "income_category": category_name("income_category"),
+        "income_subcategory": subcategory_name("income_subcategory"),
+        "expense_category": category_name("expense_category"),
+        "expense_subcategory": subcategory_name("expense_subcategory"),
+        "incomes_payment_method": payment_method_name("incomes_payment_method"),
+        "expenses_payment_method": payment_method_name("expenses_payment_method"),
+        "pdf_language": language_name,
+        "contact_analytic_value_ids": analytic_names,
     }
     related_documents = RelatedDocuments(_("Documents with this contact"), filter_name="contact_id")
     delete_refusal_help = _(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.numbering_series.forms import (
     APPLICABLE_TO_LABELS,
+    APPLIES_TO_LABELS,
     NumberingSeriesFilterForm,
     NumberingSeriesForm,
 )
@@ -20,6 +21,10 @@ def in_use(record, _names) -> str:
     return _gettext("In use") if attr(record, "deletable") is False else ""
 
 
+def validity(record, _names) -> str:
+    return "not_valid" if attr(record, "is_valid") is False else ""
+
+
 class NumberingSeriesAdmin(ReferenceAdmin):
     resource = "numbering_series"
     namespace = "numbering_series"
@@ -34,9 +39,17 @@ class NumberingSeriesAdmin(ReferenceAdmin):
             _("Used for"),
             lambda r, n: APPLICABLE_TO_LABELS.get(attr(r, "applicable_to"), ""),
         ),
+        Column("applies_to", _("Numbers"), lambda r, n: APPLIES_TO_LABELS.get(attr(r, "applies_to"), "")),
         Column("amending", _("For credit notes"), yes_no("amending")),
         Column("default", _("Default"), yes_no("default")),
         Column("deletable", _("Documents"), in_use),
+        Column(
+            "is_valid",
+            _("Validity"),
+            validity,
+            kind="badge",
+            badges={"not_valid": (_("Not valid"), "badge-warn")},
+        ),
     )
     filter_form = NumberingSeriesFilterForm
     form_class = NumberingSeriesForm

@@ -228,6 +228,13 @@ class Contact(Record):
     total_paid_expenses: Decimal | None = None
     total_unpaid_expenses: Decimal | None = None
     total_expenses: Decimal | None = None
+    pdf_language: str | None = None
+    incomes_due_date: str | None = None
+    incomes_payment_method: str | None = None
+    expenses_due_date: str | None = None
+    expenses_payment_method: str | None = None
+    equivalence_subcharge: bool | None = None
+    contact_analytic_value_ids: str | None = None
     expense_category: Ref | None = to_one()
     expense_subcategory: Ref | None = to_one()
     income_category: Ref | None = to_one()

@@ -159,6 +159,14 @@ _register(
         "is_supplier_of_direct_goods",
         "bank_account_number",
         "bank_account_swift_bic",
+        # Defaults for the contact's new documents (openapi.yaml ContactWritable).
+        "pdf_language",
+        "incomes_due_date",
+        "incomes_payment_method",
+        "expenses_due_date",
+        "expenses_payment_method",
+        "equivalence_subcharge",
+        "contact_analytic_value_ids",
     ),
     read_only=(
         "total_paid_incomes",

@@ -115,11 +115,22 @@ class ReferenceForm(forms.Form):
                 initial[name] = "" if value is None else value
         return initial
 
+    def not_sent_by_quipu(self, name: str) -> bool:
+        """When editing: Quipu's record lacks this value, so the form could only show a blank."""
+        if self.record is None:
+            return False
+        sent = getattr(
+            self.record, "raw_relationships" if name in self.relationship_fields else "raw_attributes"
+        )
+        return name not in (sent or {})
+
     def api_input(self) -> RecordInput:
         attributes, relationships = {}, {}
         for name, field in self.fields.items():
             if field.disabled:
                 continue
+            if self.not_sent_by_quipu(name) and name not in self.changed_data:
+                continue  # writing the blank back would erase what Quipu keeps but did not send
             value = self.cleaned_data.get(name)
             if name in self.relationship_fields:
                 relationships[name] = value or None
@@ -157,6 +168,8 @@ class ReferenceAdmin(ResourceAdmin):
     label_attribute: str = "name"
     detail_fields: tuple[str, ...] = ()
     field_labels: dict = {}
+    # How a detail field reads, where its value needs the reference data: {name: fn(record, refdata)}.
+    detail_values: dict = {}
     money_fields: tuple[str, ...] = ()
     related_documents: RelatedDocuments | None = None
     # Why Quipu may refuse a delete (shown with Quipu's own words when it does).

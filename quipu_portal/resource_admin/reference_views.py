@@ -107,18 +107,29 @@ def reference_tree(request, *, admin):
 # Detail -------------------------------------------------------------------------------------------
 
 
-def detail_rows(admin, record) -> list[dict]:
+def _sent_by_quipu(record, name: str) -> bool:
+    raw_attributes = getattr(record, "raw_attributes", None)
+    if not raw_attributes:
+        return True  # nothing to tell from
+    return name in raw_attributes or name in (getattr(record, "raw_relationships", None) or {})
+
+
+def detail_rows(admin, record, refdata=None) -> list[dict]:
     rows = []
     for name in admin.detail_fields:
         value = attr(record, name)
         label = admin.field_labels.get(name) or name.replace("_", " ").capitalize()
+        show = admin.detail_values.get(name)
         rows.append(
             {
                 "name": name,
                 "label": label,
                 "value": value,
-                "display": _display(name, value),
+                "display": show(record, refdata)
+                if show and value not in (None, "")
+                else _display(name, value),
                 "money": name in admin.money_fields,
+                "not_sent": not _sent_by_quipu(record, name),
             }
         )
     return rows
@@ -163,7 +174,7 @@ def reference_detail(request, pk, *, admin):
         **_base_context(request, admin),
         "record": record,
         "label": admin.record_label(record),
-        "fields": detail_rows(admin, record),
+        "fields": detail_rows(admin, record, _lazy_refdata(client)),
         "related": _related_documents(request, client, admin, record),
         **admin.detail_extra(request=request, client=client, record=record),
     }

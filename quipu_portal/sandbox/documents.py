@@ -294,7 +294,7 @@ def _item_categories(store, account, entry, item, relationships, pointer, errors
         item["accounting_category_id"] = category_id
     if has_sub:
         item["accounting_subcategory_id"] = sub_id
-    _check_subcategory(
+    check_subcategory(
         account,
         item["accounting_category_id"],
         item["accounting_subcategory_id"],
@@ -303,7 +303,7 @@ def _item_categories(store, account, entry, item, relationships, pointer, errors
     )
 
 
-def _check_subcategory(account, category_id, sub_id, pointer, errors) -> None:
+def check_subcategory(account, category_id, sub_id, pointer, errors) -> None:
     if sub_id is None:
         return
     sub = account.subcategories.get(sub_id)
@@ -584,7 +584,7 @@ def _apply_relationships(store, account, entry: dict, relationships: dict, error
     if present:
         entry["accounting_subcategory_id"] = sub_id
     if present or "accounting_category" in relationships:
-        _check_subcategory(
+        check_subcategory(
             account,
             entry["accounting_category_id"],
             entry["accounting_subcategory_id"],

@@ -19,6 +19,22 @@ PDF_TYPES = {"invoices", "simplified_invoices", "tickets"}
 COUNTERPART_FIELDS = ("name", "tax_id", "address", "phone", "town", "zip_code", "country_code")
 
 
+CONTACT_DEFAULTS = (
+    "pdf_language",
+    "incomes_due_date",
+    "incomes_payment_method",
+    "expenses_due_date",
+    "expenses_payment_method",
+    "contact_analytic_value_ids",
+)
+CONTACT_RELATIONSHIPS = {
+    "income_category": "accounting_categories",
+    "income_subcategory": "accounting_subcategories",
+    "expense_category": "accounting_categories",
+    "expense_subcategory": "accounting_subcategories",
+}
+
+
 def linkage(kind: str, record_id) -> dict:
     return {"data": None if record_id is None else {"id": str(record_id), "type": kind}}
 
@@ -68,8 +84,19 @@ class Renderer:
             "description": contact.get("description") or "",
             "deletable": stats["documents"] == 0,
             "account_code": contact_account_code(self.account, contact),
+            # Writable per openapi.yaml's ContactWritable; its ContactAttributes does not list them.
+            **{name: contact.get(name) for name in CONTACT_DEFAULTS},
+            "equivalence_subcharge": bool(contact.get("equivalence_subcharge")),
         }
-        return {"id": str(contact["id"]), "type": "contacts", "attributes": attributes}
+        relationships = {
+            name: linkage(kind, contact.get(f"{name}_id")) for name, kind in CONTACT_RELATIONSHIPS.items()
+        }
+        return {
+            "id": str(contact["id"]),
+            "type": "contacts",
+            "attributes": attributes,
+            "relationships": relationships,
+        }
 
     # ── book entries ─────────────────────────────────────────────────────
     def entry(self, entry: dict, as_type: str | None = None) -> dict:

@@ -10,8 +10,10 @@ from .documents import (
     BLANK,
     NOT_FOUND,
     NOT_IN_LIST,
+    PAYMENT_METHODS,
     Errors,
     attr_pointer,
+    check_subcategory,
     document_parts,
     parse_id,
     rel_pointer,
@@ -93,7 +95,6 @@ CONTACT_TEXT_FIELDS = (
     "incomes_payment_method",
     "expenses_payment_method",
     "expenses_due_date",
-    "contact_analytic_value_ids",
     "a3_nom_id",
 )
 CONTACT_FLAGS = (
@@ -112,6 +113,12 @@ DOCUMENT_TYPES = {
     "none",
 }
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CONTACT_PAYMENT_METHODS = ("incomes_payment_method", "expenses_payment_method")
+# The default categories of a contact's documents: (relationship prefix, category kinds it accepts, detail).
+CONTACT_DEFAULT_CATEGORIES = (
+    ("income", {"income"}, "must be an income category"),
+    ("expense", {"expenses", "assets"}, "must be an expense or asset category"),
+)
 
 
 def _tax_id_key(value: str) -> str:
@@ -183,7 +190,7 @@ class Contacts(Resource):
         return Response.empty()
 
     def _apply(self, ctx, contact: dict, payload: dict) -> None:
-        attributes, _relationships = document_parts(payload)
+        attributes, relationships = document_parts(payload)
         errors = Errors()
         for name in CONTACT_TEXT_FIELDS:
             if name in attributes:
@@ -192,6 +199,14 @@ class Contacts(Resource):
         for name in CONTACT_FLAGS:
             if name in attributes:
                 contact[name] = bool(attributes[name])
+        for name in CONTACT_PAYMENT_METHODS:
+            if contact.get(name) and contact[name] not in PAYMENT_METHODS:
+                errors.add(NOT_IN_LIST, attr_pointer(name))
+        if "contact_analytic_value_ids" in attributes:
+            contact["contact_analytic_value_ids"] = _analytic_value_ids(
+                ctx.account, attributes["contact_analytic_value_ids"], errors
+            )
+        _apply_default_categories(ctx, contact, relationships, errors)
         country = attributes.get("country_code", attributes.get("country"))
         if country is not None:
             if country and not re.fullmatch(r"[A-Za-z]{2}", str(country)):
@@ -213,6 +228,42 @@ class Contacts(Resource):
                 if not (contact.get(name) or "").strip():
                     errors.add_once(BLANK, attr_pointer(name))
         errors.raise_if_any()
+
+
+def _analytic_value_ids(account, value, errors: Errors) -> str | None:
+    """``contact_analytic_value_ids``: analytic category ids, comma-separated ("12,34")."""
+    pointer = attr_pointer("contact_analytic_value_ids")
+    parts = value if isinstance(value, list) else re.split(r"\s*,\s*", str(value or "").strip())
+    ids = [parse_id(part) for part in parts if str(part).strip()]
+    if any(analytic_id is None for analytic_id in ids):
+        errors.add("must be analytic category ids separated by commas", pointer)
+    elif any(analytic_id not in account.analytic_categories for analytic_id in ids):
+        errors.add(NOT_FOUND, pointer)
+    return ",".join(str(analytic_id) for analytic_id in ids) or None
+
+
+def _apply_default_categories(ctx, contact: dict, relationships: dict, errors: Errors) -> None:
+    for side, kinds, wrong_kind in CONTACT_DEFAULT_CATEGORIES:
+        category_name, subcategory_name = f"{side}_category", f"{side}_subcategory"
+        has_category, category_id = relationship(relationships, category_name, errors)
+        if has_category:
+            category = ctx.store.categories.get(category_id)
+            if category_id is not None and category is None:
+                errors.add(NOT_FOUND, rel_pointer(category_name))
+            elif category is not None and category["kind"] not in kinds:
+                errors.add(wrong_kind, rel_pointer(category_name))
+            contact[f"{category_name}_id"] = category_id
+        has_subcategory, subcategory_id = relationship(relationships, subcategory_name, errors)
+        if has_subcategory:
+            contact[f"{subcategory_name}_id"] = subcategory_id
+        if has_category or has_subcategory:
+            check_subcategory(
+                ctx.account,
+                contact.get(f"{category_name}_id"),
+                contact.get(f"{subcategory_name}_id"),
+                rel_pointer(subcategory_name),
+                errors,
+            )
 
 
 # ── book entries ─────────────────────────────────────────────────────────

@@ -53,6 +53,34 @@ def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, qu
     expect(page.get_by_test_id("contact-totals")).to_contain_text("423.50")
 
 
+def test_give_a_contact_a_default_income_category(page_on_account, live_server, quipu):  # noqa: F811
+    page = page_on_account
+    services = next(iter(quipu.iterate("accounting_categories", filters={"prefix": "705"})))
+    contact = next(c for c in quipu.iterate("contacts") if c.income_category is None)
+    page.goto(f"{live_server.url}/contacts/{contact.id}/edit/")
+
+    defaults = page.get_by_role("group", name="Defaults for new income documents")
+    expect(defaults).to_be_visible()
+    defaults.locator("#id_income_category_search").fill("705")
+    category_select = page.get_by_role("combobox", name="Income category", exact=True)
+    expect(category_select.locator("option")).to_have_count(2)  # the blank choice and the match
+    category_select.select_option(services.id)
+    page.get_by_role("combobox", name="Payment method of income").select_option("bank_transfer")
+    page.get_by_label("Language of PDFs").fill("xx-invalid!")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator("div#id_pdf_language_error")).to_contain_text("is not a language code")
+    expect(category_select).to_have_value(services.id)
+    page.get_by_label("Language of PDFs").fill("ca")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("status").filter(has_text="saved")).to_be_visible()
+    expect(page.locator('dd[data-field="income_category"]')).to_have_text("705 · Prestaciones de servicios")
+    expect(page.locator('dd[data-field="incomes_payment_method"]')).to_have_text("Bank transfer")
+    saved = quipu.retrieve("contacts", contact.id)
+    assert (saved.income_category.id, saved.pdf_language) == (services.id, "ca")
+
+
 def test_add_a_subcategory_and_assign_it_to_a_document(page_on_account, live_server, quipu):  # noqa: F811
     page = page_on_account
     supplies = next(iter(quipu.iterate("accounting_categories", filters={"prefix": "600"})))

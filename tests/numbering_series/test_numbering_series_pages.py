@@ -5,7 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from quipu_portal.quipu.records import RecordInput
+from quipu_portal.numbering_series.resource import NumberingSeriesAdmin
+from quipu_portal.quipu.records import NumberingSeries, RecordInput
 from tests.reference_pages import field_errors, row_ids
 from tests.resource_admin.conftest import form_data, htmx
 
@@ -50,12 +51,13 @@ def test_each_filter_reaches_quipu(portal, quipu, query, filters):
 def test_create_a_series_for_next_year_and_make_it_the_default(portal, quipu):
     response = portal.post(
         reverse("numbering_series:create"),
-        {"prefix": "F2027-", "applicable_to": "invoices", "default": "on"},
+        {"prefix": "F2027-", "applicable_to": "invoices", "applies_to": "new_documents", "default": "on"},
     )
 
     assert response.status_code == 302 and response["Location"] == reverse("numbering_series:list")
     saved = next(s for s in quipu.iterate("numbering_series") if s.prefix == "F2027-")
     assert (saved.applicable_to, saved.default, saved.amending) == ("invoices", True, False)
+    assert saved.applies_to == "new_documents"
     listed = portal.get(response["Location"]).content.decode()
     assert "F2027- created." in listed
 
@@ -131,3 +133,45 @@ def test_the_series_picker_searches_the_cached_series(portal, quipu):
     assert sorted(labels) == sorted(
         s.prefix for s in quipu.iterate("numbering_series") if "r" in s.prefix.lower()
     )
+
+
+def test_a_series_for_documents_already_in_quipu_round_trips_and_can_be_filtered(portal, quipu):
+    created = portal.post(
+        reverse("numbering_series:create"),
+        {"prefix": "H2019-", "applicable_to": "invoices", "applies_to": "existing_documents"},
+    )
+    assert created.status_code == 302
+    saved = next(s for s in quipu.iterate("numbering_series") if s.prefix == "H2019-")
+    assert saved.applies_to == "existing_documents"
+
+    only_existing = portal.get(reverse("numbering_series:list"), {"applies_to": "existing_documents"})
+    assert row_ids(only_existing) == api_ids(quipu, applies_to="existing_documents") == [saved.id]
+    assert "Documents already in Quipu" in only_existing.content.decode()
+    assert saved.id not in row_ids(
+        portal.get(reverse("numbering_series:list"), {"applies_to": "new_documents"})
+    )
+
+    url = reverse("numbering_series:edit", args=[saved.id])
+    data = form_data(portal.get(url), "reference-form")
+    assert data["applies_to"] == "existing_documents"
+    data["applies_to"] = "new_documents"
+    assert portal.post(url, data).status_code == 302
+    assert quipu.retrieve("numbering_series", saved.id).applies_to == "new_documents"
+
+
+def test_a_wrong_applies_to_is_refused_on_its_field(portal):
+    response = portal.post(
+        reverse("numbering_series:create"),
+        {"prefix": "X-", "applicable_to": "invoices", "applies_to": "old_documents"},
+        headers=htmx(),
+    )
+
+    assert "Select a valid choice" in field_errors(response, "applies_to")
+
+
+def test_a_series_quipu_marks_not_valid_shows_a_badge():
+    column = next(c for c in NumberingSeriesAdmin.columns if c.name == "is_valid")
+
+    assert "Not valid" in column.render(NumberingSeries(id="1", is_valid=False), names=None)
+    assert column.render(NumberingSeries(id="2", is_valid=True), names=None) == ""
+    assert column.render(NumberingSeries(id="3"), names=None) == ""

@@ -155,3 +155,126 @@ def test_sort_by_name_and_several_criteria(demo_api):
 
 def test_unknown_sort_is_400(demo_api):
     assert demo_api.get("/contacts", params={"sort": "tax_id"}).status_code == 400
+
+
+def _category(api, prefix: str) -> dict:
+    return api.all("/accounting_categories", {"filter[prefix]": prefix})[0]
+
+
+def _subcategory(api, category: dict, name: str, suffix: str) -> dict:
+    body = {
+        "data": {
+            "type": "accounting_subcategories",
+            "attributes": {"name": name, "suffix": suffix},
+            "relationships": {
+                "accounting_category": {"data": {"type": "accounting_categories", "id": category["id"]}}
+            },
+        }
+    }
+    return api.post("/accounting_subcategories", body).json()["data"]
+
+
+def _link(kind: str, record: dict | None) -> dict:
+    return {"data": None if record is None else {"type": kind, "id": record["id"]}}
+
+
+def _analytic_leaf(api) -> dict:
+    return next(c for c in api.all("/analytic_categories") if not c["attributes"]["root"])
+
+
+def test_the_defaults_for_new_documents_are_stored_and_returned(api):
+    income, expense = _category(api, "705"), _category(api, "629")
+    income_sub = _subcategory(api, income, "Consultoría", "7")
+    analytic = _analytic_leaf(api)
+    body = {
+        "data": {
+            "type": "contacts",
+            "attributes": {
+                "name": "Ferretería Ansó S.L.",
+                "pdf_language": "ca",
+                "incomes_due_date": "30",
+                "incomes_payment_method": "bank_transfer",
+                "expenses_due_date": "60",
+                "expenses_payment_method": "direct_debit",
+                "equivalence_subcharge": True,
+                "contact_analytic_value_ids": f" {analytic['id']} ",
+            },
+            "relationships": {
+                "income_category": _link("accounting_categories", income),
+                "income_subcategory": _link("accounting_subcategories", income_sub),
+                "expense_category": _link("accounting_categories", expense),
+            },
+        }
+    }
+
+    created = api.post("/contacts", body)
+
+    assert created.status_code == 201
+    stored = api.data(f"/contacts/{created.json()['data']['id']}")
+    assert {name: stored["attributes"][name] for name in body["data"]["attributes"]} == {
+        **body["data"]["attributes"],
+        "contact_analytic_value_ids": analytic["id"],
+    }
+    assert stored["relationships"] == {
+        "income_category": _link("accounting_categories", income),
+        "income_subcategory": _link("accounting_subcategories", income_sub),
+        "expense_category": _link("accounting_categories", expense),
+        "expense_subcategory": {"data": None},
+    }
+    cleared = api.patch(
+        f"/contacts/{stored['id']}",
+        {
+            "data": {
+                "type": "contacts",
+                "attributes": {"contact_analytic_value_ids": None, "equivalence_subcharge": False},
+                "relationships": {
+                    "income_category": {"data": None},
+                    "income_subcategory": {"data": None},
+                },
+            }
+        },
+    ).json()["data"]
+    assert cleared["relationships"]["income_category"] == {"data": None}
+    assert cleared["relationships"]["expense_category"] == _link("accounting_categories", expense)
+    assert cleared["attributes"]["contact_analytic_value_ids"] is None
+    assert cleared["attributes"]["equivalence_subcharge"] is False
+    assert cleared["attributes"]["pdf_language"] == "ca"
+
+
+def test_default_categories_must_match_the_side_and_subcategories_their_category(api):
+    income, expense = _category(api, "705"), _category(api, "629")
+    expense_sub = _subcategory(api, expense, "Mensajería", "4")
+    contact = api.data("/contacts")[0]
+    body = {
+        "data": {
+            "type": "contacts",
+            "attributes": {
+                "incomes_payment_method": "barter",
+                "contact_analytic_value_ids": "12,abc",
+            },
+            "relationships": {
+                "income_category": _link("accounting_categories", expense),
+                "income_subcategory": {"data": {"type": "accounting_subcategories", "id": "999999"}},
+                "expense_category": _link("accounting_categories", income),
+                "expense_subcategory": _link("accounting_subcategories", expense_sub),
+            },
+        }
+    }
+
+    response = api.patch(f"/contacts/{contact['id']}", body)
+
+    assert response.status_code == 422
+    assert errors_by_pointer(response) == {
+        "/data/attributes/incomes_payment_method": "is not included in the list",
+        "/data/attributes/contact_analytic_value_ids": "must be analytic category ids separated by commas",
+        "/data/relationships/income_category": "must be an income category",
+        "/data/relationships/income_subcategory": "does not exist",
+        "/data/relationships/expense_category": "must be an expense or asset category",
+        "/data/relationships/expense_subcategory": "does not belong to the accounting category",
+    }
+    unknown = api.patch(
+        f"/contacts/{contact['id']}",
+        {"data": {"type": "contacts", "attributes": {"contact_analytic_value_ids": "999999"}}},
+    )
+    assert errors_by_pointer(unknown) == {"/data/attributes/contact_analytic_value_ids": "does not exist"}
+    assert api.data(f"/contacts/{contact['id']}")["relationships"]["income_category"] == {"data": None}
