@@ -2,6 +2,9 @@ import os
 
 import pytest
 
+from quipu_portal.connections.services import client_for, connection_create
+from quipu_portal.core.services import user_language_set
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SUITE_SANDBOX_RATE = "1000/5s"
@@ -40,3 +43,33 @@ def user(django_user_model):
 @pytest.fixture
 def other_user(django_user_model):
     return django_user_model.objects.create_user(username="bruno", password="a-long-test-password-2")
+
+
+@pytest.fixture
+def accountant(user):
+    """Our accountant reads English here, so assertions do not depend on the Spanish catalogue."""
+    user_language_set(user=user, language="en")
+    return user
+
+
+@pytest.fixture
+def connection(accountant, sandbox, quipu_account):
+    return connection_create(
+        owner=accountant,
+        name=quipu_account["name"],
+        base_url=sandbox.base_url,
+        app_id=quipu_account["app_id"],
+        app_secret=quipu_account["app_secret"],
+    )
+
+
+@pytest.fixture
+def quipu(connection):
+    """A client on the same account, to arrange data and to check what Quipu really holds."""
+    return client_for(connection)
+
+
+@pytest.fixture
+def portal(client, accountant, connection):
+    client.force_login(accountant)
+    return client

@@ -6,6 +6,7 @@ fixed fiscal years (2024-2026, up to ANCHOR), not on today, so every run serves 
 
 import io
 import random
+import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -316,7 +317,9 @@ class Generator:
         rng = self.rng
         town_name, zip_code, country = town or rng.choice(TOWNS[:12])
         contact_id = self.account.new_id()
-        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:18] or "contacto"
+        # Mailboxes are ASCII: "Taxis García S.L." writes from taxisgarciasl@.
+        plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+        slug = "".join(ch for ch in plain if ch.isalnum())[:18] or "contacto"
         contact = {
             "id": contact_id,
             "name": name,

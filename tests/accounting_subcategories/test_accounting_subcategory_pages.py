@@ -5,8 +5,8 @@ import re
 from django.urls import reverse
 
 from quipu_portal.quipu.records import RecordInput
+from tests.helpers import form_data, htmx
 from tests.reference_pages import field_errors, row_ids
-from tests.resource_admin.conftest import form_data, htmx
 
 
 def category(quipu, prefix: str):

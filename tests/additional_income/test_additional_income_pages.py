@@ -4,7 +4,7 @@ import re
 
 from django.urls import reverse
 
-from tests.resource_admin.conftest import created_id, first_document, form_data, items_of
+from tests.helpers import created_id, first_document, form_data, items_of
 
 
 def test_create_additional_income_with_a_line(portal, quipu):

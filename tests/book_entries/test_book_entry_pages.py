@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from tests.resource_admin.conftest import htmx
+from tests.helpers import htmx
 
 
 def test_the_combined_list_is_read_only(portal):

@@ -11,8 +11,8 @@ from quipu_portal.contacts.resource import ContactAdmin
 from quipu_portal.quipu.records import RecordInput
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.reference_views import detail_rows
+from tests.helpers import form_data, htmx
 from tests.reference_pages import created_id, field_errors
-from tests.resource_admin.conftest import form_data, htmx
 from tests.sandbox.api import Api
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from quipu_portal.core.services import user_language_set
 from quipu_portal.quipu.records import RecordInput
+from tests.helpers import form_data, htmx
 from tests.reference_pages import field_errors, row_ids
-from tests.resource_admin.conftest import form_data, htmx
 
 LIST = "contacts:list"
 

@@ -11,7 +11,6 @@ from quipu_portal.audit.models import AuditEntry
 from quipu_portal.connections.services import connection_create
 from quipu_portal.core.dashboard import quarter_links
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
-from tests.resource_admin.conftest import accountant, connection, portal  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_last_quarter_is_the_one_before_across_a_new_year():
 
 
 @translation.override("en")
-def test_every_quarter_link_opens_a_list_filtered_to_that_quarter(portal):  # noqa: F811
+def test_every_quarter_link_opens_a_list_filtered_to_that_quarter(portal):
     quarter = quarter_links(datetime.date(2026, 8, 3), "Q")
     assert quarter.label == "Q3 2026"
     for label, url in quarter.links:
@@ -54,7 +53,7 @@ def test_home_shows_my_jobs_and_changes_not_another_users_and_asks_quipu_nothing
     connection,
     other_user,
     sandbox,
-    quipu_account,  # noqa: F811
+    quipu_account,
 ):
     running = Job.objects.create(
         owner=accountant,
@@ -120,7 +119,7 @@ def test_home_shows_my_jobs_and_changes_not_another_users_and_asks_quipu_nothing
     assert sandbox.stats()["accounts"][quipu_account["app_id"]]["requests"] == requests_before
 
 
-def test_without_a_connection_home_says_how_to_start(client, accountant):  # noqa: F811
+def test_without_a_connection_home_says_how_to_start(client, accountant):
     client.force_login(accountant)
     page = client.get(reverse("core:home")).content.decode()
     assert reverse("connections:add") in page

@@ -10,11 +10,10 @@ from playwright.sync_api import expect
 from quipu_portal.bulk_categories.changes import category_state
 from quipu_portal.quipu.refdata import reference_data
 from tests.jobs.cluster import kill_cluster, start_cluster
-from tests.resource_admin.conftest import accountant, connection, quipu  # noqa: F401
 
 
 @pytest.fixture
-def page_on_account(signed_in_page, connection, settings):  # noqa: F811
+def page_on_account(signed_in_page, connection, settings):
     settings.QUIPU_RATE_LIMIT = "1000/5s"
     return signed_in_page
 
@@ -26,7 +25,7 @@ def cluster(live_server, tmp_path):
     kill_cluster(process)
 
 
-def busiest_ticket_quarter(quipu) -> tuple[int, int]:  # noqa: F811
+def busiest_ticket_quarter(quipu) -> tuple[int, int]:
     counts = {}
     for ticket in quipu.iterate("book_entries", filters={"type": "tickets", "kind": "expenses"}):
         key = (ticket.issue_date.year, (ticket.issue_date.month - 1) // 3 + 1)
@@ -37,7 +36,7 @@ def busiest_ticket_quarter(quipu) -> tuple[int, int]:  # noqa: F811
 def test_change_the_category_of_a_quarters_tickets_watch_it_and_undo(
     page_on_account,
     live_server,
-    quipu,  # noqa: F811
+    quipu,
     cluster,
 ):
     page = page_on_account

@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from quipu_portal.jobs.models import Job
 from quipu_portal.quipu.refdata import reference_data
 from tests.jobs.cluster import kill_cluster, start_cluster
-from tests.resource_admin.conftest import accountant, connection, quipu  # noqa: F401
 
 
 @pytest.fixture
@@ -21,7 +20,7 @@ def quipu_account(sandbox):
 
 
 @pytest.fixture
-def page_on_account(signed_in_page, connection, settings):  # noqa: F811
+def page_on_account(signed_in_page, connection, settings):
     settings.QUIPU_RATE_LIMIT = "1000/5s"
     return signed_in_page
 
@@ -42,7 +41,7 @@ def cluster_later(live_server, tmp_path):
 def test_select_all_hundreds_of_invoices_read_in_the_background_then_confirm(
     page_on_account,
     live_server,
-    quipu,  # noqa: F811
+    quipu,
     cluster_later,
 ):
     page = page_on_account

@@ -8,12 +8,11 @@ from playwright.sync_api import expect
 
 from quipu_portal.audit.models import AuditEntry
 from tests.jobs.cluster import kill_cluster, start_cluster
-from tests.resource_admin.conftest import accountant, connection, quipu  # noqa: F401
 from tests.resource_admin.test_bulk_delete import add_expense_invoices, exists
 
 
 @pytest.fixture
-def page_on_account(signed_in_page, connection, settings):  # noqa: F811
+def page_on_account(signed_in_page, connection, settings):
     settings.QUIPU_RATE_LIMIT = "1000/5s"
     return signed_in_page
 
@@ -28,7 +27,7 @@ def cluster(live_server, tmp_path):
 def test_delete_ticked_invoices_and_watch_the_job_finish(
     page_on_account,
     live_server,
-    quipu,  # noqa: F811
+    quipu,
     cluster,
 ):
     page = page_on_account

@@ -9,16 +9,15 @@ from playwright.sync_api import expect
 
 from quipu_portal.core.dashboard import quarter_start
 from quipu_portal.core.services import user_language_set
-from tests.resource_admin.conftest import accountant, connection, quipu  # noqa: F401
 
 
 @pytest.fixture
-def page_on_account(signed_in_page, connection, settings):  # noqa: F811
+def page_on_account(signed_in_page, connection, settings):
     settings.QUIPU_RATE_LIMIT = "1000/5s"
     return signed_in_page
 
 
-def test_last_quarters_expense_invoices_are_one_click_away(page_on_account, live_server, accountant):  # noqa: F811
+def test_last_quarters_expense_invoices_are_one_click_away(page_on_account, live_server, accountant):
     user_language_set(user=accountant, language="es")
     last = quarter_start(timezone.localdate()) - datetime.timedelta(days=1)
     quarter = (last.month - 1) // 3 + 1

@@ -7,16 +7,15 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from quipu_portal.resource_admin.services import period_bounds
-from tests.resource_admin.conftest import accountant, connection, quipu  # noqa: F401
 
 
 @pytest.fixture
-def page_on_account(signed_in_page, connection, settings):  # noqa: F811
+def page_on_account(signed_in_page, connection, settings):
     settings.QUIPU_RATE_LIMIT = "1000/5s"
     return signed_in_page
 
 
-def busiest_quarter(quipu):  # noqa: F811
+def busiest_quarter(quipu):
     counts = {}
     for invoice in quipu.iterate("book_entries", filters={"type": "invoices"}):
         key = (invoice.issue_date.year, (invoice.issue_date.month - 1) // 3 + 1)
@@ -24,7 +23,7 @@ def busiest_quarter(quipu):  # noqa: F811
     return max(counts, key=counts.get)
 
 
-def test_filter_sort_open_fix_and_go_back_to_the_filtered_list(page_on_account, live_server, quipu):  # noqa: F811
+def test_filter_sort_open_fix_and_go_back_to_the_filtered_list(page_on_account, live_server, quipu):
     page = page_on_account
     year, quarter = busiest_quarter(quipu)
     start, end = period_bounds(f"{year}-Q{quarter}")
@@ -82,7 +81,7 @@ def test_filter_sort_open_fix_and_go_back_to_the_filtered_list(page_on_account, 
     assert start <= saved.issue_date <= end
 
 
-def test_create_an_expense_invoice_with_two_lines(page_on_account, live_server, quipu):  # noqa: F811
+def test_create_an_expense_invoice_with_two_lines(page_on_account, live_server, quipu):
     page = page_on_account
     contact = next(iter(quipu.iterate("contacts")))
 
@@ -106,7 +105,7 @@ def test_create_an_expense_invoice_with_two_lines(page_on_account, live_server, 
     expect(page.get_by_test_id("document-title")).to_contain_text("PROV-2026-41")
 
 
-def test_issue_a_partial_credit_note_and_upload_an_attachment(page_on_account, live_server, quipu, tmp_path):  # noqa: F811
+def test_issue_a_partial_credit_note_and_upload_an_attachment(page_on_account, live_server, quipu, tmp_path):
     page = page_on_account
     invoice = next(
         quipu.retrieve("invoices", summary.id)
@@ -150,7 +149,7 @@ def test_issue_a_partial_credit_note_and_upload_an_attachment(page_on_account, l
     assert loaded_width > 0
 
 
-def test_typing_a_search_updates_the_list_and_the_address(page_on_account, live_server, quipu):  # noqa: F811
+def test_typing_a_search_updates_the_list_and_the_address(page_on_account, live_server, quipu):
     page = page_on_account
     expected = quipu.list("book_entries", filters={"type": "invoices", "q": "frenos"})
 
@@ -162,7 +161,7 @@ def test_typing_a_search_updates_the_list_and_the_address(page_on_account, live_
     expect(page.get_by_test_id("row")).to_have_count(len(expected.records))
 
 
-def test_one_search_box_looks_in_the_chosen_field(page_on_account, live_server, quipu):  # noqa: F811
+def test_one_search_box_looks_in_the_chosen_field(page_on_account, live_server, quipu):
     page = page_on_account
     first = quipu.list("book_entries", filters={"type": "invoices"}, sort=["-issue_date"]).records[0]
     by_number = quipu.list(

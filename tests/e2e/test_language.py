@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from quipu_portal.core import display
 from quipu_portal.core.services import user_language_set
-from tests.resource_admin.conftest import connection, quipu  # noqa: F401
 
 
 @pytest.fixture
@@ -18,7 +17,7 @@ def spanish_accountant(user):
 
 
 @pytest.fixture
-def page_in_spanish(spanish_accountant, connection, signed_in_page):  # noqa: F811
+def page_in_spanish(spanish_accountant, connection, signed_in_page):
     return signed_in_page
 
 
@@ -27,11 +26,11 @@ def accountant(spanish_accountant):
     return spanish_accountant
 
 
-def the_largest_invoice(quipu):  # noqa: F811
+def the_largest_invoice(quipu):
     return quipu.list("book_entries", filters={"type": "invoices"}, sort=["-total_amount"]).records[0]
 
 
-def test_spanish_layout_list_and_form_then_english(page_in_spanish, live_server, quipu):  # noqa: F811
+def test_spanish_layout_list_and_form_then_english(page_in_spanish, live_server, quipu):
     page = page_in_spanish
     invoice = the_largest_invoice(quipu)
     with translation.override("es"):

@@ -10,11 +10,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.pdfs.worker import Cluster
-from tests.resource_admin.conftest import accountant, connection, quipu  # noqa: F401
 
 
 @pytest.fixture
-def page_on_account(signed_in_page, connection, settings, tmp_path):  # noqa: F811
+def page_on_account(signed_in_page, connection, settings, tmp_path):
     settings.QUIPU_RATE_LIMIT = "1000/5s"
     settings.MEDIA_ROOT = str(tmp_path / "files")
     return signed_in_page
@@ -27,7 +26,7 @@ def cluster(page_on_account, tmp_path):
     running.stop()
 
 
-def busiest_income_quarter(quipu):  # noqa: F811
+def busiest_income_quarter(quipu):
     by_quarter = {}
     for invoice in quipu.iterate("book_entries", filters={"type": "invoices", "kind": "income"}):
         key = (invoice.issue_date.year, (invoice.issue_date.month - 1) // 3 + 1)
@@ -35,7 +34,7 @@ def busiest_income_quarter(quipu):  # noqa: F811
     return max(by_quarter.items(), key=lambda pair: len(pair[1]))
 
 
-def test_download_a_quarters_income_invoices_as_a_zip(page_on_account, live_server, quipu, cluster, tmp_path):  # noqa: F811
+def test_download_a_quarters_income_invoices_as_a_zip(page_on_account, live_server, quipu, cluster, tmp_path):
     page = page_on_account
     (year, quarter), invoices = busiest_income_quarter(quipu)
 

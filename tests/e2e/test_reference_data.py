@@ -6,16 +6,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.resource_admin.conftest import accountant, connection, quipu  # noqa: F401
-
 
 @pytest.fixture
-def page_on_account(signed_in_page, connection, settings):  # noqa: F811
+def page_on_account(signed_in_page, connection, settings):
     settings.QUIPU_RATE_LIMIT = "1000/5s"
     return signed_in_page
 
 
-def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, quipu):  # noqa: F811
+def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, quipu):
     page = page_on_account
     page.goto(f"{live_server.url}/contacts/")
     page.get_by_role("link", name="New contact").click()
@@ -53,7 +51,7 @@ def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, qu
     expect(page.get_by_test_id("contact-totals")).to_contain_text("423.50")
 
 
-def test_give_a_contact_a_default_income_category(page_on_account, live_server, quipu):  # noqa: F811
+def test_give_a_contact_a_default_income_category(page_on_account, live_server, quipu):
     page = page_on_account
     services = next(iter(quipu.iterate("accounting_categories", filters={"prefix": "705"})))
     contact = next(c for c in quipu.iterate("contacts") if c.income_category is None)
@@ -81,7 +79,7 @@ def test_give_a_contact_a_default_income_category(page_on_account, live_server, 
     assert (saved.income_category.id, saved.pdf_language) == (services.id, "ca")
 
 
-def test_add_a_subcategory_and_assign_it_to_a_document(page_on_account, live_server, quipu):  # noqa: F811
+def test_add_a_subcategory_and_assign_it_to_a_document(page_on_account, live_server, quipu):
     page = page_on_account
     supplies = next(iter(quipu.iterate("accounting_categories", filters={"prefix": "600"})))
     expense = next(iter(quipu.iterate("book_entries", filters={"type": "invoices", "kind": "expenses"})))
@@ -118,7 +116,7 @@ def test_add_a_subcategory_and_assign_it_to_a_document(page_on_account, live_ser
     assert (saved.accounting_category.id, saved.accounting_subcategory.id) == (supplies.id, subcategory.id)
 
 
-def test_create_a_numbering_series_and_find_it_on_a_new_income_invoice(page_on_account, live_server, quipu):  # noqa: F811
+def test_create_a_numbering_series_and_find_it_on_a_new_income_invoice(page_on_account, live_server, quipu):
     page = page_on_account
     page.goto(f"{live_server.url}/invoices/new/?kind=income")  # the series are cached from here on
     page.goto(f"{live_server.url}/numbering-series/")

@@ -35,7 +35,6 @@ from quipu_portal.pdfs.models import Bundle, BundleFormat
 from quipu_portal.pdfs.services import bundle_create, bundle_documents_select, bundle_file_path
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.registry import REGISTRY
-from tests.resource_admin.conftest import django_db_setup  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 BULK_DOCUMENTS = 40

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from quipu_portal.audit.models import AuditEntry
-from tests.resource_admin.conftest import form_data
+from tests.helpers import form_data
 
 
 def an_income_invoice(quipu):

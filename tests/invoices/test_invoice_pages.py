@@ -10,8 +10,8 @@ from PIL import Image
 
 from quipu_portal.jobs.models import Job
 from quipu_portal.quipu.records import RecordInput
+from tests.helpers import form_data, htmx
 from tests.jobs.conftest import run_to_end
-from tests.resource_admin.conftest import form_data, htmx
 
 
 def invoices(quipu, **filters):

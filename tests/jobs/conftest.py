@@ -13,7 +13,6 @@ from quipu_portal.jobs.models import Job
 from quipu_portal.jobs.services import job_run_chunk, job_start
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from quipu_portal.quipu.refdata import reference_data
-from tests.resource_admin.conftest import accountant, connection  # noqa: E402, F401
 
 EXPENSES_2025 = {"kind": "expenses", "period": "2025"}
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from quipu_portal.numbering_series.resource import NumberingSeriesAdmin
 from quipu_portal.quipu.records import NumberingSeries, RecordInput
+from tests.helpers import form_data, htmx
 from tests.reference_pages import field_errors, row_ids
-from tests.resource_admin.conftest import form_data, htmx
 
 
 def api_ids(quipu, **filters) -> list[str]:

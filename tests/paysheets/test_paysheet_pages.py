@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.resource_admin.conftest import created_id, first_document, form_data
+from tests.helpers import created_id, first_document, form_data
 
 
 def test_create_a_paysheet_for_an_employee(portal, quipu):

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from .conftest import htmx
+from tests.helpers import htmx
+
 from .test_document_list import row_ids
 
 # namespace -> the filter[type] its list sends to /book_entries

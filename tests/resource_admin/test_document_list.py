@@ -9,8 +9,7 @@ from django.utils import translation
 
 from quipu_portal.quipu.client import list_params
 from quipu_portal.resource_admin.filters import DocumentFilterForm, parse_sort, sort_toggled
-
-from .conftest import htmx
+from tests.helpers import htmx
 
 ROW_ID = re.compile(r'<tr data-testid="row" data-id="([^"]+)"')
 

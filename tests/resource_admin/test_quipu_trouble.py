@@ -4,7 +4,7 @@ import html
 
 from django.urls import reverse
 
-from .conftest import form_data, htmx
+from tests.helpers import form_data, htmx
 
 
 def test_rate_limited_list_says_it_is_waiting_and_retries_itself(portal, sandbox, quipu_account):

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.resource_admin.conftest import created_id, first_document, form_data, items_of
+from tests.helpers import created_id, first_document, form_data, items_of
 
 
 def test_create_an_income_simplified_invoice_names_the_customer(portal, quipu):

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.resource_admin.conftest import first_document, form_data, items_of
+from tests.helpers import first_document, form_data, items_of
 
 NOTICE = "Quipu has deprecated tickets"
 

@@ -1,43 +1,8 @@
-"""A signed-in accountant with an active connection to a fresh sandbox account (~60 documents)."""
+"""Helpers shared by the view tests: htmx headers, what a browser would submit, sandbox lookups."""
 
 from html.parser import HTMLParser
 
-import pytest
 from django.http import QueryDict
-
-from quipu_portal.connections.services import client_for, connection_create
-from quipu_portal.core.services import user_language_set
-from tests.conftest import django_db_setup  # noqa: F401  (kept for conftests that import it from here)
-
-
-@pytest.fixture
-def accountant(user):
-    """Our accountant reads English here, so assertions do not depend on the Spanish catalogue."""
-    user_language_set(user=user, language="en")
-    return user
-
-
-@pytest.fixture
-def connection(accountant, sandbox, quipu_account):
-    return connection_create(
-        owner=accountant,
-        name=quipu_account["name"],
-        base_url=sandbox.base_url,
-        app_id=quipu_account["app_id"],
-        app_secret=quipu_account["app_secret"],
-    )
-
-
-@pytest.fixture
-def quipu(connection):
-    """A client on the same account, to arrange data and to check what Quipu really holds."""
-    return client_for(connection)
-
-
-@pytest.fixture
-def portal(client, accountant, connection):
-    client.force_login(accountant)
-    return client
 
 
 def htmx(**extra):
