@@ -144,9 +144,20 @@ def qcluster():
         time.sleep(1.5)
         if process.poll() is not None:
             raise BenchmarkError("qcluster exited at start; see the logs folder")
+        _wait_for_idle_queue()
         yield process
     finally:
         _stop(process)
+
+
+def _wait_for_idle_queue(timeout: float = 120) -> None:
+    """Let the tasks queued before the scenario (a new connection's reference-data warm-up) finish, so
+    the scenario's figures count only its own work."""
+    from quipu_portal.jobs.tasks import task_queue_state
+
+    deadline = time.monotonic() + timeout
+    while task_queue_state()[0] and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 @contextmanager

@@ -63,7 +63,9 @@ def lease_seconds() -> float:
 
 
 def chunk_seconds() -> float:
-    return float(getattr(settings, "QUIPU_JOB_CHUNK_SECONDS", 30))
+    """How long one task works on a job (each chunk re-reads its documents' pages once); well under
+    django-q's task timeout."""
+    return float(getattr(settings, "QUIPU_JOB_CHUNK_SECONDS", 60))
 
 
 def chunk_size() -> int:
