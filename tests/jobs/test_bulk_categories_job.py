@@ -5,9 +5,10 @@ from django.utils import translation
 
 from quipu_portal.audit.models import AuditEntry
 from quipu_portal.bulk_categories.changes import category_state
-from quipu_portal.bulk_categories.services import SelectionError, job_undo
+from quipu_portal.bulk_categories.services import job_undo
 from quipu_portal.jobs.models import ItemState
 from quipu_portal.quipu.records import RecordInput
+from quipu_portal.resource_admin.selection import SelectionError
 
 from .conftest import add_expense_documents, change_to, preview, run_to_end, snapshot
 
