@@ -4,6 +4,9 @@ from html.parser import HTMLParser
 
 from django.http import QueryDict
 
+from quipu_portal.jobs.models import Job
+from quipu_portal.jobs.services import job_run_chunk, job_start
+
 
 def htmx(**extra):
     return {"HX-Request": "true", **extra}
@@ -93,3 +96,26 @@ def first_document(quipu, json_type: str, *, resource: str, kind=None, with_item
         if len(getattr(record, "items", ())) >= with_items:
             return record
     raise AssertionError(f"the seed has no {json_type} like that")
+
+
+def read_to_end(job: Job, *, max_chunks: int = 100) -> Job:
+    """Run the job's task in this process until it has read its selection, as the cluster would."""
+    for _ in range(max_chunks):
+        job.refresh_from_db()
+        if job.status != "preparing":
+            return job
+        job_run_chunk(job_id=job.pk)
+    raise AssertionError(f"job {job.pk} was still reading after {max_chunks} chunks")
+
+
+def run_to_end(job: Job, *, max_chunks: int = 200) -> Job:
+    """Run the job's task in this process, chunk after chunk, as the cluster would."""
+    job.refresh_from_db()
+    if job.status == "draft":
+        job_start(job=job)
+    for _ in range(max_chunks):
+        job.refresh_from_db()
+        if not job.is_active:
+            return job
+        job_run_chunk(job_id=job.pk)
+    raise AssertionError(f"job {job.pk} did not finish in {max_chunks} chunks")

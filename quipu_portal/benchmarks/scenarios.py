@@ -7,7 +7,7 @@ import random
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import requests
 from django.db import connection as database
@@ -55,16 +55,21 @@ def _set_sandbox_rate(sandbox, account: dict) -> None:
 def _bulk_job(*, user, connection, count: int):
     """A draft job moving ``count`` income invoices to an income category none of them has yet."""
     from quipu_portal.bulk_categories.changes import CategoryChange
-    from quipu_portal.bulk_categories.services import bulk_categories_preview, listing_for
+    from quipu_portal.bulk_categories.services import bulk_categories_preview, bulk_categories_selection
+    from quipu_portal.jobs.services import job_run_chunk
+    from quipu_portal.resource_admin.selection import selection_list_page
 
     # Setting up is not measured: read without the page-view wait limit.
     client = client_for(connection, priority=Priority.BACKGROUND)
-    listing = listing_for(namespace="invoices", query="kind=income")
+    selection = bulk_categories_selection(namespace="invoices", query="kind=income", ids=None)
     records = []
-    for record in client.iterate(listing.resource, filters=listing.filters):
-        records.append(record)
-        if len(records) >= count:
+    number = 1
+    while len(records) < count:
+        page = selection_list_page(client=client, selection=selection, page=number)
+        records += page.records[: count - len(records)]
+        if number >= page.total_pages:
             break
+        number += 1
     if len(records) < count:
         raise RuntimeError(f"the sandbox account has only {len(records)} income invoices, {count} wanted")
     used = collections.Counter(getattr(record.accounting_category, "id", None) for record in records)
@@ -75,15 +80,18 @@ def _bulk_job(*, user, connection, count: int):
     ]
     target = min(candidates, key=lambda category: (used.get(category.id, 0), category.id))
     change = CategoryChange(scope="document", category_id=target.id, category_kind="income")
-    return bulk_categories_preview(
+    job = bulk_categories_preview(
         owner=user,
         connection=connection,
         client=client,
-        listing=listing,
-        ids=[record.id for record in records],
+        selection=replace(selection, ids=[record.id for record in records]),
         change=change,
         title=f"Benchmark: {count} invoices to {target.name}",
     )
+    while job.status == "preparing":  # more pages than a page view reads: read the rest here
+        job_run_chunk(job_id=job.pk)
+        job.refresh_from_db()
+    return job
 
 
 def _run_job(job, *, sandbox, account, timeout: float, sampler_pid=None):
@@ -285,8 +293,9 @@ def scenario_page_overhead(*, sandbox, accounts, options: Options) -> dict:
 def scenario_pdf_zip(*, sandbox, accounts, options: Options) -> dict:
     """5. A ZIP of 1,000 invoice PDFs: wall time against the floor, and the worker's peak memory."""
     from quipu_portal.pdfs.models import Bundle, BundleFormat
-    from quipu_portal.pdfs.services import bundle_create, bundle_documents_select
+    from quipu_portal.pdfs.services import bundle_create, bundle_documents_of
     from quipu_portal.resource_admin.registry import REGISTRY
+    from quipu_portal.resource_admin.selection import selection_from_query, selection_list_page
 
     account = accounts["large"]
     _set_sandbox_rate(sandbox, account)
@@ -294,8 +303,15 @@ def scenario_pdf_zip(*, sandbox, accounts, options: Options) -> dict:
     user, connection = portal_user(username="pdf-zip", sandbox=sandbox, account=account)
     reverse("invoices:list")  # the resource apps register themselves when the URLs load
     client = client_for(connection)
-    selection = bundle_documents_select(client=client, admin=REGISTRY["invoices"], filters={})
-    documents = selection.documents[:count]
+    selection = selection_from_query(admin=REGISTRY["invoices"], query="", ids=None)
+    documents, number = [], 1
+    while len(documents) < count:
+        page = selection_list_page(client=client, selection=selection, page=number)
+        documents += bundle_documents_of(page.records)[0]
+        if number >= page.total_pages:
+            break
+        number += 1
+    documents = documents[:count]
     if len(documents) < count:
         raise RuntimeError(
             f"the sandbox account has only {len(documents)} invoices with a PDF, {count} wanted"

@@ -21,12 +21,10 @@ from quipu_portal.bulk_categories.changes import (
     write_input,
 )
 from quipu_portal.bulk_categories.services import (
-    Listing,
-    SelectionError,
+    INCLUDE,
     analytic_label,
     bulk_categories_read_page,
     category_label,
-    listing_page,
 )
 from quipu_portal.jobs.models import ItemState, JobKind
 from quipu_portal.jobs.registry import (
@@ -39,6 +37,7 @@ from quipu_portal.jobs.registry import (
 )
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, QuipuValidationError
 from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.resource_admin.selection import Selection, SelectionError, selection_list_page
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +49,11 @@ class CategoryWriteHandler(JobHandler):
     def prefetch(self, *, job, items, client) -> dict:
         records: dict[tuple[str, str], object] = {}
         listing = job.params.get("listing")
-        if listing:
-            listing = Listing.from_params(listing)
+        if listing and "namespace" in listing:
+            selection = Selection.from_params(listing)
             for page in sorted({item.source_page for item in items}):
-                for record in listing_page(client=client, listing=listing, page=page).records:
+                found = selection_list_page(client=client, selection=selection, page=page, include=INCLUDE)
+                for record in found.records:
                     records[(resource_of(record), record.id)] = record
         return {"records": records, "refdata": None}
 
@@ -171,7 +171,7 @@ class BulkCategoriesHandler(CategoryWriteHandler):
         try:
             items, reading = bulk_categories_read_page(
                 client=client,
-                listing=Listing.from_params(job.params["listing"]),
+                selection=Selection.from_params(job.params["listing"]),
                 change=CategoryChange.from_params(job.params["change"]),
                 reading=job.params["preparing"],
             )

@@ -4,8 +4,9 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quipu_portal.bulk_categories.changes import (
     CategoryChange,
@@ -20,36 +21,23 @@ from quipu_portal.jobs.services import job_create, job_get, job_start
 from quipu_portal.quipu.refdata import ReferenceData
 from quipu_portal.resource_admin.access import document_number
 from quipu_portal.resource_admin.columns import TYPE_LABELS
-from quipu_portal.resource_admin.filters import DocumentFilterForm
 from quipu_portal.resource_admin.registry import REGISTRY
+from quipu_portal.resource_admin.selection import (
+    Selection,
+    SelectionError,
+    SelectionPage,
+    selection_from_query,
+    selection_page_read,
+    selection_read_in_request,
+)
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 100
 MAX_DOCUMENTS = 5000
-# Listing pages a page view reads itself (Quipu's rate limit leaves it about four requests); a larger
-# selection is read by a background task while the user watches its progress.
-IN_REQUEST_PAGES = 2
+TOO_MANY = gettext_lazy("At most %(limit)d documents can be changed at once. Narrow the filter.")
+# The documents are read with their lines: the change may concern line categories.
+INCLUDE = ["items"]
 SAMPLE_SIZE = 8
-
-
-class SelectionError(Exception):
-    """The selection cannot be turned into a job; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Listing:
-    """Where the documents were listed: re-reading a page of it finds them again with their neighbours."""
-
-    resource: str
-    filters: dict
-
-    def as_params(self) -> dict:
-        return {"resource": self.resource, "filters": self.filters}
-
-    @classmethod
-    def from_params(cls, params: dict) -> "Listing":
-        return cls(resource=params["resource"], filters=params.get("filters") or {})
 
 
 def document_list_admin(namespace: str):
@@ -58,71 +46,30 @@ def document_list_admin(namespace: str):
     return admin if getattr(admin, "list_resource", None) == "book_entries" else None
 
 
-def listing_for(*, namespace: str, query: str) -> Listing:
-    """The API listing behind a document list page and its filter query string."""
+def bulk_categories_selection(*, namespace: str, query: str, ids: list[str] | None) -> Selection:
+    """The documents selected in a document list page, given its filter query string."""
     admin = document_list_admin(namespace)
     if admin is None:
         raise SelectionError(_("This list does not support changing categories."))
-    data = QueryDict(query or "")
-    # The contact filter holds an id the list offered; accept it as it came.
-    contacts = [(data["contact"], data["contact"])] if data.get("contact") else []
-    form = DocumentFilterForm(data, filters=admin.list_filters, contact_choices=contacts)
-    if not form.is_valid():
-        # Never widen a selection: an unreadable filter must not become "every document".
-        raise SelectionError(_("The list's filter could not be read. Apply it again and retry."))
-    filters = form.api_filters()
-    if admin.list_type:
-        filters["type"] = admin.list_type
-    return Listing(resource=admin.list_resource, filters=_json_safe(filters))
+    return selection_from_query(admin=admin, query=query, ids=ids)
 
 
-def _json_safe(value):
-    if isinstance(value, dict):
-        return {str(key): _json_safe(inner) for key, inner in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(inner) for inner in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
-def listing_page(*, client, listing: Listing, page: int):
-    return client.list(
-        listing.resource, filters=listing.filters, include=["items"], page=page, page_size=PAGE_SIZE
+def bulk_categories_read_page(*, client, selection: Selection, change: CategoryChange, reading: dict):
+    """Read the next listing page of a selection (see ``selection_page_read``): its selected documents
+    as preview rows, and the reading state to carry on from."""
+    page = selection_page_read(
+        client=client,
+        selection=selection,
+        reading=reading,
+        limit=MAX_DOCUMENTS,
+        too_many=TOO_MANY,
+        include=INCLUDE,
     )
+    return preview_items(page, change), page.reading
 
 
-def bulk_categories_read_page(
-    *, client, listing: Listing, change: CategoryChange, reading: dict
-) -> tuple[list[JobItem], dict]:
-    """Read the next listing page of a selection: its selected documents as preview rows, and the
-    reading state to carry on from, whose ``next_page`` is None once the selection is complete.
-
-    ``reading`` holds ``ids`` (the ticked documents, None for every document of the listing),
-    ``next_page``, ``read`` (documents found so far) and ``expected`` (how many there are, once known).
-    """
-    number = reading["next_page"]
-    wanted = set(reading["ids"]) if reading.get("ids") is not None else None
-    page = listing_page(client=client, listing=listing, page=number)
-    records = [record for record in page.records if wanted is None or record.id in wanted]
-    read = reading.get("read", 0) + len(records)
-    expected = len(wanted) if wanted is not None else page.total_results
-    if max(read, expected) > MAX_DOCUMENTS:
-        raise SelectionError(
-            _("At most %(limit)d documents can be changed at once. Narrow the filter.")
-            % {"limit": MAX_DOCUMENTS}
-        )
-    complete = (wanted is not None and read >= len(wanted)) or not page.records or number >= page.total_pages
-    items = [
-        preview_item(record=record, change=change, page=page.current_page or number) for record in records
-    ]
-    return items, {
-        **reading,
-        "next_page": None if complete else number + 1,
-        "read": read,
-        "expected": expected,
-        "total_pages": page.total_pages,
-    }
+def preview_items(page: SelectionPage, change: CategoryChange) -> list[JobItem]:
+    return [preview_item(record=record, change=change, page=page.number) for record in page.records]
 
 
 def preview_item(*, record, change: CategoryChange, page: int) -> JobItem:
@@ -155,30 +102,17 @@ def document_label(record) -> str:
 
 
 def bulk_categories_preview(
-    *,
-    owner,
-    connection,
-    client,
-    listing: Listing,
-    ids: list[str] | None,
-    change: CategoryChange,
-    title: str,
-    pages_in_request: int | None = None,
+    *, owner, connection, client, selection: Selection, change: CategoryChange, title: str
 ) -> Job:
     """Read the documents (pages of 100 with their items) and store a draft job: one row per document
     with its state before and after, already-matching ones skipped without spending a request.
 
-    With ``pages_in_request``, a selection that needs more listing pages than that is read by a
-    background task instead: the job is ``preparing`` until the task has read every page."""
-    reading = {"ids": ids, "next_page": 1, "read": 0, "expected": None}
-    items: list[JobItem] = []
-    while reading["next_page"] is not None:
-        if pages_in_request is not None and not _fits_in_request(reading, pages_in_request):
-            break
-        found, reading = bulk_categories_read_page(
-            client=client, listing=listing, change=change, reading=reading
-        )
-        items += found
+    A selection that needs more listing pages than a page view may read is read by the job in the
+    background instead: it is ``preparing`` until every page is read."""
+    pages, reading = selection_read_in_request(
+        client=client, selection=selection, limit=MAX_DOCUMENTS, too_many=TOO_MANY, include=INCLUDE
+    )
+    items = [item for page in pages for item in preview_items(page, change)]
     if reading["next_page"] is None and not items:
         raise SelectionError(_("No documents match this selection."))
     return job_create(
@@ -186,34 +120,10 @@ def bulk_categories_preview(
         connection=connection,
         kind=JobKind.BULK_CATEGORIES,
         title=title,
-        params={"change": change.as_params(), "listing": listing.as_params()},
+        params={"change": change.as_params(), "listing": selection.as_params()},
         items=items,
         preparing=reading if reading["next_page"] is not None else None,
     )
-
-
-def _fits_in_request(reading: dict, pages: int) -> bool:
-    if reading["next_page"] > pages:
-        return False
-    # Every document of a longer listing: hand it over at once rather than read one more page here.
-    return reading["ids"] is not None or reading.get("total_pages", 1) <= pages
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How far the background reading of a preview has come."""
-
-    read: int
-    expected: int
-    percent: int
-
-
-def bulk_categories_reading(*, job: Job) -> Reading:
-    reading = job.params.get("preparing") or {}
-    read = reading.get("read", 0)
-    expected = max(reading.get("expected") or 0, read)
-    percent = 100 if not expected else min(100, 100 * read // expected)
-    return Reading(read=read, expected=expected, percent=percent)
 
 
 @dataclass(frozen=True)

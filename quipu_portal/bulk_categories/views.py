@@ -17,6 +17,7 @@ from quipu_portal.jobs.services import job_discard, job_estimate_seconds, job_pr
 from quipu_portal.quipu.errors import QuipuError
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.errors import quipu_boundary
+from quipu_portal.resource_admin.selection import SelectionError, selection_reading
 from quipu_portal.resource_admin.views import options_html
 
 
@@ -60,19 +61,19 @@ def bulk_categories(request, namespace: str | None = None):
     if submitted and form.is_valid():
         change = form.change()
         try:
-            listing = services.listing_for(namespace=namespace, query=query)
+            documents = services.bulk_categories_selection(
+                namespace=namespace, query=query, ids=form.selected_ids()
+            )
             job = services.bulk_categories_preview(
                 owner=request.user,
                 connection=request.connection,
                 client=client,
-                listing=listing,
-                ids=form.selected_ids(),
+                selection=documents,
                 change=change,
                 title=_("Change categories: %(change)s")
                 % {"change": services.change_summary(change, refdata)},
-                pages_in_request=services.IN_REQUEST_PAGES,
             )
-        except services.SelectionError as error:
+        except SelectionError as error:
             form.add_error(None, str(error))
         else:
             return redirect("jobs:bulk_categories_preview", pk=job.pk)
@@ -122,7 +123,7 @@ def bulk_categories_preview(request, pk):
     if job.status == JobStatus.DRAFT:
         context = _preview_context(job)
     else:
-        context = {"job": job, "reading": services.bulk_categories_reading(job=job)}
+        context = {"job": job, "reading": selection_reading(job=job)}
     if request.htmx and not request.htmx.boosted:
         response = render(request, "jobs/bulk_categories_preview.html#preview-body", context)
         if job.status != JobStatus.PREPARING:

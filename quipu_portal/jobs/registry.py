@@ -48,6 +48,8 @@ class JobHandler:
     state_labels: dict = {}
     # The documents the job finished with no longer exist: the job page does not link to them.
     removes_documents: bool = False
+    # The user confirmed before the items were read (a download): once read, the job runs, no draft.
+    starts_when_prepared: bool = False
 
     def draft_url(self, job) -> str | None:
         """Where a draft of this kind is confirmed, when it is not the category preview."""

@@ -149,7 +149,8 @@ def job_create(
     """A draft job with its items; already-settled items (skipped at preview) are counted at once.
 
     With ``preparing`` (where its handler's ``prepare`` carries on reading), the job first reads the
-    rest of its items in a background task, then becomes a draft.
+    rest of its items in a background task, then becomes a draft (or, for a kind that
+    ``starts_when_prepared``, runs).
     """
     fields = {}
     if preparing is not None:
@@ -416,7 +417,7 @@ def _run_leased_preparation(job: Job, token: str) -> str:
             if not _preparation_save(job, token, step):
                 return "gone"
             if step.done:
-                return str(JobStatus.DRAFT)
+                return "more" if handler.starts_when_prepared else str(JobStatus.DRAFT)
             if time.monotonic() > deadline:
                 return "more"
 
@@ -435,7 +436,11 @@ def _preparation_save(job: Job, token: str, step: Preparation) -> bool:
         _items_add(job, step.items)
         job.params = {**locked.params, "preparing": step.state}
         fields = {"params": job.params}
-        if step.done:
+        if step.done and handler_for(job.kind).starts_when_prepared:
+            # The runner enqueues the job's next task ("more"), which takes the lease afresh.
+            lease = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+            fields.update(status=JobStatus.PENDING, lease_owner="", lease_expires_at=lease)
+        elif step.done:
             fields.update(status=JobStatus.DRAFT, lease_owner="", lease_expires_at=None)
         Job.objects.filter(pk=job.pk).update(**fields)
         _recount(job)

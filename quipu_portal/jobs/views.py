@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from quipu_portal.bulk_categories.services import SelectionError, job_can_undo, job_undo
+from quipu_portal.bulk_categories.services import job_can_undo, job_undo
 from quipu_portal.jobs import services
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState
 from quipu_portal.jobs.registry import handler_for
+from quipu_portal.resource_admin.selection import SelectionError
 
 ITEMS_PER_PAGE = 50
 # The portal's pages for each API resource (its URL namespace).

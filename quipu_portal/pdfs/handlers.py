@@ -2,19 +2,43 @@
 
 import logging
 
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from quipu_portal.jobs.models import ItemState, JobKind
-from quipu_portal.jobs.registry import JobHandler, Outcome, register_handler
+from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, PreparationError, register_handler
 from quipu_portal.pdfs import services
 from quipu_portal.pdfs.archive import NotAPdfError
 from quipu_portal.pdfs.models import Bundle
+from quipu_portal.resource_admin.selection import Selection, SelectionError
 
 logger = logging.getLogger(__name__)
 
 
 class PdfBundleHandler(JobHandler):
     kind = JobKind.PDF_BUNDLE
+    # The user confirmed the download before its documents were read.
+    starts_when_prepared = True
+
+    def draft_url(self, job) -> str:
+        return reverse("pdfs:bundle", args=[job.params["bundle"]])
+
+    def prepare(self, *, job, client) -> Preparation:
+        """Read one more page of a selection too large for the page view that started the download."""
+        bundle = Bundle.objects.get(job=job)
+        try:
+            items, reading = services.bundle_read_page(
+                client=client,
+                bundle=bundle,
+                selection=Selection.from_params(job.params["selection"]),
+                reading=job.params["preparing"],
+            )
+        except SelectionError as error:
+            raise PreparationError(str(error)) from error
+        done = reading["next_page"] is None
+        if done and not items and not job.items.exists():
+            raise PreparationError(gettext("None of the selected documents has a PDF in Quipu."))
+        return Preparation(items=items, state=reading, done=done)
 
     def prefetch(self, *, job, items, client) -> dict:
         """The bundle and the chunk's document rows, read once per chunk (no request to Quipu)."""

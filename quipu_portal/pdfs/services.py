@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from quipu_portal.jobs.models import ItemState, Job, JobItem, JobKind
-from quipu_portal.jobs.services import job_create, job_start
+from quipu_portal.jobs.services import job_create, job_discard, job_start
 from quipu_portal.pdfs.archive import (
     PDF_MAGIC,
     IndexLine,
@@ -33,7 +33,12 @@ from quipu_portal.pdfs.documents import PDF_RESOURCES, PdfDocument, pdf_document
 from quipu_portal.pdfs.filenames import pdf_filename, unique_name
 from quipu_portal.pdfs.models import Bundle, BundleDocument, BundleFormat
 from quipu_portal.quipu.errors import QuipuNotFoundError
-from quipu_portal.resource_admin import services as resource_services
+from quipu_portal.resource_admin.selection import (
+    Selection,
+    SelectionError,
+    selection_page_read,
+    selection_read_in_request,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,55 +92,65 @@ def pdf_store(*, client, document: PdfDocument, folder) -> tuple[bool, int]:
 
 # Bundles: many PDFs in one file --------------------------------------------------------------------
 
-SELECT_PAGE_SIZE = 100
+# Merging keeps every page's objects in memory (about 30 KB a page measured with pypdf), unlike the
+# ZIP, which streams: above this many documents only the ZIP is offered.
+MERGED_PDF_LIMIT = 500
+TOO_MANY_TO_MERGE = gettext_lazy("One merged PDF holds at most %(limit)d documents; choose the ZIP for more.")
 
 
-@dataclass(frozen=True)
-class Selection:
-    documents: list[PdfDocument]
-    without_pdf: int  # selected documents Quipu has no PDF for (expenses), left out
-    ignored_filters: tuple[str, ...] = ()  # filters Quipu visibly did not apply: the selection is wrong
+def bundle_documents_of(records) -> tuple[list[PdfDocument], int]:
+    """The documents of ``records`` with a PDF (each with its number, date, counterparty and total for
+    the archive's index, so the job only has to fetch the PDFs), and how many have none (expenses)."""
+    documents = [document for document in map(pdf_document_from, records) if document is not None]
+    return documents, len(records) - len(documents)
 
 
-def bundle_documents_select(*, client, admin, filters: dict, ids: list[str] | None = None) -> Selection:
-    """The documents of a list with a PDF: all that match ``filters``, or only ``ids`` among them.
+def _selection_limit(format: str) -> int | None:
+    return MERGED_PDF_LIMIT if format == BundleFormat.MERGED else None
 
-    Reads the list in pages of 100 (one request per 100 documents) and keeps each row's number,
-    date, counterparty and total for the archive's index, so the job only has to fetch the PDFs.
-    """
-    wanted = set(ids) if ids is not None else None
-    documents: list[PdfDocument] = []
-    seen: set[str] = set()
-    ignored: set[str] = set()
-    without_pdf = 0
-    number = 1
-    while True:
-        page = resource_services.document_list(
-            client=client,
-            admin=admin,
-            filters=filters,
-            sort=list(admin.default_sort),
-            page=number,
-            page_size=SELECT_PAGE_SIZE,
-        )
-        ignored.update(page.ignored_filters)
-        for record in page.records:
-            if (wanted is not None and record.id not in wanted) or record.id in seen:
-                continue
-            seen.add(record.id)
-            document = pdf_document_from(record)
-            if document is None:
-                without_pdf += 1
-            else:
-                documents.append(document)
-        if (
-            not page.records
-            or page.current_page >= page.total_pages
-            or (wanted is not None and wanted <= seen)
-        ):
-            break
-        number = page.current_page + 1
-    return Selection(documents=documents, without_pdf=without_pdf, ignored_filters=tuple(sorted(ignored)))
+
+def bundle_start(*, owner, connection, client, selection: Selection, format: str) -> Bundle:
+    """A bundle of the selection's PDFs and its running ``pdf_bundle`` job. The user has confirmed:
+    a selection larger than a page view may read is read by the job first, then fetched at once."""
+    pages, reading = selection_read_in_request(
+        client=client, selection=selection, limit=_selection_limit(format), too_many=TOO_MANY_TO_MERGE
+    )
+    documents, without_pdf = bundle_documents_of([record for page in pages for record in page.records])
+    complete = reading["next_page"] is None
+    if complete and not documents:
+        raise SelectionError(gettext("None of the selected documents has a PDF in Quipu."))
+    count = len(documents) if complete else reading["expected"]
+    return bundle_create(
+        owner=owner,
+        connection=connection,
+        documents=documents,
+        format=format,
+        title=bundle_title(admin=selection.admin, filters=selection.filters, count=count),
+        selection=selection,
+        without_pdf=without_pdf,
+        preparing=None if complete else {**reading, "without_pdf": without_pdf},
+    )
+
+
+def bundle_read_page(*, client, bundle: Bundle, selection: Selection, reading: dict):
+    """Read the next page of a bundle's selection: its documents with a PDF become the bundle's rows
+    and the job's items. Returns the items and the reading state to carry on from."""
+    page = selection_page_read(
+        client=client,
+        selection=selection,
+        reading=reading,
+        limit=_selection_limit(bundle.format),
+        too_many=TOO_MANY_TO_MERGE,
+    )
+    documents, without_pdf = bundle_documents_of(page.records)
+    _bundle_rows_add(bundle, documents)
+    state = {**page.reading, "without_pdf": reading.get("without_pdf", 0) + without_pdf}
+    if page.complete:
+        count = bundle.documents.count()
+        title = bundle_title(admin=selection.admin, filters=selection.filters, count=count)
+        Bundle.objects.filter(pk=bundle.pk).update(title=title)
+        Job.objects.filter(pk=bundle.job_id).update(title=title)
+    return _job_items(documents), state
 
 
 def bundle_title(*, admin, filters: dict, count: int) -> str:
@@ -151,47 +166,89 @@ def bundle_title(*, admin, filters: dict, count: int) -> str:
     return " · ".join(parts)[:200]
 
 
-@transaction.atomic
-def bundle_create(*, owner, connection, documents: list[PdfDocument], format: str, title: str) -> Bundle:
-    """The bundle, one row per document, and its ``pdf_bundle`` job (enqueued when this commits)."""
-    bundle = Bundle.objects.create(owner=owner, connection=connection, format=format, title=title)
-    BundleDocument.objects.bulk_create(
-        BundleDocument(
-            bundle=bundle,
-            position=position,
-            resource=document.resource,
-            document_id=document.document_id,
-            pdf_url=document.pdf_url,
-            number=document.number[:100],
-            issue_date=document.issue_date,
-            counterparty=document.counterparty[:300],
-            total=document.total,
+def bundle_create(
+    *,
+    owner,
+    connection,
+    documents: list[PdfDocument],
+    format: str,
+    title: str,
+    selection: Selection | None = None,
+    without_pdf: int = 0,
+    preparing: dict | None = None,
+) -> Bundle:
+    """The bundle, one row per document, and its ``pdf_bundle`` job (enqueued when this commits).
+
+    With ``preparing`` (the reading state of ``selection``), the job reads the rest of the selection
+    first, then fetches the PDFs."""
+    with transaction.atomic():
+        bundle = Bundle.objects.create(owner=owner, connection=connection, format=format, title=title)
+        _bundle_rows_add(bundle, documents)
+        params = {"bundle": bundle.pk, "format": bundle.format, "without_pdf": without_pdf}
+        if selection is not None:
+            params["selection"] = selection.as_params()
+        job = job_create(
+            owner=owner,
+            connection=connection,
+            kind=JobKind.PDF_BUNDLE,
+            title=title,
+            params=params,
+            items=_job_items(documents),
+            preparing=preparing,
         )
-        for position, document in enumerate(documents)
-    )
-    bundle_job_start(bundle=bundle)
+        bundle.job = job
+        bundle.save(update_fields=["job"])
+        if preparing is None:
+            job_start(job=job)
     return bundle
 
 
-def bundle_job_start(*, bundle: Bundle) -> Job:
-    """Create and queue the bundle's ``pdf_bundle`` job: one item per document."""
-    items = [
-        JobItem(
-            resource=row.resource, document_id=row.document_id, label=f"{row.number} {row.counterparty}"[:200]
-        )
-        for row in bundle.documents.all()
-    ]
-    job = job_create(
-        owner=bundle.owner,
-        connection=bundle.connection,
-        kind=JobKind.PDF_BUNDLE,
-        title=bundle.title,
-        params={"bundle": bundle.pk, "format": bundle.format},
-        items=items,
+def _bundle_rows_add(bundle: Bundle, documents: list[PdfDocument]) -> None:
+    """Append rows after the bundle's last; a document already there (read twice) is kept as it was."""
+    start = bundle.documents.count()
+    BundleDocument.objects.bulk_create(
+        (
+            BundleDocument(
+                bundle=bundle,
+                position=position,
+                resource=document.resource,
+                document_id=document.document_id,
+                pdf_url=document.pdf_url,
+                number=document.number[:100],
+                issue_date=document.issue_date,
+                counterparty=document.counterparty[:300],
+                total=document.total,
+            )
+            for position, document in enumerate(documents, start=start)
+        ),
+        ignore_conflicts=True,
     )
-    bundle.job = job
-    bundle.save(update_fields=["job"])
-    return job_start(job=job)
+
+
+def _job_items(documents: list[PdfDocument]) -> list[JobItem]:
+    return [
+        JobItem(
+            resource=document.resource,
+            document_id=document.document_id,
+            label=f"{document.number} {document.counterparty}"[:200],
+        )
+        for document in documents
+    ]
+
+
+def bundle_discard(*, bundle: Bundle) -> None:
+    """Drop a bundle whose documents are still being read (or could not be): nothing was fetched."""
+    if bundle.job is not None:
+        job_discard(job=bundle.job)
+    bundle.delete()
+
+
+def bundle_without_pdf(*, bundle: Bundle) -> int:
+    """How many selected documents were left out for having no PDF (expenses)."""
+    if bundle.job is None:
+        return 0
+    params = bundle.job.params
+    return int((params.get("preparing") or params).get("without_pdf") or 0)
 
 
 def bundle_failures(*, bundle: Bundle) -> list[dict]:

@@ -5,7 +5,7 @@ import math
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,10 +16,12 @@ from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
+from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import (
     job_can_retry,
     job_cancel,
     job_estimate_seconds,
+    job_prepare_again,
     job_progress,
     job_retry_failed,
 )
@@ -29,7 +31,6 @@ from quipu_portal.pdfs.archive import NotAPdfError
 from quipu_portal.pdfs.documents import PDF_RESOURCES
 from quipu_portal.pdfs.filenames import content_disposition
 from quipu_portal.pdfs.forms import BundleStartForm
-from quipu_portal.pdfs.models import BundleFormat
 from quipu_portal.quipu.errors import (
     QuipuAuthError,
     QuipuError,
@@ -40,14 +41,10 @@ from quipu_portal.quipu.errors import (
 from quipu_portal.resource_admin import services as resource_services
 from quipu_portal.resource_admin.access import DOCUMENT_NAMESPACES
 from quipu_portal.resource_admin.errors import quipu_boundary
-from quipu_portal.resource_admin.filters import DocumentFilterForm
 from quipu_portal.resource_admin.registry import REGISTRY
+from quipu_portal.resource_admin.selection import SelectionError, selection_from_query, selection_reading
 
 logger = logging.getLogger(__name__)
-
-# Merging keeps every page's objects in memory (about 30 KB a page measured with pypdf), unlike the
-# ZIP, which streams: above this many documents only the ZIP is offered.
-MERGED_PDF_LIMIT = 500
 
 
 def _back_url(request, resource: str, document_id: str, *, found: bool) -> str:
@@ -120,19 +117,12 @@ def pdf_download(request, resource, pk):
 # Bundles -----------------------------------------------------------------------------------------------
 
 
-def _filter_form(*, client, connection, admin, query: str) -> DocumentFilterForm:
-    """The list's filter form bound to its query string, as the list itself reads it."""
-    contacts = ()
-    if "contact" in admin.list_filters and "contact=" in query:
-        contacts = resource_services.contact_names(client=client, connection=connection)
-    return DocumentFilterForm(QueryDict(query), filters=admin.list_filters, contact_choices=contacts)
-
-
 @connection_required
 @quipu_boundary
 @require_POST
 def bundle_start(request, namespace):
-    """From a list's bulk bar: confirm the selection and the format, then start the ``pdf_bundle`` job."""
+    """From a list's bulk bar: confirm the selection and the format, then start the ``pdf_bundle`` job.
+    A large selection is read by the job itself: the bundle's page shows the reading, then the fetching."""
     admin = REGISTRY.get(namespace)
     if admin is None or DOWNLOAD_PDFS not in admin.bulk_buttons:
         raise Http404
@@ -140,78 +130,58 @@ def bundle_start(request, namespace):
     form.is_valid()  # every field is optional; cleaned_data holds what parsed
     query = form.cleaned_data.get("query") or ""
     list_url = reverse(f"{namespace}:list") + (f"?{query}" if query else "")
-    client = client_for(request.connection)
-    filter_form = _filter_form(client=client, connection=request.connection, admin=admin, query=query)
-    if not filter_form.is_valid():
-        messages.error(request, _("The list's filters could not be read. Apply them again and retry."))
-        return redirect(list_url)
-    filters = filter_form.api_filters()
     ids = None if form.cleaned_data.get("select_across") else form.cleaned_data.get("ids") or []
     if ids == []:
         messages.warning(request, _("Tick at least one document first."))
         return redirect(list_url)
-
-    if request.POST.get("confirm") != "yes":
-        if ids is None:
-            count = resource_services.document_list(
-                client=client, admin=admin, filters=filters, sort=[], page=1, page_size=1
-            ).total_results
-        else:
-            count = len(ids)
-        context = {
-            "admin": admin,
-            "form": form,
-            "ids": ids or [],
-            "select_across": ids is None,
-            "query": query,
-            "count": count,
-            "format_field": BundleStartForm()["format"],
-            "minutes": max(1, math.ceil(job_estimate_seconds(requests=count) / 60)),
-            "list_url": list_url,
-        }
-        return render(request, "pdfs/bundle_confirm.html", context)
-
-    selection = services.bundle_documents_select(client=client, admin=admin, filters=filters, ids=ids)
-    if selection.ignored_filters:
-        messages.error(
-            request,
-            _("Quipu did not apply these filters, so nothing was started: %(names)s.")
-            % {
-                "names": ", ".join(
-                    str(filter_form.fields[name].label) if name in filter_form.fields else name
-                    for name in selection.ignored_filters
-                )
-            },
+    client = client_for(request.connection)
+    try:
+        selection = selection_from_query(admin=admin, query=query, ids=ids)
+        if request.POST.get("confirm") != "yes":
+            return _bundle_confirm(request, client=client, form=form, selection=selection, list_url=list_url)
+        bundle = services.bundle_start(
+            owner=request.user,
+            connection=request.connection,
+            client=client,
+            selection=selection,
+            format=form.cleaned_data["format"],
         )
+    except SelectionError as error:
+        messages.error(request, str(error))
         return redirect(list_url)
-    if not selection.documents:
-        messages.warning(request, _("None of the selected documents has a PDF in Quipu."))
-        return redirect(list_url)
-    if form.cleaned_data["format"] == BundleFormat.MERGED and len(selection.documents) > MERGED_PDF_LIMIT:
-        messages.warning(
-            request,
-            _("One merged PDF holds at most %(limit)d documents; choose the ZIP for more.")
-            % {"limit": MERGED_PDF_LIMIT},
-        )
-        return redirect(list_url)
-    bundle = services.bundle_create(
-        owner=request.user,
-        connection=request.connection,
-        documents=selection.documents,
-        format=form.cleaned_data["format"],
-        title=services.bundle_title(admin=admin, filters=filters, count=len(selection.documents)),
-    )
-    if selection.without_pdf:
+    without_pdf = services.bundle_without_pdf(bundle=bundle)
+    if without_pdf and bundle.job.status not in UNCONFIRMED_STATUSES:
         messages.info(
             request,
             ngettext(
                 "%(count)d selected document has no PDF in Quipu (an expense) and was left out.",
                 "%(count)d selected documents have no PDF in Quipu (expenses) and were left out.",
-                selection.without_pdf,
+                without_pdf,
             )
-            % {"count": selection.without_pdf},
+            % {"count": without_pdf},
         )
     return redirect("pdfs:bundle", bundle.pk)
+
+
+def _bundle_confirm(request, *, client, form, selection, list_url):
+    if selection.ids is None:
+        count = resource_services.document_list(
+            client=client, admin=selection.admin, filters=selection.filters, sort=[], page=1, page_size=1
+        ).total_results
+    else:
+        count = len(selection.ids)
+    context = {
+        "admin": selection.admin,
+        "form": form,
+        "ids": selection.ids or [],
+        "select_across": selection.ids is None,
+        "query": form.cleaned_data.get("query") or "",
+        "count": count,
+        "format_field": BundleStartForm()["format"],
+        "minutes": max(1, math.ceil(job_estimate_seconds(requests=count) / 60)),
+        "list_url": list_url,
+    }
+    return render(request, "pdfs/bundle_confirm.html", context)
 
 
 @require_GET
@@ -228,9 +198,12 @@ def bundle_detail(request, pk):
     """The job's progress while it runs (the status region polls itself), then the download link."""
     bundle = services.bundle_get(owner=request.user, bundle_id=pk)
     job = bundle.job
+    reading_documents = bool(job) and job.status in UNCONFIRMED_STATUSES
     context = {
         "bundle": bundle,
         "job": job,
+        "reading": selection_reading(job=job) if reading_documents else None,
+        "without_pdf": services.bundle_without_pdf(bundle=bundle),
         "progress": job_progress(job=job) if job else None,
         "can_resume": bool(job) and job_can_retry(job),
         "failures": services.bundle_failures(bundle=bundle),
@@ -238,7 +211,7 @@ def bundle_detail(request, pk):
     }
     if request.htmx and not request.htmx.boosted:
         response = render(request, "pdfs/bundle_detail.html#bundle-status", context)
-        if not (job and job.is_active):
+        if not (job and (job.is_active or job.status == JobStatus.PREPARING)):
             response.status_code = HttpResponseStopPolling.status_code
         return response
     return render(request, "pdfs/bundle_detail.html", context)
@@ -247,6 +220,10 @@ def bundle_detail(request, pk):
 @require_POST
 def bundle_cancel(request, pk):
     bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    if bundle.job and bundle.job.status in UNCONFIRMED_STATUSES:
+        services.bundle_discard(bundle=bundle)
+        messages.info(request, _("The download was cancelled before any PDF was fetched."))
+        return redirect("pdfs:bundles")
     if bundle.job:
         job_cancel(job=bundle.job)
         messages.info(request, _("The download stops after the PDF being fetched now."))
@@ -257,7 +234,9 @@ def bundle_cancel(request, pk):
 def bundle_resume(request, pk):
     """Carry on after a cancel, and try the PDFs that failed again; PDFs already fetched are kept."""
     bundle = services.bundle_get(owner=request.user, bundle_id=pk)
-    if bundle.job:
+    if bundle.job and bundle.job.status == JobStatus.PREPARATION_FAILED:
+        job_prepare_again(job=bundle.job)
+    elif bundle.job:
         job_retry_failed(job=bundle.job)
     return redirect("pdfs:bundle", bundle.pk)
 

@@ -1,11 +1,13 @@
 """The ``bulk_delete`` job kind: each item deletes one document of a list (see bulk_delete.py)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.jobs.models import ItemState, JobKind
-from quipu_portal.jobs.registry import JobHandler, Outcome, register_handler
-from quipu_portal.resource_admin.bulk_delete import bulk_delete_item
+from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, PreparationError, register_handler
+from quipu_portal.resource_admin.bulk_delete import bulk_delete_item, bulk_delete_read_page
+from quipu_portal.resource_admin.selection import Selection, SelectionError
 
 
 class BulkDeleteHandler(JobHandler):
@@ -16,6 +18,21 @@ class BulkDeleteHandler(JobHandler):
         ItemState.FAILED: _("Not deleted"),
     }
     removes_documents = True
+
+    def prepare(self, *, job, client) -> Preparation:
+        """Read one more page of a selection too large for the page view that asked to delete it."""
+        try:
+            items, reading = bulk_delete_read_page(
+                client=client,
+                selection=Selection.from_params(job.params["selection"]),
+                reading=job.params["preparing"],
+            )
+        except SelectionError as error:
+            raise PreparationError(str(error)) from error
+        done = reading["next_page"] is None
+        if done and not items and not job.items.exists():
+            raise PreparationError(gettext("None of the selected documents is in this list any more."))
+        return Preparation(items=items, state=reading, done=done)
 
     def process_item(self, *, job, item, client, prefetched) -> Outcome:
         return bulk_delete_item(client=client, job=job, item=item)

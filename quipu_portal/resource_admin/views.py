@@ -17,11 +17,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
-from quipu_portal.jobs.models import JobStatus
+from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
+from quipu_portal.jobs.services import job_prepare_again
 from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
     QuipuRateLimitedError,
@@ -57,6 +58,7 @@ from quipu_portal.resource_admin.forms import (
     ItemFormSet,
     blank_item_formset,
 )
+from quipu_portal.resource_admin.selection import SelectionError, selection_reading
 
 ITEMS_PREFIX = "items"
 
@@ -724,7 +726,7 @@ def resource_bulk(request, *, admin):
             query=form.cleaned_data["query"],
             ids=form.selected_ids(),
         )
-    except bulk_delete.SelectionError as error:
+    except SelectionError as error:
         messages.error(request, str(error))
         return _redirect(request, list_url)
     return _redirect(request, reverse(f"{admin.namespace}:bulk-delete", args=[job.pk]))
@@ -732,22 +734,28 @@ def resource_bulk(request, *, admin):
 
 @require_http_methods(["GET", "POST"])
 def bulk_delete_confirm(request, job_id, *, admin):
-    """How many documents, a sample and a warning; on confirmation the job starts."""
+    """How many documents, a sample and a warning; on confirmation the job starts. While a large
+    selection is still being read in the background, its progress, polled until the draft is ready."""
     job = bulk_delete.bulk_delete_job_get(owner=request.user, admin=admin, job_id=job_id)
-    if job.status != JobStatus.DRAFT:
+    if job.status not in UNCONFIRMED_STATUSES:
         return redirect("jobs:detail", pk=job.pk)
     summary = bulk_delete.bulk_delete_summary(job=job)
     list_url = _list_url(admin, summary.query)
     if request.method == "POST":
-        if request.POST.get("action") == "discard":
+        action = request.POST.get("action")
+        if action == "discard":
             bulk_delete.bulk_delete_discard(job=job)
             messages.info(request, _("Nothing was deleted."))
             return redirect(list_url)
-        bulk_delete.bulk_delete_start(job=job)
-        messages.success(
-            request, _("The documents are being deleted in the background. You can leave this page.")
-        )
-        return redirect("jobs:detail", pk=job.pk)
+        if action == "read_again":
+            job_prepare_again(job=job)
+        elif job.status == JobStatus.DRAFT:
+            bulk_delete.bulk_delete_start(job=job)
+            messages.success(
+                request, _("The documents are being deleted in the background. You can leave this page.")
+            )
+            return redirect("jobs:detail", pk=job.pk)
+        return redirect(request.path)
     context = {
         "admin": admin,
         "opts": admin,
@@ -755,7 +763,15 @@ def bulk_delete_confirm(request, job_id, *, admin):
         "job": job,
         "summary": summary,
         "list_url": list_url,
+        "reading": selection_reading(job=job) if job.status != JobStatus.DRAFT else None,
     }
+    if request.htmx and not request.htmx.boosted:
+        response = render(
+            request, [f"{name}#confirm-body" for name in _templates(admin, "bulk_confirm")], context
+        )
+        if job.status != JobStatus.PREPARING:
+            response.status_code = HttpResponseStopPolling.status_code
+        return response
     return render(request, _templates(admin, "bulk_confirm"), context)
 
 

@@ -6,7 +6,7 @@ does the work; the test plays the accountant and checks Quipu's final state thro
 """
 
 import collections
-import itertools
+import dataclasses
 import os
 import signal
 import subprocess
@@ -26,15 +26,16 @@ from django.urls import reverse
 
 from quipu_portal.audit.models import AuditEntry
 from quipu_portal.bulk_categories.changes import CategoryChange
-from quipu_portal.bulk_categories.services import bulk_categories_preview, listing_for
+from quipu_portal.bulk_categories.services import bulk_categories_preview, bulk_categories_selection
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.core.services import user_language_set
 from quipu_portal.jobs.models import ItemState, Job, JobStatus
 from quipu_portal.jobs.services import job_start
 from quipu_portal.pdfs.models import Bundle, BundleFormat
-from quipu_portal.pdfs.services import bundle_create, bundle_documents_select, bundle_file_path
+from quipu_portal.pdfs.services import bundle_create, bundle_documents_of, bundle_file_path
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.registry import REGISTRY
+from quipu_portal.resource_admin.selection import selection_from_query, selection_list_page
 
 ROOT = Path(__file__).resolve().parents[2]
 BULK_DOCUMENTS = 40
@@ -171,10 +172,8 @@ def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
     reverse("invoices:list")  # the resource apps register themselves when the URLs load
 
     # The accountant's two requests, prepared while Quipu behaves.
-    listing = listing_for(namespace="invoices", query="kind=income")
-    invoices = list(
-        itertools.islice(quipu.iterate(listing.resource, filters=listing.filters), BULK_DOCUMENTS)
-    )
+    selection = bulk_categories_selection(namespace="invoices", query="kind=income", ids=None)
+    invoices = selection_list_page(client=quipu, selection=selection, page=1).records[:BULK_DOCUMENTS]
     used = collections.Counter(getattr(record.accounting_category, "id", None) for record in invoices)
     target = min(
         (c for c in reference_data(quipu).accounting_categories if c.kind == "income"),
@@ -185,16 +184,17 @@ def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
         owner=user,
         connection=connection,
         client=quipu,
-        listing=listing,
-        ids=[record.id for record in invoices],
+        selection=dataclasses.replace(selection, ids=[record.id for record in invoices]),
         change=change,
         title="Move to one category",
     )
     to_change = set(bulk.items.filter(state=ItemState.PENDING).values_list("document_id", flat=True))
     assert len(to_change) >= BULK_DOCUMENTS - used.get(target.id, 0) > 0
-    documents = bundle_documents_select(client=quipu, admin=REGISTRY["invoices"], filters={}).documents[
-        :ZIP_DOCUMENTS
-    ]
+    every_invoice = selection_from_query(admin=REGISTRY["invoices"], query="", ids=None)
+    documents, _without_pdf = bundle_documents_of(
+        selection_list_page(client=quipu, selection=every_invoice, page=1).records
+    )
+    documents = documents[:ZIP_DOCUMENTS]
     assert len(documents) == ZIP_DOCUMENTS
 
     # Then Quipu misbehaves, and the work starts.
@@ -261,7 +261,7 @@ def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
     assert bulk.total == BULK_DOCUMENTS
     changed = set(bulk.items.filter(state=ItemState.CHANGED).values_list("document_id", flat=True))
     assert changed == to_change
-    for record in quipu.iterate(listing.resource, filters=listing.filters):
+    for record in quipu.iterate("book_entries", filters={"type": "invoices", "kind": "income"}):
         if record.id in changed:
             assert getattr(record.accounting_category, "id", None) == target.id, record.id
     logged = collections.Counter(

@@ -10,8 +10,7 @@ from PIL import Image
 
 from quipu_portal.jobs.models import Job
 from quipu_portal.quipu.records import RecordInput
-from tests.helpers import form_data, htmx
-from tests.jobs.conftest import run_to_end
+from tests.helpers import form_data, htmx, run_to_end
 
 
 def invoices(quipu, **filters):

@@ -7,12 +7,13 @@ import pytest
 from django.utils import translation
 
 from quipu_portal.bulk_categories.changes import CategoryChange, category_state
-from quipu_portal.bulk_categories.services import Listing, bulk_categories_preview
+from quipu_portal.bulk_categories.services import bulk_categories_preview
 from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.models import Job
-from quipu_portal.jobs.services import job_run_chunk, job_start
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.resource_admin.selection import Selection
+from tests.helpers import read_to_end
 
 EXPENSES_2025 = {"kind": "expenses", "period": "2025"}
 
@@ -171,25 +172,14 @@ def snapshot(client, filters=EXPENSES_2025) -> dict:
 def preview(owner, connection, client, change, *, filters=EXPENSES_2025, ids=None) -> Job:
     """The preview as the accountant's page view makes it (in English, their language here)."""
     with translation.override("en"):
-        return bulk_categories_preview(
+        job = bulk_categories_preview(
             owner=owner,
             connection=connection,
             client=client,
-            listing=Listing(resource="book_entries", filters=dict(filters)),
-            ids=ids,
+            selection=Selection(
+                namespace="book_entries", filters=dict(filters), sort=["-issue_date"], ids=ids
+            ),
             change=change,
             title="test",
         )
-
-
-def run_to_end(job: Job, *, max_chunks: int = 200) -> Job:
-    """Run the job's task in this process, chunk after chunk, as the cluster would."""
-    job.refresh_from_db()
-    if job.status == "draft":
-        job_start(job=job)
-    for _ in range(max_chunks):
-        job.refresh_from_db()
-        if not job.is_active:
-            return job
-        job_run_chunk(job_id=job.pk)
-    raise AssertionError(f"job {job.pk} did not finish in {max_chunks} chunks")
+        return read_to_end(job)

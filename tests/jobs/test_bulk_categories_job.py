@@ -5,11 +5,13 @@ from django.utils import translation
 
 from quipu_portal.audit.models import AuditEntry
 from quipu_portal.bulk_categories.changes import category_state
-from quipu_portal.bulk_categories.services import SelectionError, job_undo
+from quipu_portal.bulk_categories.services import job_undo
 from quipu_portal.jobs.models import ItemState
 from quipu_portal.quipu.records import RecordInput
+from quipu_portal.resource_admin.selection import SelectionError
+from tests.helpers import run_to_end
 
-from .conftest import add_expense_documents, change_to, preview, run_to_end, snapshot
+from .conftest import add_expense_documents, change_to, preview, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from quipu_portal.jobs.models import Job
 from quipu_portal.jobs.services import job_start
+from tests.helpers import run_to_end
 
-from .conftest import add_expense_documents, change_to, preview, run_to_end
+from .conftest import add_expense_documents, change_to, preview
 
 pytestmark = pytest.mark.django_db
 

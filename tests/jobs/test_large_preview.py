@@ -14,6 +14,13 @@ from quipu_portal.jobs.models import ItemState, Job, JobItem
 from quipu_portal.jobs.registry import handler_for
 from quipu_portal.jobs.services import job_run_chunk, job_sweep
 from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.resource_admin.selection import (
+    IN_REQUEST_PAGES,
+    PAGE_SIZE,
+    Selection,
+    selection_list_page,
+)
+from tests.helpers import read_to_end
 
 from .conftest import preview
 
@@ -48,31 +55,19 @@ def _select_all(category, **extra):
     return data
 
 
-def _listing() -> services.Listing:
-    reverse("invoices:list")  # the document lists register themselves when the URLs load
-    return services.listing_for(namespace="invoices", query=EXPENSE_INVOICES)
+def _selection() -> Selection:
+    return services.bulk_categories_selection(namespace="invoices", query=EXPENSE_INVOICES, ids=None)
 
 
 def _expected_total(quipu) -> int:
-    listing = _listing()
-    return quipu.list(listing.resource, filters=listing.filters, page_size=1).total_results
-
-
-def read_to_end(job: Job, *, max_chunks: int = 100) -> Job:
-    """Run the job's task in this process until it stops reading, as the cluster would."""
-    for _ in range(max_chunks):
-        job.refresh_from_db()
-        if job.status != "preparing":
-            return job
-        job_run_chunk(job_id=job.pk)
-    raise AssertionError(f"job {job.pk} was still reading after {max_chunks} chunks")
+    return selection_list_page(client=quipu, selection=_selection(), page=1).total_results
 
 
 def test_select_all_of_hundreds_of_documents_is_read_in_the_background_then_previewed(
     portal, accountant, connection, quipu, other_services, django_capture_on_commit_callbacks
 ):
     expected = _expected_total(quipu)
-    assert expected > services.IN_REQUEST_PAGES * services.PAGE_SIZE
+    assert expected > IN_REQUEST_PAGES * PAGE_SIZE
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = portal.post(reverse("jobs:bulk_categories"), _select_all(other_services))
@@ -81,7 +76,7 @@ def test_select_all_of_hundreds_of_documents_is_read_in_the_background_then_prev
     assert response["Location"] == reverse("jobs:bulk_categories_preview", args=[job.pk])
     # The page view read one page, saw how many there are, and handed the rest to one task.
     assert job.status == "preparing"
-    assert job.total == services.PAGE_SIZE
+    assert job.total == PAGE_SIZE
     assert len(callbacks) == 1
 
     page = portal.get(response["Location"]).content.decode()
@@ -111,9 +106,10 @@ def test_select_all_of_hundreds_of_documents_is_read_in_the_background_then_prev
     assert "documents will change." in html
 
     # The same documents and counts as reading everything within one request would give.
-    listing = _listing()
     change = CategoryChange(scope="document", category_id=other_services.id, category_kind="expenses")
-    in_request = preview(accountant, connection, quipu, change, filters=listing.filters)
+    in_request = preview(
+        accountant, connection, quipu, change, filters={"kind": "expenses", "type": "invoices"}
+    )
     assert job.total == in_request.total == expected
     assert (job.skipped_count, job.changed_count) == (in_request.skipped_count, 0)
     assert set(job.items.values_list("document_id", flat=True)) == set(
@@ -134,9 +130,8 @@ def test_at_quipus_real_rate_limit_the_page_answers_at_once_and_the_task_reads_t
     portal, quipu, other_services, sandbox, quipu_account, settings
 ):
     every_document = {"namespace": "book_entries", "query": ""}
-    reverse("book_entries:list")
-    listing = services.listing_for(**every_document)
-    expected = quipu.list(listing.resource, filters=listing.filters, page_size=1).total_results
+    selection = services.bulk_categories_selection(**every_document, ids=None)
+    expected = selection_list_page(client=quipu, selection=selection, page=1).total_results
     assert expected > 1000  # more pages than one page view could read at 5 requests per 5 s
     settings.QUIPU_RATE_LIMIT = "5/5s"
     sandbox.set_rate(5, 5.0, app_id=quipu_account["app_id"])
@@ -161,7 +156,7 @@ def test_a_fault_while_reading_says_so_and_trying_again_carries_on(
     job = Job.objects.get()
     job_run_chunk(job_id=job.pk)
     job.refresh_from_db()
-    assert job.total == 2 * services.PAGE_SIZE
+    assert job.total == 2 * PAGE_SIZE
 
     sandbox.set_faults(app_id=quipu_account["app_id"], p500=1.0, seed=1)
     try:

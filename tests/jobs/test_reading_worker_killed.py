@@ -6,13 +6,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
 
 from quipu_portal.bulk_categories import services
 from quipu_portal.bulk_categories.changes import CategoryChange
 from quipu_portal.jobs.models import Job, JobItem
 from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.resource_admin.selection import selection_list_page
 
 from .cluster import kill_cluster, start_cluster
 from .test_worker_killed import wait_for
@@ -28,9 +28,8 @@ def quipu_account(sandbox):
 def test_reading_resumes_after_its_cluster_is_killed_and_reads_no_document_twice(
     accountant, connection, quipu, sandbox, quipu_account, tmp_path
 ):
-    reverse("book_entries:list")  # the document lists register themselves when the URLs load
-    listing = services.listing_for(namespace="book_entries", query="")
-    expected = quipu.list(listing.resource, filters=listing.filters, page_size=1).total_results
+    selection = services.bulk_categories_selection(namespace="book_entries", query="", ids=None)
+    expected = selection_list_page(client=quipu, selection=selection, page=1).total_results
     other_services = next(c for c in reference_data(quipu).accounting_categories if c.prefix == "629")
     change = CategoryChange(scope="document", category_id=other_services.id, category_kind="expenses")
     with translation.override("en"):
@@ -38,11 +37,9 @@ def test_reading_resumes_after_its_cluster_is_killed_and_reads_no_document_twice
             owner=accountant,
             connection=connection,
             client=quipu,
-            listing=listing,
-            ids=None,
+            selection=selection,
             change=change,
             title="Every document to 629",
-            pages_in_request=services.IN_REQUEST_PAGES,
         )
     assert job.status == "preparing"
     # Slow every answer down so the kill lands halfway through the pages.

@@ -276,7 +276,7 @@ def test_a_cancelled_bundle_can_be_resumed(portal, quipu, django_capture_on_comm
 
 
 def test_too_many_documents_for_one_merged_pdf_asks_for_the_zip(portal, quipu, monkeypatch):
-    monkeypatch.setattr("quipu_portal.pdfs.views.MERGED_PDF_LIMIT", 1)
+    monkeypatch.setattr("quipu_portal.pdfs.services.MERGED_PDF_LIMIT", 1)
     income = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=2).records
 
     response = portal.post(

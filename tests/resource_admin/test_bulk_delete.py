@@ -14,7 +14,7 @@ from quipu_portal.jobs.models import ItemState, Job, JobKind
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.quipu.errors import QuipuNotFoundError
 from quipu_portal.quipu.records import ItemInput, RecordInput
-from tests.jobs.conftest import run_to_end
+from tests.helpers import run_to_end
 
 pytestmark = pytest.mark.django_db
 
