@@ -17,8 +17,9 @@ class Bundle(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pdf_bundles")
     connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    # A bundle whose selection was never read to the end goes when the sweeper removes its job.
     job = models.OneToOneField(
-        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="pdf_bundle"
+        "jobs.Job", on_delete=models.CASCADE, null=True, blank=True, related_name="pdf_bundle"
     )
     format = models.CharField(max_length=3, choices=BundleFormat.choices, default=BundleFormat.ZIP)
     title = models.CharField(max_length=200)

@@ -766,6 +766,8 @@ def bulk_delete_confirm(request, job_id, *, admin):
         "reading": selection_reading(job=job) if job.status != JobStatus.DRAFT else None,
     }
     if request.htmx and not request.htmx.boosted:
+        # Swapped in below the page's own heading (the job's title): it becomes a second-level one.
+        context["heading_tag"] = "h2"
         response = render(
             request, [f"{name}#confirm-body" for name in _templates(admin, "bulk_confirm")], context
         )

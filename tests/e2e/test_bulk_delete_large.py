@@ -64,6 +64,7 @@ def test_select_all_hundreds_of_invoices_read_in_the_background_then_confirm_the
         f"{total} documents will be deleted in Quipu, with their lines and attachments.", timeout=60_000
     )
     expect(progress).to_have_count(0)
+    expect(page.locator("h1")).to_have_count(1)  # the swapped-in confirmation is under the page's title
     assert Job.objects.get().status == "draft"
 
     page.get_by_role("button", name=f"Yes, delete {total} documents").click()

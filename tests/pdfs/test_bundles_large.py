@@ -172,3 +172,30 @@ def test_a_whole_list_too_large_for_one_merged_pdf_is_refused_at_once(portal, qu
     assert response["Location"] == reverse("invoices:list")
     assert not Bundle.objects.exists() and not Job.objects.exists()
     assert "choose the ZIP" in [str(m) for m in get_messages(response.wsgi_request)][0]
+
+
+def test_a_bundle_whose_reading_failed_and_was_left_goes_with_its_job_after_a_day(
+    portal, accountant, connection
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from quipu_portal.jobs.models import JobKind
+    from quipu_portal.jobs.services import job_sweep
+
+    job = Job.objects.create(
+        owner=accountant,
+        connection=connection,
+        kind=JobKind.PDF_BUNDLE,
+        title="PDFs",
+        status=JobStatus.PREPARATION_FAILED,
+    )
+    bundle = Bundle.objects.create(owner=accountant, connection=connection, job=job, title="PDFs")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+
+    job_sweep()
+
+    assert not Bundle.objects.filter(pk=bundle.pk).exists()
+    assert portal.get(reverse("pdfs:bundle", args=[bundle.pk])).status_code == 404
+    assert portal.get(reverse("pdfs:bundles")).status_code == 200
