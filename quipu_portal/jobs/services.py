@@ -56,6 +56,8 @@ MAX_CRASHES = 5
 # Jobs nobody confirmed (or whose reading failed) are deleted after this long.
 UNCONFIRMED_LIFETIME = datetime.timedelta(days=1)
 TRANSIENT_ERRORS = (QuipuServerError, QuipuUnavailableError, QuipuRateLimitedError)
+# How often a running chunk renews its lease, and so looks for a cancel.
+RENEW_EVERY_SECONDS = 0.25
 
 
 def lease_seconds() -> float:
@@ -368,14 +370,18 @@ def _run_leased_chunk(job_id: int, token: str) -> str:
         except TRANSIENT_ERRORS:
             logger.warning("Job %s: reading the chunk failed; trying again in the next chunk", job.pk)
             prefetched = {}
+        renewed_at = None
         for item in items:
             if time.monotonic() > deadline:
                 return "more"
-            if not _lease_renew(job.pk, token):
-                if Job.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
-                    return _job_close(job.pk, JobStatus.CANCELLED)
-                logger.warning("Job %s: lease lost; another task carries on", job.pk)
-                return "busy"
+            # A cancel or a lost lease is noticed within a fraction of a second, without a write per document.
+            if renewed_at is None or time.monotonic() - renewed_at >= RENEW_EVERY_SECONDS:
+                if not _lease_renew(job.pk, token):
+                    if Job.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
+                        return _job_close(job.pk, JobStatus.CANCELLED)
+                    logger.warning("Job %s: lease lost; another task carries on", job.pk)
+                    return "busy"
+                renewed_at = time.monotonic()
             try:
                 outcome = handler.process_item(job=job, item=item, client=client, prefetched=prefetched)
             except QuipuAuthError as error:
