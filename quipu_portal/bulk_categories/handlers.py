@@ -32,12 +32,11 @@ from quipu_portal.jobs.registry import (
     JobHandler,
     Outcome,
     Preparation,
-    PreparationError,
     register_handler,
 )
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, QuipuValidationError
 from quipu_portal.quipu.refdata import reference_data
-from quipu_portal.resource_admin.selection import Selection, SelectionError, selection_list_page
+from quipu_portal.resource_admin.selection import Selection, selection_list_page, selection_preparation
 
 logger = logging.getLogger(__name__)
 
@@ -168,19 +167,16 @@ class BulkCategoriesHandler(CategoryWriteHandler):
 
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that asked for the preview."""
-        try:
-            items, reading = bulk_categories_read_page(
+        return selection_preparation(
+            job=job,
+            read=lambda: bulk_categories_read_page(
                 client=client,
                 selection=Selection.from_params(job.params["listing"]),
                 change=CategoryChange.from_params(job.params["change"]),
                 reading=job.params["preparing"],
-            )
-        except SelectionError as error:
-            raise PreparationError(str(error)) from error
-        done = reading["next_page"] is None
-        if done and not items and not job.items.exists():
-            raise PreparationError(_("No documents match this selection."))
-        return Preparation(items=items, state=reading, done=done)
+            ),
+            nothing_found=_("No documents match this selection."),
+        )
 
 
 class UndoHandler(CategoryWriteHandler):

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from quipu_portal.jobs.models import ItemState, JobKind
-from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, PreparationError, register_handler
+from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, register_handler
 from quipu_portal.pdfs import services
 from quipu_portal.pdfs.archive import NotAPdfError
 from quipu_portal.pdfs.models import Bundle
-from quipu_portal.resource_admin.selection import Selection, SelectionError
+from quipu_portal.resource_admin.selection import Selection, selection_preparation
 
 logger = logging.getLogger(__name__)
 
@@ -26,19 +26,16 @@ class PdfBundleHandler(JobHandler):
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that started the download."""
         bundle = Bundle.objects.get(job=job)
-        try:
-            items, reading = services.bundle_read_page(
+        return selection_preparation(
+            job=job,
+            read=lambda: services.bundle_read_page(
                 client=client,
                 bundle=bundle,
                 selection=Selection.from_params(job.params["selection"]),
                 reading=job.params["preparing"],
-            )
-        except SelectionError as error:
-            raise PreparationError(str(error)) from error
-        done = reading["next_page"] is None
-        if done and not items and not job.items.exists():
-            raise PreparationError(gettext("None of the selected documents has a PDF in Quipu."))
-        return Preparation(items=items, state=reading, done=done)
+            ),
+            nothing_found=gettext("None of the selected documents has a PDF in Quipu."),
+        )
 
     def prefetch(self, *, job, items, client) -> dict:
         """The bundle and the chunk's document rows, read once per chunk (no request to Quipu)."""

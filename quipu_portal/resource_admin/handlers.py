@@ -5,9 +5,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.jobs.models import ItemState, JobKind
-from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, PreparationError, register_handler
+from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, register_handler
 from quipu_portal.resource_admin.bulk_delete import bulk_delete_item, bulk_delete_read_page
-from quipu_portal.resource_admin.selection import Selection, SelectionError
+from quipu_portal.resource_admin.selection import Selection, selection_preparation
 
 
 class BulkDeleteHandler(JobHandler):
@@ -21,18 +21,15 @@ class BulkDeleteHandler(JobHandler):
 
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that asked to delete it."""
-        try:
-            items, reading = bulk_delete_read_page(
+        return selection_preparation(
+            job=job,
+            read=lambda: bulk_delete_read_page(
                 client=client,
                 selection=Selection.from_params(job.params["selection"]),
                 reading=job.params["preparing"],
-            )
-        except SelectionError as error:
-            raise PreparationError(str(error)) from error
-        done = reading["next_page"] is None
-        if done and not items and not job.items.exists():
-            raise PreparationError(gettext("None of the selected documents is in this list any more."))
-        return Preparation(items=items, state=reading, done=done)
+            ),
+            nothing_found=gettext("None of the selected documents is in this list any more."),
+        )
 
     def process_item(self, *, job, item, client, prefetched) -> Outcome:
         return bulk_delete_item(client=client, job=job, item=item)

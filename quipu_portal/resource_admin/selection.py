@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from quipu_portal.jobs.registry import Preparation, PreparationError
 from quipu_portal.resource_admin.filters import DocumentFilterForm, parse_sort
 from quipu_portal.resource_admin.registry import REGISTRY
 from quipu_portal.resource_admin.services import document_list
@@ -200,3 +201,17 @@ def selection_reading(*, job) -> Reading:
     expected = max(reading.get("expected") or 0, read)
     percent = 100 if not expected else min(100, 100 * read // expected)
     return Reading(read=read, expected=expected, percent=percent)
+
+
+def selection_preparation(*, job, read, nothing_found: str) -> Preparation:
+    """One background step of a job reading its selection: ``read()`` gives the next page's job rows
+    and the reading state. A selection that cannot be read, or turns out empty, stops the job with
+    the reason for the user."""
+    try:
+        items, reading = read()
+    except SelectionError as error:
+        raise PreparationError(str(error)) from error
+    done = reading["next_page"] is None
+    if done and not items and not job.items.exists():
+        raise PreparationError(nothing_found)
+    return Preparation(items=items, state=reading, done=done)

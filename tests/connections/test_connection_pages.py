@@ -13,6 +13,7 @@ from quipu_portal.connections.crypto import connection_secret_get
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.models import Connection
 from quipu_portal.connections.services import ACTIVE_CONNECTION_SESSION_KEY, connection_create
+from tests.connections.conftest import SECRET
 
 
 def add_form(**overrides):
@@ -386,3 +387,23 @@ def test_the_pages_read_in_spanish_by_default(client, user):
     assert "Añadir una conexión" in page
     assert "Trabajando en" in page
     assert "Sin probar" in page
+
+
+def test_ids_above_a_thousand_are_written_without_a_thousands_separator(signed_in, english_user):
+    """A busy database soon has connection 1052: "1,052" in an id or a form value breaks the page."""
+    connection = connection_create(
+        owner=english_user,
+        name="Big Company S.L.",
+        base_url="https://127.0.0.1:9",
+        app_id="big-app-id",
+        app_secret=SECRET,
+    )
+    Connection.objects.filter(pk=connection.pk).update(id=1052)
+
+    page = signed_in.get(reverse("connections:list")).content.decode()
+
+    assert 'id="status-1052"' in page and 'hx-target="#status-1052"' in page
+    assert 'value="1052"' in page  # the sidebar switcher and the row's own form
+    assert "1,052" not in page
+    switched = signed_in.post(reverse("connections:activate"), {"connection": "1052"})
+    assert switched.status_code == 302

@@ -1,6 +1,9 @@
 import shutil
+from pathlib import Path
 
 import pytest
+
+from tests.jobs.cluster import kill_cluster, start_cluster
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -29,3 +32,31 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def page_on_account(signed_in_page, connection, settings):
+    """Signed in with a connection to a fresh sandbox account, at the suite sandbox's raised limit."""
+    settings.QUIPU_RATE_LIMIT = "1000/5s"
+    return signed_in_page
+
+
+@pytest.fixture
+def cluster(live_server, tmp_path):
+    """A django-q2 cluster on the test database for the whole test, killed at the end."""
+    process = start_cluster(Path(tmp_path) / "qcluster.log")
+    yield process
+    kill_cluster(process)
+
+
+@pytest.fixture
+def cluster_later(live_server, tmp_path):
+    """Starts a cluster when the test calls it (to see a job wait for one first); killed at the end."""
+    started = []
+
+    def start():
+        started.append(start_cluster(Path(tmp_path) / "qcluster.log"))
+
+    yield start
+    for process in started:
+        kill_cluster(process)

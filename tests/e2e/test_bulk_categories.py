@@ -2,27 +2,11 @@
 job reach 100% (run by a real cluster), open a changed ticket, then undo the job."""
 
 import re
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from quipu_portal.bulk_categories.changes import category_state
 from quipu_portal.quipu.refdata import reference_data
-from tests.jobs.cluster import kill_cluster, start_cluster
-
-
-@pytest.fixture
-def page_on_account(signed_in_page, connection, settings):
-    settings.QUIPU_RATE_LIMIT = "1000/5s"
-    return signed_in_page
-
-
-@pytest.fixture
-def cluster(live_server, tmp_path):
-    process = start_cluster(Path(tmp_path) / "qcluster.log")
-    yield process
-    kill_cluster(process)
 
 
 def busiest_ticket_quarter(quipu) -> tuple[int, int]:

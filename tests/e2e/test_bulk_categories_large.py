@@ -4,38 +4,17 @@ category, watch the documents being read in the background, and confirm the prev
 The cluster is started only once the reading page is shown, so the test sees the progress for sure."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from quipu_portal.jobs.models import Job
 from quipu_portal.quipu.refdata import reference_data
-from tests.jobs.cluster import kill_cluster, start_cluster
 
 
 @pytest.fixture
 def quipu_account(sandbox):
     return sandbox.create_account("Talleres Ebro S.L.", seed="demo")
-
-
-@pytest.fixture
-def page_on_account(signed_in_page, connection, settings):
-    settings.QUIPU_RATE_LIMIT = "1000/5s"
-    return signed_in_page
-
-
-@pytest.fixture
-def cluster_later(live_server, tmp_path):
-    """Starts a cluster when the test calls it; killed at the end."""
-    started = []
-
-    def start():
-        started.append(start_cluster(Path(tmp_path) / "qcluster.log"))
-
-    yield start
-    for process in started:
-        kill_cluster(process)
 
 
 def test_select_all_hundreds_of_invoices_read_in_the_background_then_confirm(

@@ -1,27 +1,10 @@
 """In the browser: tick three invoices of a month, delete them, confirm, and watch the job (run by a real
 cluster) reach 100%; the list then shows only the one left."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from quipu_portal.audit.models import AuditEntry
-from tests.jobs.cluster import kill_cluster, start_cluster
 from tests.resource_admin.test_bulk_delete import add_expense_invoices, exists
-
-
-@pytest.fixture
-def page_on_account(signed_in_page, connection, settings):
-    settings.QUIPU_RATE_LIMIT = "1000/5s"
-    return signed_in_page
-
-
-@pytest.fixture
-def cluster(live_server, tmp_path):
-    process = start_cluster(Path(tmp_path) / "qcluster.log")
-    yield process
-    kill_cluster(process)
 
 
 def test_delete_ticked_invoices_and_watch_the_job_finish(

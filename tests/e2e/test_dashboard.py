@@ -3,18 +3,11 @@
 import datetime
 import re
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from quipu_portal.core.dashboard import quarter_start
 from quipu_portal.core.services import user_language_set
-
-
-@pytest.fixture
-def page_on_account(signed_in_page, connection, settings):
-    settings.QUIPU_RATE_LIMIT = "1000/5s"
-    return signed_in_page
 
 
 def test_last_quarters_expense_invoices_are_one_click_away(page_on_account, live_server, accountant):

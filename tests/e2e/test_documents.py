@@ -2,17 +2,10 @@
 
 import re
 
-import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 from quipu_portal.resource_admin.services import period_bounds
-
-
-@pytest.fixture
-def page_on_account(signed_in_page, connection, settings):
-    settings.QUIPU_RATE_LIMIT = "1000/5s"
-    return signed_in_page
 
 
 def busiest_quarter(quipu):

@@ -3,14 +3,7 @@ picked on a document through the search-as-you-type pickers."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
-
-
-@pytest.fixture
-def page_on_account(signed_in_page, connection, settings):
-    settings.QUIPU_RATE_LIMIT = "1000/5s"
-    return signed_in_page
 
 
 def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, quipu):
