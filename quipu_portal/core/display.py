@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import formats, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 
 def as_decimal(value) -> Decimal | None:
@@ -40,3 +40,15 @@ def quarter_label(day: datetime.date) -> str:
     quarter = (day.month - 1) // 3 + 1
     # Translators: a calendar quarter; Spanish accountants write "1T 2025".
     return gettext("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": day.year}
+
+
+def duration(seconds) -> str:
+    """A rough length of time, as people say it: "a few seconds", "about 9 minutes", "about 2 hours"."""
+    seconds = max(int(seconds or 0), 0)
+    if seconds < 45:
+        return gettext("a few seconds")
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return ngettext("about %(count)d minute", "about %(count)d minutes", minutes) % {"count": minutes}
+    hours = round(seconds / 3600)
+    return ngettext("about %(count)d hour", "about %(count)d hours", hours) % {"count": hours}

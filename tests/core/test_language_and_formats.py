@@ -73,3 +73,15 @@ def test_language_switch_never_redirects_to_another_host(client, user):
     client.force_login(user)
     response = client.post(reverse("core:language"), {"language": "es", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_waiting_times_read_the_way_people_say_them():
+    with translation.override("en"):
+        assert display.duration(0) == "a few seconds"
+        assert display.duration(30) == "a few seconds"
+        assert display.duration(500) == "about 8 minutes"
+        assert display.duration(60) == "about 1 minute"
+        assert display.duration(4 * 3600 + 100) == "about 4 hours"
+    with translation.override("es"):
+        assert display.duration(500) == "alrededor de 8 minutos"
+        assert display.duration(20) == "unos segundos"

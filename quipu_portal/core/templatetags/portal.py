@@ -18,3 +18,8 @@ def percent(value):
 @register.filter
 def quarter(value):
     return display.quarter_label(value) if value else ""
+
+
+@register.filter
+def duration(seconds):
+    return display.duration(seconds)
