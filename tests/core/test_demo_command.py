@@ -71,3 +71,12 @@ def test_demo_command_serves_the_dashboard_with_the_printed_login(tmp_path):
             os.killpg(demo.pid, signal.SIGKILL)
             raise
     assert demo.returncode is not None
+    # Nothing it started is left running (a worker of the cluster included).
+    for _ in range(10):
+        leftovers = subprocess.run(
+            ["pgrep", "-g", str(demo.pid)], capture_output=True, text=True
+        ).stdout.split()
+        if not leftovers:
+            break
+        time.sleep(0.5)
+    assert leftovers == []
