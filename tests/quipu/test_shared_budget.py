@@ -91,7 +91,9 @@ def throughputs(reports, start_at, limit=LIMIT):
     return from_start, from_first
 
 
+# Several processes timing their sends against the real limit: they get the machine to themselves.
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.timeout(150)
 @pytest.mark.parametrize("limit", [LIMIT, 4 * LIMIT], ids=["real limit", "raised limit"])
 def test_background_workers_alone_use_nine_tenths_of_the_limit_without_a_429(
@@ -112,6 +114,7 @@ def test_background_workers_alone_use_nine_tenths_of_the_limit_without_a_429(
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.timeout(150)
 def test_a_page_view_while_workers_are_busy_waits_at_most_one_rate_slot(
     sandbox, quipu_account, credentials, transactional_db, tmp_path
