@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from quipu_portal.audit.services import audit_value_text, document_audit_values
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState, Job, JobItem, JobKind
 from quipu_portal.jobs.registry import FieldChange, Outcome
-from quipu_portal.jobs.services import job_create, job_discard, job_estimate_seconds, job_get, job_start
+from quipu_portal.jobs.services import job_create, job_estimate_seconds, job_get
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError
 from quipu_portal.resource_admin.access import document_number
 from quipu_portal.resource_admin.selection import (
@@ -160,14 +160,6 @@ def bulk_delete_summary(*, job: Job) -> DeletionSummary:
         estimate_seconds=job_estimate_seconds(requests=job.total),
         sample=[_sample_row(item) for item in job.items.order_by("position")[:SAMPLE_SIZE]],
     )
-
-
-def bulk_delete_start(*, job: Job) -> Job:
-    return job_start(job=job)
-
-
-def bulk_delete_discard(*, job: Job) -> None:
-    job_discard(job=job)
 
 
 # The job's work, one document at a time -----------------------------------------------------------

@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
-from quipu_portal.jobs.services import job_prepare_again
+from quipu_portal.jobs.services import job_discard, job_prepare_again, job_start
 from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
     QuipuRateLimitedError,
@@ -744,13 +744,13 @@ def bulk_delete_confirm(request, job_id, *, admin):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "discard":
-            bulk_delete.bulk_delete_discard(job=job)
+            job_discard(job=job)
             messages.info(request, _("Nothing was deleted."))
             return redirect(list_url)
         if action == "read_again":
             job_prepare_again(job=job)
         elif job.status == JobStatus.DRAFT:
-            bulk_delete.bulk_delete_start(job=job)
+            job_start(job=job)
             messages.success(
                 request, _("The documents are being deleted in the background. You can leave this page.")
             )
