@@ -1,9 +1,30 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from quipu_portal.connections.decorators import connection_pages
+from quipu_portal.connections.views import old_client_url_redirect
 from quipu_portal.core.forms import LoginForm
+
+# The pages of one client: each lives under /c/<connection_id>/ (see connections/scope.py).
+CLIENT_PAGES = [
+    ("book-entries/", "quipu_portal.book_entries.urls"),
+    ("invoices/", "quipu_portal.invoices.urls"),
+    ("simplified-invoices/", "quipu_portal.simplified_invoices.urls"),
+    ("additional-income/", "quipu_portal.additional_income.urls"),
+    ("tickets/", "quipu_portal.tickets.urls"),
+    ("paysheets/", "quipu_portal.paysheets.urls"),
+    ("contacts/", "quipu_portal.contacts.urls"),
+    ("numbering-series/", "quipu_portal.numbering_series.urls"),
+    ("accounting-categories/", "quipu_portal.accounting_categories.urls"),
+    ("accounting-subcategories/", "quipu_portal.accounting_subcategories.urls"),
+    ("analytic-categories/", "quipu_portal.analytic_categories.urls"),
+    ("pdfs/", "quipu_portal.pdfs.urls"),
+    ("jobs/", "quipu_portal.jobs.urls"),
+]
+# The same paths without a client, as bookmarked before the client was in the URL.
+OLD_CLIENT_PATHS = "|".join(prefix.rstrip("/") for prefix, _module in CLIENT_PAGES)
 
 urlpatterns = [
     path(
@@ -16,19 +37,11 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("connections/", include("quipu_portal.connections.urls")),
-    path("book-entries/", include("quipu_portal.book_entries.urls")),
-    path("invoices/", include("quipu_portal.invoices.urls")),
-    path("simplified-invoices/", include("quipu_portal.simplified_invoices.urls")),
-    path("additional-income/", include("quipu_portal.additional_income.urls")),
-    path("tickets/", include("quipu_portal.tickets.urls")),
-    path("paysheets/", include("quipu_portal.paysheets.urls")),
-    path("contacts/", include("quipu_portal.contacts.urls")),
-    path("numbering-series/", include("quipu_portal.numbering_series.urls")),
-    path("accounting-categories/", include("quipu_portal.accounting_categories.urls")),
-    path("accounting-subcategories/", include("quipu_portal.accounting_subcategories.urls")),
-    path("analytic-categories/", include("quipu_portal.analytic_categories.urls")),
-    path("pdfs/", include("quipu_portal.pdfs.urls")),
-    path("jobs/", include("quipu_portal.jobs.urls")),
+    path(
+        "c/<int:connection_id>/",
+        include([path(prefix, connection_pages(module)) for prefix, module in CLIENT_PAGES]),
+    ),
+    re_path(rf"^(?P<path>(?:{OLD_CLIENT_PATHS})/.*)$", old_client_url_redirect, name="old_client_url"),
     path("changes/", include("quipu_portal.audit.urls")),
     path("", include("quipu_portal.core.urls")),
 ]

@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from quipu_portal.connections.scope import connection_scope
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.core.services import user_language_set
 
@@ -54,13 +55,16 @@ def accountant(user):
 
 @pytest.fixture
 def connection(accountant, sandbox, quipu_account):
-    return connection_create(
+    """The accountant's client; ``connection_reverse`` builds the test's URLs under its /c/<id>/ prefix."""
+    connection = connection_create(
         owner=accountant,
         name=quipu_account["name"],
         base_url=sandbox.base_url,
         app_id=quipu_account["app_id"],
         app_secret=quipu_account["app_secret"],
     )
+    with connection_scope(connection):
+        yield connection
 
 
 @pytest.fixture

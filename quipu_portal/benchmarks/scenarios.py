@@ -27,6 +27,7 @@ from quipu_portal.benchmarks.harness import (
     spread_ms,
     wait_for_job,
 )
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.quipu.client import Priority
 from quipu_portal.quipu.config import RateLimit
@@ -207,9 +208,11 @@ def scenario_pages_during_job(*, sandbox, accounts, options: Options) -> dict:
             while Job.objects.get(pk=job.pk).is_active:
                 kind = "list" if turn % 2 == 0 else "detail"
                 url = (
-                    reverse("invoices:list") + f"?page={1 + turn % 3}"
+                    connection_reverse("invoices:list", connection=connection) + f"?page={1 + turn % 3}"
                     if kind == "list"
-                    else reverse("invoices:detail", args=[detail_ids[turn % len(detail_ids)]])
+                    else connection_reverse(
+                        "invoices:detail", args=[detail_ids[turn % len(detail_ids)]], connection=connection
+                    )
                 )
                 waits.waits.clear()
                 page_started = time.monotonic()
@@ -261,13 +264,15 @@ def scenario_page_overhead(*, sandbox, accounts, options: Options) -> dict:
     user, _connection = portal_user(username="page-overhead", sandbox=sandbox, account=account)
     browser = browser_for(user)
     count = 100 if options.quick else 500
-    list_url = reverse("invoices:list")
+    list_url = connection_reverse("invoices:list", connection=_connection)
     first = browser.get(list_url)
-    ids = re.findall(r'href="/invoices/(\d+)/"', first.content.decode())
+    ids = re.findall(r'href="/c/\d+/invoices/(\d+)/"', first.content.decode())
     if not ids:
         raise RuntimeError("the invoice list shows no invoices")
     for warm in range(5):
-        browser.get(reverse("invoices:detail", args=[ids[warm % len(ids)]]))
+        browser.get(
+            connection_reverse("invoices:detail", args=[ids[warm % len(ids)]], connection=_connection)
+        )
 
     figures = {"requests_per_page_kind": count}
     for kind in ("list", "detail"):
@@ -277,7 +282,9 @@ def scenario_page_overhead(*, sandbox, accounts, options: Options) -> dict:
             url = (
                 list_url + f"?page={1 + index % 3}"
                 if kind == "list"
-                else reverse("invoices:detail", args=[ids[index % len(ids)]])
+                else connection_reverse(
+                    "invoices:detail", args=[ids[index % len(ids)]], connection=_connection
+                )
             )
             reset_queries()  # the query log holds 9,000 entries: past that, captures read empty
             with CaptureQueriesContext(database) as captured:
@@ -308,7 +315,7 @@ def scenario_pdf_zip(*, sandbox, accounts, options: Options) -> dict:
     _set_sandbox_rate(sandbox, account)
     count = 200 if options.quick else 1000
     user, connection = portal_user(username="pdf-zip", sandbox=sandbox, account=account)
-    reverse("invoices:list")  # the resource apps register themselves when the URLs load
+    reverse("core:home")  # the resource apps register themselves when the URLs load
     client = client_for(connection)
     selection = selection_from_query(admin=REGISTRY["invoices"], query="", ids=None)
     documents, number = [], 1
@@ -366,11 +373,13 @@ def scenario_pdf_zip(*, sandbox, accounts, options: Options) -> dict:
 
 LOAD_LISTS = ("invoices", "simplified_invoices", "tickets", "paysheets", "additional_income", "book_entries")
 DETAIL_LINK = re.compile(
-    r'href="(/(?:invoices|simplified-invoices|tickets|paysheets|additional-income)/\d+/)"'
+    r'href="(/c/\d+/(?:invoices|simplified-invoices|tickets|paysheets|additional-income)/\d+/)"'
 )
 
 
-def _simulated_user(base_url: str, session_id: str, deadline: float, seed: int, results: list, lock) -> None:
+def _simulated_user(
+    base_url: str, session_id: str, connection_id: int, deadline: float, seed: int, results: list, lock
+) -> None:
     rng = random.Random(seed)
     session = requests.Session()
     session.cookies.set("sessionid", session_id, domain="127.0.0.1")
@@ -393,7 +402,10 @@ def _simulated_user(base_url: str, session_id: str, deadline: float, seed: int, 
 
     while time.monotonic() < deadline:
         namespace = rng.choice(LOAD_LISTS)
-        body = visit("list", reverse(f"{namespace}:list") + f"?page={rng.randint(1, 2)}")
+        body = visit(
+            "list",
+            connection_reverse(f"{namespace}:list", connection=connection_id) + f"?page={rng.randint(1, 2)}",
+        )
         links = DETAIL_LINK.findall(body)
         time.sleep(rng.uniform(0.5, 1.5))
         if links and time.monotonic() < deadline:
@@ -440,14 +452,18 @@ def scenario_load(*, sandbox, accounts, options: Options) -> dict:
             username=f"load-{number}", sandbox=sandbox, account=sandbox_accounts[number % connections_count]
         )
         browser = browser_for(user)
-        sessions.append(browser.cookies["sessionid"].value)
+        sessions.append((browser.cookies["sessionid"].value, _connection.pk))
         if number == 0:
-            cold_statuses = _cold_page_statuses(browser, reverse("invoices:list"))
+            cold_statuses = _cold_page_statuses(
+                browser, connection_reverse("invoices:list", connection=_connection)
+            )
         if number < connections_count:
             # Steady state: each connection's reference data is read once before the load (a cold
             # page needs more requests than one page view may wait for; see docs/benchmarks.md).
             reference_data(client_for(_connection, priority=Priority.BACKGROUND))
-            warm_up_tries.append(_open_until_shown(browser, [reverse("invoices:list")]))
+            warm_up_tries.append(
+                _open_until_shown(browser, [connection_reverse("invoices:list", connection=_connection)])
+            )
     app_ids = [account["app_id"] for account in sandbox_accounts]
     time.sleep(_rate().window)
 
@@ -459,9 +475,10 @@ def scenario_load(*, sandbox, accounts, options: Options) -> dict:
         deadline = started + seconds
         threads = [
             threading.Thread(
-                target=_simulated_user, args=(base_url, session, deadline, number, results, lock)
+                target=_simulated_user,
+                args=(base_url, session, connection_id, deadline, number, results, lock),
             )
-            for number, session in enumerate(sessions)
+            for number, (session, connection_id) in enumerate(sessions)
         ]
         for thread in threads:
             thread.start()

@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.bulk_categories.changes import (
@@ -13,6 +12,7 @@ from quipu_portal.bulk_categories.changes import (
     SCOPE_ITEMS,
     CategoryChange,
 )
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.quipu.records import account_code
 from quipu_portal.quipu.refdata import ReferenceData
 
@@ -93,7 +93,7 @@ class BulkCategoriesForm(SelectionForm):
         # The subcategory picker follows the category, so only valid pairs can be chosen.
         self.fields["category"].widget.attrs.update(
             {
-                "hx-get": reverse("jobs:bulk_categories_subcategories"),
+                "hx-get": connection_reverse("jobs:bulk_categories_subcategories"),
                 "hx-target": "#id_subcategory",
                 "hx-trigger": "change",
                 "hx-include": "this",

@@ -152,8 +152,8 @@ def bulk_categories_preview_summary(*, job: Job) -> Preview:
     )
 
 
-def bulk_categories_draft_get(*, owner, job_id) -> Job:
-    job = job_get(owner=owner, job_id=job_id)
+def bulk_categories_draft_get(*, owner, job_id, connection) -> Job:
+    job = job_get(owner=owner, job_id=job_id, connection=connection)
     if job.kind != JobKind.BULK_CATEGORIES:
         raise Http404("Not a category change.")
     return job

@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseStopPolling
 from quipu_portal.bulk_categories import services
 from quipu_portal.bulk_categories.forms import BulkCategoriesForm, SelectionForm
 from quipu_portal.connections.decorators import connection_required
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_estimate_seconds, job_prepare_again, job_start
@@ -23,7 +24,7 @@ from quipu_portal.resource_admin.views import options_html
 
 def _list_url(namespace: str, query: str) -> str:
     try:
-        url = reverse(f"{namespace}:list")
+        url = connection_reverse(f"{namespace}:list")
     except NoReverseMatch:  # an unknown namespace sends the user home
         url = reverse("core:home")
     return f"{url}?{query}" if query else url
@@ -76,7 +77,7 @@ def bulk_categories(request, namespace: str | None = None):
         except SelectionError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("jobs:bulk_categories_preview", pk=job.pk)
+            return redirect(connection_reverse("jobs:bulk_categories_preview", args=[job.pk]))
     admin = services.document_list_admin(namespace)
     context = {
         "form": form,
@@ -104,22 +105,22 @@ def bulk_categories_subcategories(request):
 def bulk_categories_preview(request, pk):
     """The preview and its confirmation; while a large selection is still being read in the background,
     its progress, which polls until the preview is ready (or reading failed)."""
-    job = services.bulk_categories_draft_get(owner=request.user, job_id=pk)
+    job = services.bulk_categories_draft_get(owner=request.user, job_id=pk, connection=request.connection)
     if job.status not in UNCONFIRMED_STATUSES:
-        return redirect("jobs:detail", pk=job.pk)
+        return redirect(connection_reverse("jobs:detail", args=[job.pk]))
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "discard":
             job_discard(job=job)
             messages.info(request, _("Nothing was changed."))
-            return redirect("jobs:list")
+            return redirect(connection_reverse("jobs:list"))
         if action == "read_again":
             job_prepare_again(job=job)
         elif job.status == JobStatus.DRAFT:
             job_start(job=job)
             messages.success(request, _("The change is running in the background. You can leave this page."))
-            return redirect("jobs:detail", pk=job.pk)
-        return redirect("jobs:bulk_categories_preview", pk=job.pk)
+            return redirect(connection_reverse("jobs:detail", args=[job.pk]))
+        return redirect(connection_reverse("jobs:bulk_categories_preview", args=[job.pk]))
     if job.status == JobStatus.DRAFT:
         context = _preview_context(job)
     else:

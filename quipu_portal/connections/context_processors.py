@@ -6,7 +6,8 @@ def connections(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     return {
-        "active_connection": active_connection_get(request),
+        # The page's own client (from its URL); on pages of no client, the last one used.
+        "active_connection": getattr(request, "connection", None) or active_connection_get(request),
         "user_connections": connection_list(owner=request.user),
         "connection_switcher_template": "connections/switcher.html",
     }

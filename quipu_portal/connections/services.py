@@ -198,11 +198,13 @@ def _rate_limited_message(error: QuipuRateLimitedError) -> str:
     ) % {"seconds": seconds}
 
 
-# The active connection (kept in the session) ----------------------------------------------------------
+# The last client used (kept in the session, for old URLs and the home page) ----------------------
 
 
 def active_connection_get(request: HttpRequest) -> Connection | None:
-    """The connection the user chose in the sidebar; their most recently used one if none is chosen."""
+    """The client last used (opened or chosen in the sidebar); the most recently used one if none.
+
+    Only for pages without a client in their URL (home, old URLs); a client's pages use the URL's."""
     if hasattr(request, "_active_connection"):
         return request._active_connection
     connection = None
@@ -224,6 +226,12 @@ def active_connection_set(request: HttpRequest, connection: Connection) -> None:
     _remember(request, connection)
     request._active_connection = connection
     _reference_warm_later(connection)
+
+
+def active_connection_remember(request: HttpRequest, connection: Connection) -> None:
+    """The client of the page being opened becomes the last one used (old URLs and home go there)."""
+    if request.session.get(ACTIVE_CONNECTION_SESSION_KEY) != connection.pk:
+        _remember(request, connection)
 
 
 def _reference_warm_later(connection: Connection) -> None:

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from quipu_portal.connections.forms import ActiveConnectionForm, ConnectionForm
+from quipu_portal.connections.scope import CONNECTION_KWARG, connection_reverse
 from quipu_portal.connections.services import (
     active_connection_get,
     active_connection_set,
@@ -98,4 +100,57 @@ def connection_activate(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("connections:list")
-    return redirect(target)
+    return redirect(_same_page_for(connection, target))
+
+
+def _same_page_for(connection, target: str) -> str:
+    """The switcher's destination: the same kind of page for the chosen client. A list opens unfiltered
+    (its filters name the other client's contacts and categories); a record of the other client
+    cannot exist for this one, so its list opens instead. Pages of no client stay where they are."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return reverse("core:home")
+    if CONNECTION_KWARG not in match.kwargs:
+        return target
+    if set(match.kwargs) == {CONNECTION_KWARG}:
+        return connection_reverse(match.view_name, connection=connection)
+    for page in ("list", "bundles"):
+        try:
+            return connection_reverse(f"{match.namespace}:{page}", connection=connection)
+        except NoReverseMatch:
+            continue
+    return reverse("core:home")
+
+
+def old_client_url_redirect(request, path):
+    """A URL from before the client was in the address (a bookmark, a tab left open): the same page
+    of the last client used. Temporary (302), because where it goes depends on that choice, which a
+    browser must not cache. A form posted from such a page writes nothing: the client it was meant
+    for is unknown, so it is refused with a message and the page to open again."""
+    connection = active_connection_get(request)
+    if connection is None:
+        messages.info(request, _("Add a Quipu connection first: it tells the portal which account to open."))
+        target = reverse("connections:list")
+    elif request.method in ("GET", "HEAD"):
+        target = f"{get_script_prefix()}c/{connection.pk}/{path}"
+        if request.META.get("QUERY_STRING"):
+            target += "?" + request.META["QUERY_STRING"]
+    else:
+        messages.error(
+            request,
+            _(
+                "Nothing was saved: that page was opened before the portal showed the client in its "
+                "address, so it could not tell which client the change was for. Open the page again "
+                "and repeat the change."
+            ),
+        )
+        target = reverse("core:home")
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    # 303 after a refused POST, so the browser follows with a GET and never re-sends the form.
+    status = 302 if request.method in ("GET", "HEAD") else 303
+    response = redirect(target)
+    response.status_code = status
+    return response

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.audit.models import AuditEntry
 from quipu_portal.audit.services import audit_list
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.display import quarter_label
 from quipu_portal.jobs.models import ACTIVE_STATUSES, Job
 from quipu_portal.jobs.services import Progress, job_list, job_progress
@@ -60,20 +61,23 @@ def quarter_start(day: datetime.date) -> datetime.date:
     return datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
-def quarter_links(day: datetime.date, title: str) -> QuarterLinks:
-    """Links to the quarter of ``day`` in every document list that the portal offers."""
+def quarter_links(day: datetime.date, title: str, *, connection=None) -> QuarterLinks:
+    """Links to the quarter of ``day`` in every document list that the portal offers, for one client."""
     period = {"period": "quarter", "year": day.year, "quarter": (day.month - 1) // 3 + 1}
     links = []
     for label, url_name, filters in QUARTER_LISTS:
         try:
-            url = reverse(url_name)
+            url = connection_reverse(url_name, connection=connection)
         except NoReverseMatch:
             continue
         links.append((label, f"{url}?{urlencode({**period, **filters})}"))
     return QuarterLinks(title, quarter_label(day), tuple(links))
 
 
-def dashboard_get(*, user: AbstractBaseUser, today: datetime.date | None = None) -> Dashboard:
+def dashboard_get(
+    *, user: AbstractBaseUser, connection=None, today: datetime.date | None = None
+) -> Dashboard:
+    """The home page of ``user``: the quarters of ``connection`` (the client last used), and their work."""
     today = today or timezone.localdate()
     previous = quarter_start(today) - datetime.timedelta(days=1)
     jobs: QuerySet[Job] = job_list(owner=user).order_by("-created_at")
@@ -82,8 +86,8 @@ def dashboard_get(*, user: AbstractBaseUser, today: datetime.date | None = None)
     downloads = [bundle for bundle in bundle_list(owner=user).filter(deleted_at=None)[:20] if bundle.is_ready]
     return Dashboard(
         quarters=(
-            quarter_links(previous, _("Last quarter")),
-            quarter_links(today, _("This quarter")),
+            quarter_links(previous, _("Last quarter"), connection=connection),
+            quarter_links(today, _("This quarter"), connection=connection),
         ),
         jobs=tuple(JobRow(job, job_progress(job=job)) for job in [*active, *recent]),
         downloads=tuple(downloads[:READY_DOWNLOADS]),

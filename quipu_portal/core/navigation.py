@@ -6,12 +6,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.connections.scope import connection_reverse
+
 
 @dataclass(frozen=True)
 class NavEntry:
     label: str | Promise
     url_name: str
     section: str | Promise
+    # A page of one client (under /c/<connection_id>/), or a page of the whole account.
+    per_client: bool = True
 
 
 NAVIGATION = (
@@ -27,18 +31,24 @@ NAVIGATION = (
     NavEntry(_("Accounting subcategories"), "accounting_subcategories:list", _("Contacts and categories")),
     NavEntry(_("Analytic categories"), "analytic_categories:list", _("Contacts and categories")),
     NavEntry(_("Background jobs"), "jobs:list", _("Work")),
-    NavEntry(_("Change log"), "audit:list", _("Work")),
+    NavEntry(_("Change log"), "audit:list", _("Work"), per_client=False),
     NavEntry(_("PDF downloads"), "pdfs:bundles", _("Work")),
-    NavEntry(_("Quipu connections"), "connections:list", _("Settings")),
+    NavEntry(_("Quipu connections"), "connections:list", _("Settings"), per_client=False),
 )
 
 
-def navigation_sections(current_path: str) -> list[dict]:
+def navigation_sections(current_path: str, *, connection=None) -> list[dict]:
+    """The sidebar; a client's pages for ``connection`` (left out while the user has none)."""
     sections: dict[str, dict] = {}
     for entry in NAVIGATION:
         try:
-            url = reverse(entry.url_name)
+            if entry.per_client:
+                url = connection_reverse(entry.url_name, connection=connection) if connection else None
+            else:
+                url = reverse(entry.url_name)
         except NoReverseMatch:
+            continue
+        if url is None:
             continue
         section = sections.setdefault(str(entry.section), {"title": entry.section, "entries": []})
         section["entries"].append({"label": entry.label, "url": url, "current": current_path.startswith(url)})

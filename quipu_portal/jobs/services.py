@@ -84,10 +84,13 @@ def job_list(*, owner: AbstractBaseUser) -> QuerySet[Job]:
     )
 
 
-def job_get(*, owner: AbstractBaseUser, job_id: int | str) -> Job:
-    """The owner's job, or 404: another user's job reads exactly like a missing one."""
+def job_get(*, owner: AbstractBaseUser, job_id: int | str, connection) -> Job:
+    """The owner's job of this client (the one in the URL), or 404: another user's job, or a job of
+    another client, reads exactly like a missing one."""
     try:
-        return Job.objects.select_related("connection").get(owner=owner, pk=int(job_id))
+        return Job.objects.select_related("connection").get(
+            owner=owner, connection=connection, pk=int(job_id)
+        )
     except (Job.DoesNotExist, ValueError, TypeError):
         raise Http404("No such job.") from None
 

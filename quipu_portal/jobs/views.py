@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.bulk_categories.services import job_can_undo, job_undo
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs import services
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState
 from quipu_portal.jobs.registry import handler_for
@@ -27,7 +28,7 @@ DOCUMENT_NAMESPACES = {
 
 def document_url(resource: str, document_id: str) -> str | None:
     try:
-        return reverse(f"{DOCUMENT_NAMESPACES.get(resource, resource)}:detail", args=[document_id])
+        return connection_reverse(f"{DOCUMENT_NAMESPACES.get(resource, resource)}:detail", args=[document_id])
     except NoReverseMatch:
         return None
 
@@ -75,10 +76,11 @@ def _detail_context(request, job) -> dict:
 
 @require_GET
 def job_detail(request, pk):
-    job = services.job_get(owner=request.user, job_id=pk)
+    job = services.job_get(owner=request.user, job_id=pk, connection=request.connection)
     if job.status in UNCONFIRMED_STATUSES:
         return redirect(
-            handler_for(job.kind).draft_url(job) or reverse("jobs:bulk_categories_preview", args=[job.pk])
+            handler_for(job.kind).draft_url(job)
+            or connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
         )
     context = _detail_context(request, job)
     if request.htmx and not request.htmx.boosted:
@@ -91,33 +93,35 @@ def job_detail(request, pk):
 
 @require_POST
 def job_cancel(request, pk):
-    job = services.job_cancel(job=services.job_get(owner=request.user, job_id=pk))
+    job = services.job_cancel(
+        job=services.job_get(owner=request.user, job_id=pk, connection=request.connection)
+    )
     if job.status == "cancelling":
         messages.info(request, _("The job stops after the document it is writing now."))
-    return redirect("jobs:detail", pk=job.pk)
+    return redirect(connection_reverse("jobs:detail", args=[job.pk]))
 
 
 @require_POST
 def job_retry(request, pk):
-    job = services.job_get(owner=request.user, job_id=pk)
+    job = services.job_get(owner=request.user, job_id=pk, connection=request.connection)
     if not services.job_can_retry(job):
         messages.warning(request, _("There is nothing to retry in this job."))
-        return redirect("jobs:detail", pk=job.pk)
+        return redirect(connection_reverse("jobs:detail", args=[job.pk]))
     services.job_retry_failed(job=job)
     messages.success(request, _("The failed documents are queued again."))
-    return redirect("jobs:detail", pk=job.pk)
+    return redirect(connection_reverse("jobs:detail", args=[job.pk]))
 
 
 @require_POST
 def job_undo_view(request, pk):
-    job = services.job_get(owner=request.user, job_id=pk)
+    job = services.job_get(owner=request.user, job_id=pk, connection=request.connection)
     try:
         undo = job_undo(job=job)
     except SelectionError as error:
         messages.warning(request, str(error))
-        return redirect("jobs:detail", pk=job.pk)
+        return redirect(connection_reverse("jobs:detail", args=[job.pk]))
     messages.success(request, _("Undoing: each document gets back the values it had before the job."))
-    return redirect("jobs:detail", pk=undo.pk)
+    return redirect(connection_reverse("jobs:detail", args=[undo.pk]))
 
 
 @require_GET

@@ -2,9 +2,9 @@
 
 import logging
 
-from django.urls import reverse
 from django.utils.translation import gettext
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, JobKind
 from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, register_handler
 from quipu_portal.pdfs import services
@@ -21,7 +21,7 @@ class PdfBundleHandler(JobHandler):
     starts_when_prepared = True
 
     def draft_url(self, job) -> str:
-        return reverse("pdfs:bundle", args=[job.params["bundle"]])
+        return connection_reverse("pdfs:bundle", args=[job.params["bundle"]], connection=job.connection_id)
 
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that started the download."""

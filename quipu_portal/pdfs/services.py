@@ -266,10 +266,11 @@ def bundle_failures(*, bundle: Bundle) -> list[dict]:
     return [{"document": row, "error": errors[row.document_id]} for row in rows]
 
 
-def bundle_get(*, owner, bundle_id) -> Bundle:
-    """The owner's bundle, or 404: another user's bundle reads exactly like a missing one."""
+def bundle_get(*, owner, bundle_id, connection) -> Bundle:
+    """The owner's bundle of this client, or 404: another user's, or another client's, reads exactly
+    like a missing one."""
     try:
-        return Bundle.objects.select_related("job").get(owner=owner, pk=int(bundle_id))
+        return Bundle.objects.select_related("job").get(owner=owner, connection=connection, pk=int(bundle_id))
     except (Bundle.DoesNotExist, ValueError, TypeError):
         raise Http404("No such download.") from None
 

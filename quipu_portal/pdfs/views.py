@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.connections.decorators import connection_required
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import (
@@ -57,8 +58,8 @@ def _back_url(request, resource: str, document_id: str, *, found: bool) -> str:
     namespace = DOCUMENT_NAMESPACES.get(resource, resource)
     try:
         if found:
-            return reverse(f"{namespace}:detail", args=[document_id])
-        return reverse(f"{namespace}:list")
+            return connection_reverse(f"{namespace}:detail", args=[document_id])
+        return connection_reverse(f"{namespace}:list")
     except NoReverseMatch:
         return reverse("core:home")
 
@@ -129,7 +130,7 @@ def bundle_start(request, namespace):
     form = BundleStartForm(request.POST)
     form.is_valid()  # every field is optional; cleaned_data holds what parsed
     query = form.cleaned_data.get("query") or ""
-    list_url = reverse(f"{namespace}:list") + (f"?{query}" if query else "")
+    list_url = connection_reverse(f"{namespace}:list") + (f"?{query}" if query else "")
     ids = None if form.cleaned_data.get("select_across") else form.cleaned_data.get("ids") or []
     if ids == []:
         messages.warning(request, _("Tick at least one document first."))
@@ -160,7 +161,7 @@ def bundle_start(request, namespace):
             )
             % {"count": without_pdf},
         )
-    return redirect("pdfs:bundle", bundle.pk)
+    return redirect(connection_reverse("pdfs:bundle", args=[bundle.pk]))
 
 
 def _bundle_confirm(request, *, client, form, selection, list_url):
@@ -196,7 +197,7 @@ def bundle_list_view(request):
 @require_GET
 def bundle_detail(request, pk):
     """The job's progress while it runs (the status region polls itself), then the download link."""
-    bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    bundle = services.bundle_get(owner=request.user, bundle_id=pk, connection=request.connection)
     job = bundle.job
     reading_documents = bool(job) and job.status in UNCONFIRMED_STATUSES
     context = {
@@ -219,39 +220,39 @@ def bundle_detail(request, pk):
 
 @require_POST
 def bundle_cancel(request, pk):
-    bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    bundle = services.bundle_get(owner=request.user, bundle_id=pk, connection=request.connection)
     if bundle.job and bundle.job.status in UNCONFIRMED_STATUSES:
         services.bundle_discard(bundle=bundle)
         messages.info(request, _("The download was cancelled before any PDF was fetched."))
-        return redirect("pdfs:bundles")
+        return redirect(connection_reverse("pdfs:bundles"))
     if bundle.job:
         job_cancel(job=bundle.job)
         messages.info(request, _("The download stops after the PDF being fetched now."))
-    return redirect("pdfs:bundle", bundle.pk)
+    return redirect(connection_reverse("pdfs:bundle", args=[bundle.pk]))
 
 
 @require_POST
 def bundle_resume(request, pk):
     """Carry on after a cancel, and try the PDFs that failed again; PDFs already fetched are kept."""
-    bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    bundle = services.bundle_get(owner=request.user, bundle_id=pk, connection=request.connection)
     if bundle.job and bundle.job.status == JobStatus.PREPARATION_FAILED:
         job_prepare_again(job=bundle.job)
     elif bundle.job:
         job_retry_failed(job=bundle.job)
-    return redirect("pdfs:bundle", bundle.pk)
+    return redirect(connection_reverse("pdfs:bundle", args=[bundle.pk]))
 
 
 @require_GET
 def bundle_file(request, pk):
     """The finished ZIP or PDF, only for its owner (anyone else gets 404)."""
-    bundle = services.bundle_get(owner=request.user, bundle_id=pk)
+    bundle = services.bundle_get(owner=request.user, bundle_id=pk, connection=request.connection)
     path = services.bundle_file_path(bundle=bundle)
     if path is None:
         if bundle.deleted_at:
             messages.warning(request, _("This file has expired and was deleted. Start the download again."))
         else:
             messages.info(request, _("The file is not ready yet."))
-        return redirect("pdfs:bundle", bundle.pk)
+        return redirect(connection_reverse("pdfs:bundle", args=[bundle.pk]))
     content_type = "application/zip" if path.suffix == ".zip" else "application/pdf"
     response = FileResponse(path.open("rb"), content_type=content_type)
     response["Content-Disposition"] = content_disposition(ascii_name=bundle.file_name)

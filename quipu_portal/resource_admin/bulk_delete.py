@@ -107,9 +107,10 @@ def bulk_delete_prepare(*, owner, connection, client, admin, query: str, ids: li
 # The confirmation ----------------------------------------------------------------------------------
 
 
-def bulk_delete_job_get(*, owner, admin, job_id) -> Job:
-    """The owner's job (404 for anyone else); an unconfirmed one only when it deletes from this list."""
-    job = job_get(owner=owner, job_id=job_id)
+def bulk_delete_job_get(*, owner, admin, job_id, connection) -> Job:
+    """The owner's job of this client (404 for anyone else); an unconfirmed one only when it deletes
+    from this list."""
+    job = job_get(owner=owner, job_id=job_id, connection=connection)
     if job.status in UNCONFIRMED_STATUSES and (
         job.kind != JobKind.BULK_DELETE or job.params.get("namespace") != admin.namespace
     ):

@@ -4,13 +4,14 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import formats
 from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core import display
 from quipu_portal.resource_admin.access import (
     DOCUMENT_NAMESPACES,
@@ -52,7 +53,7 @@ def detail_url(record, namespace: str | None = None) -> str:
     for candidate in (DOCUMENT_NAMESPACES.get(document_type(record)), namespace):
         if candidate:
             try:
-                return reverse(f"{candidate}:detail", args=[record.id])
+                return connection_reverse(f"{candidate}:detail", args=[record.id])
             except NoReverseMatch:
                 continue
     return ""

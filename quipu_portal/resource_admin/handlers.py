@@ -1,9 +1,9 @@
 """The ``bulk_delete`` job kind: each item deletes one document of a list (see bulk_delete.py)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, JobKind
 from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, register_handler
 from quipu_portal.resource_admin.bulk_delete import bulk_delete_item, bulk_delete_read_page
@@ -35,7 +35,9 @@ class BulkDeleteHandler(JobHandler):
         return bulk_delete_item(client=client, job=job, item=item)
 
     def draft_url(self, job) -> str:
-        return reverse(f"{job.params['namespace']}:bulk-delete", args=[job.pk])
+        return connection_reverse(
+            f"{job.params['namespace']}:bulk-delete", args=[job.pk], connection=job.connection_id
+        )
 
 
 register_handler(BulkDeleteHandler())

@@ -10,7 +10,7 @@ import logging
 
 from django import forms
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from quipu_portal.connections.decorators import connection_required
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.quipu.errors import QuipuError
 from quipu_portal.quipu.refdata import reference_data
@@ -59,7 +60,7 @@ class PickerSelect(forms.Select):
 
     def url(self, name: str) -> str | None:
         try:
-            base = reverse(f"{self.source}:picker")
+            base = connection_reverse(f"{self.source}:picker")
         except NoReverseMatch:
             return None
         blank = next((str(label) for value, label in self.choices if value in ("", None)), "")

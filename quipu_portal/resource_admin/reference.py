@@ -11,11 +11,12 @@ from importlib import import_module
 from django import forms
 from django.conf import settings
 from django.core import checks
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, path
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.quipu.records import RecordInput
 from quipu_portal.quipu.resources import RESOURCES
 from quipu_portal.resource_admin import columns as cols
@@ -33,7 +34,7 @@ class RecordLink(cols.Column):
     def render(self, record, names, namespace=None):
         text = self.value(record, names) or record.id
         try:
-            url = reverse(f"{namespace}:{self.page}", args=[record.id])
+            url = connection_reverse(f"{namespace}:{self.page}", args=[record.id])
         except NoReverseMatch:
             return text
         return format_html('<a href="{}">{}</a>', url, text)

@@ -9,12 +9,12 @@ named and deleted, and why Quipu may refuse.
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from quipu_portal.connections.decorators import connection_required
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
@@ -146,7 +146,7 @@ def _related_documents(request, client, admin, record) -> dict | None:
     names = document_names(client=client, connection=request.connection)
     columns = [column for column in DOCUMENT_COLUMNS if column is not COUNTERPART]
     try:
-        all_url = reverse(related.list_url_name) + _querystring({related.list_param: record.id})
+        all_url = connection_reverse(related.list_url_name) + _querystring({related.list_param: record.id})
     except Exception:  # noqa: BLE001 - the document list may not be installed
         all_url = None
     return {
@@ -199,8 +199,8 @@ def _send(form, write):
 
 def _after_save_url(admin, record_id) -> str:
     if admin.has_detail:
-        return reverse(f"{admin.namespace}:detail", args=[record_id])
-    return reverse(f"{admin.namespace}:list")
+        return connection_reverse(f"{admin.namespace}:detail", args=[record_id])
+    return connection_reverse(f"{admin.namespace}:list")
 
 
 @connection_required

@@ -11,7 +11,7 @@ import math
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from quipu_portal.connections.decorators import connection_required
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_prepare_again, job_start
@@ -78,7 +79,7 @@ def _redirect(request, url: str):
 
 def _list_url(admin, query: str) -> str:
     """The list page, filtered and sorted as the user left it."""
-    return reverse(f"{admin.namespace}:list") + (f"?{query}" if query else "")
+    return connection_reverse(f"{admin.namespace}:list") + (f"?{query}" if query else "")
 
 
 def _base_context(request, admin) -> dict:
@@ -400,7 +401,7 @@ def _contact_url(contact_id) -> str | None:
     if not contact_id:
         return None
     try:
-        return reverse("contacts:detail", args=[contact_id])
+        return connection_reverse("contacts:detail", args=[contact_id])
     except Exception:  # noqa: BLE001 - the contacts app may not be installed
         return None
 
@@ -444,7 +445,7 @@ def _linked(admin, record, relation: str | None) -> list[dict]:
         return []
     links = []
     for ref_id in rel_ids(record, relation):
-        url = reverse(f"{admin.namespace}:detail", args=[ref_id])
+        url = connection_reverse(f"{admin.namespace}:detail", args=[ref_id])
         links.append({"id": ref_id, "url": url})
     return links
 
@@ -454,7 +455,7 @@ def _pdf_url(admin, record) -> str | None:
     if not admin.has_pdf or not attr(record, "download_pdf_url"):
         return None
     try:
-        return reverse("pdfs:download", args=[document_type(record), record.id])
+        return connection_reverse("pdfs:download", args=[document_type(record), record.id])
     except NoReverseMatch:
         return None
 
@@ -466,7 +467,7 @@ def _document_forms(request, admin, *, choices, initial, item_initial, kind):
     data = request.POST if request.method == "POST" else None
     if data is not None and "_add_item" in data:
         data = blank_item_formset(ItemFormSet, data, prefix=ITEMS_PREFIX)
-    subcategories_url = reverse(f"{admin.namespace}:subcategories")
+    subcategories_url = connection_reverse(f"{admin.namespace}:subcategories")
     form = DocumentForm(
         data,
         initial=initial,
@@ -569,7 +570,7 @@ def _document_form_page(request, admin, *, form, formset, record, write, title):
             document = saved if record is None else record
             message = _("%(document)s created.") if record is None else _("%(document)s saved.")
             messages.success(request, message % {"document": admin.record_label(document)})
-            return _redirect(request, reverse(f"{admin.namespace}:detail", args=[document.id]))
+            return _redirect(request, connection_reverse(f"{admin.namespace}:detail", args=[document.id]))
     context = _form_context(request, admin, form=form, formset=formset, record=record, title=title)
     return _form_response(request, admin, context)
 
@@ -689,7 +690,7 @@ def resource_delete(request, pk, *, admin):
             refusal = error.reason or str(error.message)
         else:
             messages.success(request, admin.deleted_message % {"name": label})
-            return _redirect(request, reverse(f"{admin.namespace}:list"))
+            return _redirect(request, connection_reverse(f"{admin.namespace}:list"))
     context = {
         **_base_context(request, admin),
         "record": record,
@@ -729,16 +730,18 @@ def resource_bulk(request, *, admin):
     except SelectionError as error:
         messages.error(request, str(error))
         return _redirect(request, list_url)
-    return _redirect(request, reverse(f"{admin.namespace}:bulk-delete", args=[job.pk]))
+    return _redirect(request, connection_reverse(f"{admin.namespace}:bulk-delete", args=[job.pk]))
 
 
 @require_http_methods(["GET", "POST"])
 def bulk_delete_confirm(request, job_id, *, admin):
     """How many documents, a sample and a warning; on confirmation the job starts. While a large
     selection is still being read in the background, its progress, polled until the draft is ready."""
-    job = bulk_delete.bulk_delete_job_get(owner=request.user, admin=admin, job_id=job_id)
+    job = bulk_delete.bulk_delete_job_get(
+        owner=request.user, admin=admin, job_id=job_id, connection=request.connection
+    )
     if job.status not in UNCONFIRMED_STATUSES:
-        return redirect("jobs:detail", pk=job.pk)
+        return redirect(connection_reverse("jobs:detail", args=[job.pk]))
     summary = bulk_delete.bulk_delete_summary(job=job)
     list_url = _list_url(admin, summary.query)
     if request.method == "POST":
@@ -754,7 +757,7 @@ def bulk_delete_confirm(request, job_id, *, admin):
             messages.success(
                 request, _("The documents are being deleted in the background. You can leave this page.")
             )
-            return redirect("jobs:detail", pk=job.pk)
+            return redirect(connection_reverse("jobs:detail", args=[job.pk]))
         return redirect(request.path)
     context = {
         "admin": admin,
@@ -800,7 +803,7 @@ def resource_amend(request, pk, *, admin):
         choices=choices,
         with_categories=admin.item_categories,
         document_kind=attr(record, "kind"),
-        subcategories_url=reverse(f"{admin.namespace}:subcategories"),
+        subcategories_url=connection_reverse(f"{admin.namespace}:subcategories"),
     )
     if not formset.is_bound:
         formset.extra = 1
@@ -826,7 +829,7 @@ def resource_amend(request, pk, *, admin):
                 )
             else:
                 messages.success(request, _("Credit note created for %(document)s.") % {"document": label})
-                return _redirect(request, reverse(f"{admin.namespace}:detail", args=[created.id]))
+                return _redirect(request, connection_reverse(f"{admin.namespace}:detail", args=[created.id]))
     context = {
         **_base_context(request, admin),
         "record": record,
@@ -848,7 +851,7 @@ def attachment_upload(request, pk, *, admin):
     client = client_for(request.connection)
     services.document_get(client=client, admin=admin, document_id=pk)  # 404 unless it is on this account
     form = AttachmentForm(request.POST, request.FILES)
-    detail = reverse(f"{admin.namespace}:detail", args=[pk])
+    detail = connection_reverse(f"{admin.namespace}:detail", args=[pk])
     if not form.is_valid():
         for error in form.errors.get("file", []):
             messages.error(request, error)
@@ -883,7 +886,7 @@ def attachment_delete(request, pk, attachment_id, *, admin):
         )
     else:
         messages.success(request, _("Attachment deleted."))
-    return _redirect(request, reverse(f"{admin.namespace}:detail", args=[pk]))
+    return _redirect(request, connection_reverse(f"{admin.namespace}:detail", args=[pk]))
 
 
 @connection_required

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.quipu.records import RecordInput
 from tests.reference_pages import row_ids
 
@@ -31,11 +31,11 @@ def category(quipu, prefix: str):
 def test_each_filter_reaches_quipu(portal, quipu, query, filters):
     expected = api_ids(quipu, **filters)
     assert expected
-    assert row_ids(portal.get(reverse("accounting_categories:list"), query)) == expected
+    assert row_ids(portal.get(connection_reverse("accounting_categories:list"), query)) == expected
 
 
 def test_a_prefix_that_is_not_a_number_is_explained(portal):
-    response = portal.get(reverse("accounting_categories:list"), {"prefix": "600, gastos"})
+    response = portal.get(connection_reverse("accounting_categories:list"), {"prefix": "600, gastos"})
 
     page = response.content.decode()
     assert "Some filters need fixing" in page and "“gastos” is not an account number." in page
@@ -47,10 +47,10 @@ def test_the_list_shows_each_categorys_subcategories(portal, quipu):
         s.name for s in quipu.iterate("accounting_subcategories") if s.accounting_category.id == services.id
     ]
 
-    page = portal.get(reverse("accounting_categories:list"), {"prefix": "705"}).content.decode()
+    page = portal.get(connection_reverse("accounting_categories:list"), {"prefix": "705"}).content.decode()
 
     assert subcategory_names and all(name in page for name in subcategory_names)
-    assert reverse("accounting_categories:detail", args=[services.id]) in page
+    assert connection_reverse("accounting_categories:detail", args=[services.id]) in page
 
 
 def test_detail_shows_the_subcategories_with_their_full_account_and_a_way_to_add_one(portal, quipu):
@@ -63,26 +63,29 @@ def test_detail_shows_the_subcategories_with_their_full_account_and_a_way_to_add
         ),
     )
 
-    page = portal.get(reverse("accounting_categories:detail", args=[services.id])).content.decode()
+    page = portal.get(connection_reverse("accounting_categories:detail", args=[services.id])).content.decode()
 
     assert "Revisiones ITV" in page
     assert "70500007" in page
-    assert f"{reverse('accounting_subcategories:create')}?accounting_category={services.id}" in page
-    assert reverse("accounting_categories:list") in page
+    assert (
+        f"{connection_reverse('accounting_subcategories:create')}?accounting_category={services.id}" in page
+    )
+    assert connection_reverse("accounting_categories:list") in page
     assert f"/accounting-categories/{services.id}/edit/" not in page
 
 
 def test_there_is_no_way_to_write_categories(portal, quipu):
     services = category(quipu, "705")
-    list_page = portal.get(reverse("accounting_categories:list")).content.decode()
+    list_page = portal.get(connection_reverse("accounting_categories:list")).content.decode()
 
     assert "New accounting category" not in list_page
-    assert portal.get(f"/accounting-categories/{services.id}/edit/").status_code == 404
-    assert portal.post(f"/accounting-categories/{services.id}/delete/").status_code == 404
+    category_page = connection_reverse("accounting_categories:list") + services.id
+    assert portal.get(f"{category_page}/edit/").status_code == 404
+    assert portal.post(f"{category_page}/delete/").status_code == 404
 
 
 def test_the_category_picker_finds_by_number_or_name_with_the_documents_kind_first(portal, quipu):
-    url = reverse("accounting_categories:picker")
+    url = connection_reverse("accounting_categories:picker")
 
     by_number = portal.get(url, {"field": "accounting_category", "picker_q": "705"}).content.decode()
     by_name = portal.get(url, {"field": "accounting_category", "picker_q": "SERVICIOS", "kind": "expenses"})

@@ -2,8 +2,7 @@
 
 import re
 
-from django.urls import reverse
-
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.quipu.records import RecordInput
 from tests.helpers import form_data, htmx
 from tests.reference_pages import field_errors, row_ids
@@ -26,12 +25,12 @@ def test_the_list_shows_every_subcategory_with_its_full_account(portal, quipu):
     supplies = category(quipu, "600")
     created = subcategory(quipu, supplies.id)
 
-    response = portal.get(reverse("accounting_subcategories:list"))
+    response = portal.get(connection_reverse("accounting_subcategories:list"))
 
     assert row_ids(response) == [s.id for s in quipu.list("accounting_subcategories").records]
     page = response.content.decode()
     assert "60000003" in page and f"600 · {supplies.name}" in page
-    assert reverse("accounting_subcategories:edit", args=[created.id]) in page
+    assert connection_reverse("accounting_subcategories:edit", args=[created.id]) in page
 
 
 def test_the_list_filters_by_category(portal, quipu):
@@ -46,14 +45,16 @@ def test_the_list_filters_by_category(portal, quipu):
             ).records
         ]
         assert expected
-        response = portal.get(reverse("accounting_subcategories:list"), {"accounting_category": chosen.id})
+        response = portal.get(
+            connection_reverse("accounting_subcategories:list"), {"accounting_category": chosen.id}
+        )
         assert row_ids(response) == expected
         assert f'<option value="{chosen.id}" selected>' in response.content.decode()
 
 
 def test_create_from_the_categorys_page_keeps_the_category_chosen(portal, quipu):
     services = category(quipu, "705")
-    url = reverse("accounting_subcategories:create") + f"?accounting_category={services.id}"
+    url = connection_reverse("accounting_subcategories:create") + f"?accounting_category={services.id}"
     data = form_data(portal.get(url), "reference-form")
     assert data["accounting_category"] == services.id
     data.update(suffix="12", name="Revisiones")
@@ -72,7 +73,7 @@ def test_a_suffix_taken_in_the_same_category_is_shown_on_the_suffix(portal, quip
     )
 
     response = portal.post(
-        reverse("accounting_subcategories:create"),
+        connection_reverse("accounting_subcategories:create"),
         {"accounting_category": services.id, "suffix": taken.suffix, "name": "Otra"},
         headers=htmx(),
     )
@@ -90,7 +91,7 @@ def test_the_same_suffix_in_another_category_is_fine(portal, quipu):
     )
 
     response = portal.post(
-        reverse("accounting_subcategories:create"),
+        connection_reverse("accounting_subcategories:create"),
         {"accounting_category": supplies.id, "suffix": taken.suffix, "name": "Aceites"},
     )
 
@@ -99,7 +100,7 @@ def test_the_same_suffix_in_another_category_is_fine(portal, quipu):
 
 def test_a_suffix_too_long_for_the_account_is_quipus_422_on_the_suffix(portal, quipu):
     response = portal.post(
-        reverse("accounting_subcategories:create"),
+        connection_reverse("accounting_subcategories:create"),
         {"accounting_category": category(quipu, "600").id, "suffix": "123456", "name": "Demasiado"},
     )
 
@@ -108,7 +109,7 @@ def test_a_suffix_too_long_for_the_account_is_quipus_422_on_the_suffix(portal, q
 
 def test_a_suffix_must_be_digits_before_reaching_quipu(portal, quipu):
     response = portal.post(
-        reverse("accounting_subcategories:create"),
+        connection_reverse("accounting_subcategories:create"),
         {"accounting_category": category(quipu, "600").id, "suffix": "A1", "name": "Letras"},
     )
 
@@ -117,14 +118,16 @@ def test_a_suffix_must_be_digits_before_reaching_quipu(portal, quipu):
 
 def test_edit_renames_and_moves_a_subcategory(portal, quipu):
     created = subcategory(quipu, category(quipu, "600").id)
-    url = reverse("accounting_subcategories:edit", args=[created.id])
+    url = connection_reverse("accounting_subcategories:edit", args=[created.id])
     data = form_data(portal.get(url), "reference-form")
     assert data["suffix"] == "3" and data["name"] == "Neumáticos"
     data.update(name="Neumáticos y llantas", accounting_category=category(quipu, "629").id)
 
     response = portal.post(url, data)
 
-    assert response.status_code == 302 and response["Location"] == reverse("accounting_subcategories:list")
+    assert response.status_code == 302 and response["Location"] == connection_reverse(
+        "accounting_subcategories:list"
+    )
     saved = quipu.retrieve("accounting_subcategories", created.id)
     assert (saved.name, saved.accounting_category.id) == ("Neumáticos y llantas", category(quipu, "629").id)
 
@@ -132,7 +135,7 @@ def test_edit_renames_and_moves_a_subcategory(portal, quipu):
 def test_delete_an_unused_subcategory(portal, quipu):
     created = subcategory(quipu, category(quipu, "600").id)
 
-    response = portal.post(reverse("accounting_subcategories:delete", args=[created.id]))
+    response = portal.post(connection_reverse("accounting_subcategories:delete", args=[created.id]))
 
     assert response.status_code == 302
     assert created.id not in [s.id for s in quipu.iterate("accounting_subcategories")]
@@ -141,7 +144,7 @@ def test_delete_an_unused_subcategory(portal, quipu):
 def test_deleting_a_subcategory_documents_use_explains_the_refusal(portal, quipu):
     used = next(iter(quipu.iterate("accounting_subcategories")))  # the seed books income to it
 
-    response = portal.post(reverse("accounting_subcategories:delete", args=[used.id]))
+    response = portal.post(connection_reverse("accounting_subcategories:delete", args=[used.id]))
 
     page = response.content.decode()
     assert 'data-testid="delete-refused"' in page
@@ -152,7 +155,7 @@ def test_deleting_a_subcategory_documents_use_explains_the_refusal(portal, quipu
 def test_the_subcategory_picker_searches_within_the_chosen_category(portal, quipu):
     supplies, services = category(quipu, "600"), category(quipu, "705")
     subcategory(quipu, supplies.id, suffix="8", name="Servicios de grúa")
-    url = reverse("accounting_subcategories:picker")
+    url = connection_reverse("accounting_subcategories:picker")
 
     response = portal.get(
         url,

@@ -2,13 +2,12 @@
 
 import re
 
-from django.urls import reverse
-
+from quipu_portal.connections.scope import connection_reverse
 from tests.helpers import created_id, first_document, form_data, items_of
 
 
 def test_create_additional_income_with_a_line(portal, quipu):
-    url = reverse("additional_income:create")
+    url = connection_reverse("additional_income:create")
     data = form_data(portal.get(url))
     data.update({"recipient_name": "Ayuntamiento de Zaragoza", "issue_date": "2026-10-10"})
     data.update(
@@ -23,7 +22,7 @@ def test_create_additional_income_with_a_line(portal, quipu):
 
 def test_edit_keeps_every_line_it_did_not_touch(portal, quipu):
     record = first_document(quipu, "additional_income", resource="additional_incomes", with_items=1)
-    url = reverse("additional_income:edit", args=[record.id])
+    url = connection_reverse("additional_income:edit", args=[record.id])
     data = form_data(portal.get(url))
     data["notes"] = "Conciliado"
 
@@ -36,7 +35,7 @@ def test_edit_keeps_every_line_it_did_not_touch(portal, quipu):
 
 def test_a_line_quipu_refuses_shows_its_message_on_that_line(portal, quipu):
     record = first_document(quipu, "additional_income", resource="additional_incomes", with_items=1)
-    url = reverse("additional_income:edit", args=[record.id])
+    url = connection_reverse("additional_income:edit", args=[record.id])
     data = form_data(portal.get(url))
     data["items-0-kind"] = "assets"  # income lines can only be current or reimbursements
 
@@ -48,9 +47,9 @@ def test_a_line_quipu_refuses_shows_its_message_on_that_line(portal, quipu):
 
 def test_detail_offers_no_pdf_and_delete_works(portal, quipu):
     record = first_document(quipu, "additional_income", resource="additional_incomes")
-    detail = portal.get(reverse("additional_income:detail", args=[record.id])).content.decode()
+    detail = portal.get(connection_reverse("additional_income:detail", args=[record.id])).content.decode()
     assert "Download PDF" not in detail
 
-    portal.post(reverse("additional_income:delete", args=[record.id]))
+    portal.post(connection_reverse("additional_income:delete", args=[record.id]))
 
-    assert portal.get(reverse("additional_income:detail", args=[record.id])).status_code == 404
+    assert portal.get(connection_reverse("additional_income:detail", args=[record.id])).status_code == 404

@@ -6,7 +6,6 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
-from django_htmx.middleware import HtmxDetails
 
 from quipu_portal.connections import urls as connection_urls
 from quipu_portal.connections.crypto import connection_secret_get
@@ -200,40 +199,37 @@ def test_without_connections_the_sidebar_offers_to_add_one(signed_in):
     assert f'<a href="{reverse("connections:add")}">Add a Quipu connection</a>' in page
 
 
-def test_a_resource_view_without_an_active_connection_sends_the_user_to_add_one(
-    english_user, offline_connection
-):
+def test_a_client_page_works_on_the_connection_of_its_url_not_the_sessions(english_user, offline_connection):
+    second = connection_create(
+        owner=english_user, name="Second S.L.", base_url="https://127.0.0.1:9", app_id="s", app_secret="s"
+    )
+
     @connection_required
     def resource_view(request):
         return HttpResponse(f"working on {request.connection.name}")
 
-    request = RequestFactory().get("/contacts/")
+    request = RequestFactory().get(f"/c/{second.pk}/contacts/")
     request.user = english_user
-    request.session = {}
+    request.session = {ACTIVE_CONNECTION_SESSION_KEY: offline_connection.pk}
     request.htmx = False
-    response = resource_view(request)
-    assert response.content == b"working on Offline S.L."
+    response = resource_view(request, connection_id=second.pk)
 
-    offline_connection.delete()
-    request = RequestFactory().get("/contacts/", headers={"HX-Request": "true"})
-    request.user = english_user
-    request.session = {}
-    request._messages = _Messages()
-    request.htmx = HtmxDetails(request)
-    response = resource_view(request)
+    assert response.content == b"working on Second S.L."
+    # Opening it makes it the last client used: where old URLs and the home page go.
+    assert request.session[ACTIVE_CONNECTION_SESSION_KEY] == second.pk
+
+
+def test_an_old_url_without_any_connection_sends_the_user_to_add_one(signed_in):
+    response = signed_in.get("/contacts/", follow=True)
+    assert response.redirect_chain == [(reverse("connections:list"), 302)]
+    assert (
+        "Add a Quipu connection first: it tells the portal which account to open."
+        in response.content.decode()
+    )
+
+    response = signed_in.get("/contacts/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("connections:list")
-    assert request._messages.texts == [
-        "Add a Quipu connection first: it tells the portal which account to open."
-    ]
-
-
-class _Messages:
-    def __init__(self):
-        self.texts = []
-
-    def add(self, level, message, extra_tags=""):
-        self.texts.append(str(message))
 
 
 # Ownership ---------------------------------------------------------------------------------------

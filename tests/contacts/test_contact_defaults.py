@@ -4,8 +4,8 @@ and analytic categories, written to Quipu, shown by name, refused with a message
 import re
 
 import pytest
-from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.contacts.forms import ContactForm
 from quipu_portal.contacts.resource import ContactAdmin
 from quipu_portal.quipu.records import RecordInput
@@ -74,7 +74,7 @@ def every_default(defaults) -> dict:
 
 def test_create_with_every_default_and_the_detail_names_them(portal, quipu, defaults):
     response = portal.post(
-        reverse("contacts:create"), {"name": "Ferretería Ansó S.L.", **every_default(defaults)}
+        connection_reverse("contacts:create"), {"name": "Ferretería Ansó S.L.", **every_default(defaults)}
     )
 
     saved = quipu.retrieve("contacts", created_id(response))
@@ -99,15 +99,18 @@ def test_create_with_every_default_and_the_detail_names_them(portal, quipu, defa
     assert detail_value(page, "equivalence_subcharge") == "Yes"
     assert detail_value(page, "pdf_language") == "Catalan (ca)"
     assert detail_value(page, "contact_analytic_value_ids") == defaults["analytic"].name
-    assert "Defaults for new income documents" in portal.get(reverse("contacts:create")).content.decode()
+    assert (
+        "Defaults for new income documents"
+        in portal.get(connection_reverse("contacts:create")).content.decode()
+    )
 
 
 def test_edit_shows_the_defaults_keeps_them_and_clears_what_is_cleared(portal, quipu, defaults):
     created = portal.post(
-        reverse("contacts:create"), {"name": "Ferretería Ansó S.L.", **every_default(defaults)}
+        connection_reverse("contacts:create"), {"name": "Ferretería Ansó S.L.", **every_default(defaults)}
     )
     contact_id = created_id(created)
-    url = reverse("contacts:edit", args=[contact_id])
+    url = connection_reverse("contacts:edit", args=[contact_id])
 
     data = form_data(portal.get(url), "reference-form")
     assert {name: data.getlist(name) for name in every_default(defaults)} == {
@@ -133,13 +136,13 @@ def test_edit_shows_the_defaults_keeps_them_and_clears_what_is_cleared(portal, q
     assert not cleared.contact_analytic_value_ids
     assert cleared.equivalence_subcharge is False
     assert cleared.expense_subcategory.id == defaults["expense_sub"].id
-    page = portal.get(reverse("contacts:detail", args=[contact_id])).content.decode()
+    page = portal.get(connection_reverse("contacts:detail", args=[contact_id])).content.decode()
     assert detail_value(page, "income_category") == '<span class="help">—</span>'
 
 
 def test_bad_defaults_are_refused_next_to_their_fields(portal, quipu, defaults):
     response = portal.post(
-        reverse("contacts:create"),
+        connection_reverse("contacts:create"),
         {
             "name": "Mal Configurada S.L.",
             "income_category": defaults["expense"].id,
@@ -164,7 +167,7 @@ def test_bad_defaults_are_refused_next_to_their_fields(portal, quipu, defaults):
     assert not [c for c in quipu.iterate("contacts") if c.name == "Mal Configurada S.L."]
 
     orphan = portal.post(
-        reverse("contacts:create"),
+        connection_reverse("contacts:create"),
         {"name": "Sin Categoría S.L.", "income_subcategory": defaults["income_sub"].id},
     )
     assert "Choose its category too" in field_errors(orphan, "income_subcategory")
@@ -172,7 +175,7 @@ def test_bad_defaults_are_refused_next_to_their_fields(portal, quipu, defaults):
 
 def test_quipus_refusal_of_a_default_lands_on_its_field(portal, quipu, quipu_account, sandbox, defaults):
     contact = quipu.create("contacts", RecordInput(attributes={"name": "Talleres Nuevos S.L."}))
-    url = reverse("contacts:edit", args=[contact.id])
+    url = connection_reverse("contacts:edit", args=[contact.id])
     data = form_data(portal.get(url), "reference-form")  # the portal caches the subcategories
     # Someone deletes the subcategory in Quipu itself, so the portal's cache still offers it.
     another_user = Api.for_account(sandbox.base_url, quipu_account)
@@ -217,5 +220,5 @@ def test_an_edit_never_erases_defaults_quipu_did_not_send(portal, quipu, default
     assert sent.relationships == {}
     rows = {row["name"]: row for row in detail_rows(ContactAdmin, as_if_not_sent, reference_data(quipu))}
     assert rows["pdf_language"]["not_sent"] and rows["income_category"]["not_sent"]
-    detail = portal.get(reverse("contacts:detail", args=[contact.id])).content.decode()
+    detail = portal.get(connection_reverse("contacts:detail", args=[contact.id])).content.decode()
     assert "Not sent by Quipu" not in detail  # the sandbox sends them all

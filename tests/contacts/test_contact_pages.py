@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.services import user_language_set
 from quipu_portal.quipu.records import RecordInput
 from tests.helpers import form_data, htmx
@@ -26,13 +26,13 @@ def new_contact(quipu, **attributes):
 
 
 def test_the_list_shows_every_contact_by_name_with_totals(portal, quipu):
-    response = portal.get(reverse(LIST))
+    response = portal.get(connection_reverse(LIST))
 
     assert row_ids(response) == api_ids(quipu, sort=["name"])
     page = response.content.decode()
     first = quipu.list("contacts", sort=["name"]).records[0]
     assert first.name in page
-    assert reverse("contacts:detail", args=[first.id]) in page
+    assert connection_reverse("contacts:detail", args=[first.id]) in page
     assert 'data-testid="sort-total_unpaid_income"' in page
 
 
@@ -51,12 +51,12 @@ def test_each_filter_reaches_quipu(portal, quipu):
     for query, filters in cases:
         expected = api_ids(quipu, filters=filters, sort=["name"])
         assert expected, f"the seed should match {filters}"
-        assert row_ids(portal.get(reverse(LIST), query)) == expected, query
-    assert sample.id in row_ids(portal.get(reverse(LIST), {"tax_id": sample.tax_id}))
+        assert row_ids(portal.get(connection_reverse(LIST), query)) == expected, query
+    assert sample.id in row_ids(portal.get(connection_reverse(LIST), {"tax_id": sample.tax_id}))
 
 
 def test_a_filter_mistake_is_explained_and_the_list_still_shows(portal, quipu):
-    response = portal.get(reverse(LIST), {"country": "spain", "email": "not-an-email"})
+    response = portal.get(connection_reverse(LIST), {"country": "spain", "email": "not-an-email"})
 
     page = response.content.decode()
     assert "Some filters need fixing" in page
@@ -76,11 +76,11 @@ def test_a_filter_mistake_is_explained_and_the_list_still_shows(portal, quipu):
     ],
 )
 def test_every_sort_reaches_quipu(portal, quipu, sort):
-    assert row_ids(portal.get(reverse(LIST), {"sort": sort})) == api_ids(quipu, sort=[sort])
+    assert row_ids(portal.get(connection_reverse(LIST), {"sort": sort})) == api_ids(quipu, sort=[sort])
 
 
 def test_an_htmx_request_swaps_only_the_results(portal):
-    response = portal.get(reverse(LIST), {"kind": "client"}, headers=htmx())
+    response = portal.get(connection_reverse(LIST), {"kind": "client"}, headers=htmx())
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -94,7 +94,7 @@ def test_detail_shows_totals_and_the_contacts_documents(portal, quipu):
         "book_entries", filters={"contact_id": contact.id}, sort=["-issue_date"], page_size=10
     )
 
-    response = portal.get(reverse("contacts:detail", args=[contact.id]))
+    response = portal.get(connection_reverse("contacts:detail", args=[contact.id]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -104,12 +104,12 @@ def test_detail_shows_totals_and_the_contacts_documents(portal, quipu):
         d.id for d in documents.records
     ]
     assert f"{documents.total_results} document" in page
-    assert reverse("book_entries:list") + f"?contact={contact.id}" in page
+    assert connection_reverse("book_entries:list") + f"?contact={contact.id}" in page
 
 
 def test_create_with_every_writable_attribute(portal, quipu):
     response = portal.post(
-        reverse("contacts:create"),
+        connection_reverse("contacts:create"),
         {
             "name": "Transportes Ebro S.L.",
             "tax_id": "B50123456",
@@ -150,7 +150,7 @@ def test_create_with_every_writable_attribute(portal, quipu):
 
 def test_edit_changes_what_was_changed_and_keeps_the_rest(portal, quipu):
     contact = new_contact(quipu, tax_id="B99999999", town="Huesca", email="a@b.es")
-    url = reverse("contacts:edit", args=[contact.id])
+    url = connection_reverse("contacts:edit", args=[contact.id])
     data = form_data(portal.get(url), "reference-form")
     data["email"] = "facturas@nuevos.es"
 
@@ -163,7 +163,7 @@ def test_edit_changes_what_was_changed_and_keeps_the_rest(portal, quipu):
 
 def test_a_422_shows_next_to_the_field_and_keeps_what_was_typed(portal, quipu):
     response = portal.post(
-        reverse("contacts:create"),
+        connection_reverse("contacts:create"),
         {"name": "Banco Malo S.L.", "bank_account_number": "ES00 1234 5678 9999", "town": "Teruel"},
         headers=htmx(),
     )
@@ -177,7 +177,7 @@ def test_a_422_shows_next_to_the_field_and_keeps_what_was_typed(portal, quipu):
 
 
 def test_a_contact_without_a_name_is_refused_before_reaching_quipu(portal):
-    response = portal.post(reverse("contacts:create"), {"name": "", "country_code": "e1"})
+    response = portal.post(connection_reverse("contacts:create"), {"name": "", "country_code": "e1"})
 
     assert response.status_code == 200
     assert "This field is required." in field_errors(response, "name")
@@ -187,19 +187,19 @@ def test_a_contact_without_a_name_is_refused_before_reaching_quipu(portal):
 def test_delete_removes_a_contact_without_documents(portal, quipu):
     contact = new_contact(quipu)
 
-    confirm = portal.get(reverse("contacts:delete", args=[contact.id]))
-    response = portal.post(reverse("contacts:delete", args=[contact.id]))
+    confirm = portal.get(connection_reverse("contacts:delete", args=[contact.id]))
+    response = portal.post(connection_reverse("contacts:delete", args=[contact.id]))
 
     assert "Talleres Nuevos S.L." in confirm.content.decode()
-    assert response.status_code == 302 and response["Location"] == reverse(LIST)
+    assert response.status_code == 302 and response["Location"] == connection_reverse(LIST)
     assert contact.id not in [c.id for c in quipu.iterate("contacts")]
 
 
 def test_deleting_a_contact_with_documents_explains_the_refusal(portal, quipu):
     contact = contact_with_documents(quipu)
 
-    confirm = portal.get(reverse("contacts:delete", args=[contact.id]))
-    response = portal.post(reverse("contacts:delete", args=[contact.id]))
+    confirm = portal.get(connection_reverse("contacts:delete", args=[contact.id]))
+    response = portal.post(connection_reverse("contacts:delete", args=[contact.id]))
 
     assert 'data-testid="not-deletable"' in confirm.content.decode()
     page = response.content.decode()
@@ -210,10 +210,10 @@ def test_deleting_a_contact_with_documents_explains_the_refusal(portal, quipu):
 
 
 def test_a_new_contact_is_offered_at_once_in_the_invoice_form(portal, quipu):
-    portal.get(reverse("invoices:create"))  # fills the contact cache
-    portal.post(reverse("contacts:create"), {"name": "Cliente Recién Creado"})
+    portal.get(connection_reverse("invoices:create"))  # fills the contact cache
+    portal.post(connection_reverse("contacts:create"), {"name": "Cliente Recién Creado"})
 
-    page = portal.get(reverse("invoices:create")).content.decode()
+    page = portal.get(connection_reverse("invoices:create")).content.decode()
 
     assert "Cliente Recién Creado" in page
 
@@ -221,7 +221,7 @@ def test_a_new_contact_is_offered_at_once_in_the_invoice_form(portal, quipu):
 def test_the_contact_picker_searches_quipu_as_you_type(portal, quipu):
     target = contact_with_documents(quipu)
     other = next(c for c in quipu.iterate("contacts") if c.id != target.id)
-    url = reverse("contacts:picker")
+    url = connection_reverse("contacts:picker")
 
     response = portal.get(
         url,
@@ -240,11 +240,13 @@ def test_when_quipu_does_not_answer_the_picker_says_so_and_keeps_the_choice(
     portal, sandbox, quipu_account, quipu
 ):
     chosen = next(iter(quipu.iterate("contacts")))
-    portal.get(reverse("invoices:create"))  # the form that opened the picker cached the contact names
+    portal.get(
+        connection_reverse("invoices:create")
+    )  # the form that opened the picker cached the contact names
     sandbox.set_faults(app_id=quipu_account["app_id"], p503=1.0)
     try:
         response = portal.get(
-            reverse("contacts:picker"),
+            connection_reverse("contacts:picker"),
             {"field": "contact", "contact": chosen.id, "picker_q": "zz"},
             headers=htmx(),
         )
@@ -261,8 +263,8 @@ def test_when_quipu_does_not_answer_the_picker_says_so_and_keeps_the_choice(
 def test_the_pages_speak_spanish_to_a_spanish_accountant(portal, accountant):
     user_language_set(user=accountant, language="es")
 
-    contacts = portal.get(reverse(LIST)).content.decode()
-    invoice_form = portal.get(reverse("invoices:create")).content.decode()
+    contacts = portal.get(connection_reverse(LIST)).content.decode()
+    invoice_form = portal.get(connection_reverse("invoices:create")).content.decode()
 
     assert "Ingresos cobrados" in contacts and "Gastos pendientes de pago" in contacts
     assert "Buscar por nombre, NIF o correo" in invoice_form

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from quipu_portal.audit.models import AuditEntry
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import connection_create
 from quipu_portal.core.dashboard import quarter_links
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
@@ -23,9 +24,11 @@ def links_of(quarter) -> dict[str, dict]:
 def test_last_quarter_is_the_one_before_across_a_new_year():
     from quipu_portal.core.dashboard import dashboard_get
 
-    links = {
-        str(q.title): links_of(q) for q in dashboard_get(user=None, today=datetime.date(2027, 1, 12)).quarters
-    }
+    quarters = dashboard_get(user=None, connection=7, today=datetime.date(2027, 1, 12)).quarters
+    links = {str(q.title): links_of(q) for q in quarters}
+
+    # Every link names the client the home page shows.
+    assert all(url.startswith("/c/7/") for q in quarters for _label, url in q.links)
 
     assert links["Last quarter"]["Expense invoices"] == {
         "period": ["quarter"],
@@ -110,7 +113,7 @@ def test_home_shows_my_jobs_and_changes_not_another_users_and_asks_quipu_nothing
 
     page = portal.get(reverse("core:home")).content.decode()
 
-    assert "Q3 expenses to 629" in page and reverse("jobs:detail", args=[running.pk]) in page
+    assert "Q3 expenses to 629" in page and connection_reverse("jobs:detail", args=[running.pk]) in page
     assert 'value="40"' in page  # its progress
     assert "Draft never started" not in page
     assert "Someone else" not in page

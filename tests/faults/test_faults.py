@@ -22,11 +22,11 @@ import pytest
 from django.conf import settings
 from django.db import connection as database
 from django.test import Client
-from django.urls import reverse
 
 from quipu_portal.audit.models import AuditEntry
 from quipu_portal.bulk_categories.changes import CategoryChange
 from quipu_portal.bulk_categories.services import bulk_categories_preview, bulk_categories_selection
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.core.services import user_language_set
 from quipu_portal.jobs.models import ItemState, Job, JobStatus
@@ -169,7 +169,7 @@ def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
         app_secret=faulty_account["app_secret"],
     )
     quipu = client_for(connection)
-    reverse("invoices:list")  # the resource apps register themselves when the URLs load
+    connection_reverse("invoices:list")  # the resource apps register themselves when the URLs load
 
     # The accountant's two requests, prepared while Quipu behaves.
     selection = bulk_categories_selection(namespace="invoices", query="kind=income", ids=None)
@@ -218,9 +218,9 @@ def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
         browser = Client()
         browser.force_login(user)
         pages = [
-            reverse("invoices:list"),
-            reverse("invoices:detail", args=[invoices[0].id]),
-            reverse("jobs:list"),
+            connection_reverse("invoices:list"),
+            connection_reverse("invoices:detail", args=[invoices[0].id]),
+            connection_reverse("jobs:list"),
         ]
         turn = 0
         while True:

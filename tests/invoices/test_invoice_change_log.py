@@ -1,8 +1,7 @@
 """Single edits, creations and deletions made from document pages land in the change log."""
 
-from django.urls import reverse
-
 from quipu_portal.audit.models import AuditEntry
+from quipu_portal.connections.scope import connection_reverse
 from tests.helpers import form_data
 
 
@@ -13,7 +12,7 @@ def an_income_invoice(quipu):
 
 def test_an_edit_logs_each_changed_field_with_before_and_after(portal, quipu, accountant, connection):
     invoice = an_income_invoice(quipu)
-    url = reverse("invoices:edit", args=[invoice.id])
+    url = connection_reverse("invoices:edit", args=[invoice.id])
     data = form_data(portal.get(url))
     data["notes"] = "Revisada por la gestoría"
     data["items-0-vat_percent"] = "4"
@@ -33,7 +32,7 @@ def test_an_edit_logs_each_changed_field_with_before_and_after(portal, quipu, ac
 
 def test_a_delete_is_logged(portal, quipu, accountant):
     summary = next(iter(quipu.iterate("book_entries", filters={"type": "invoices", "kind": "expenses"})))
-    response = portal.post(reverse("invoices:delete", args=[summary.id]))
+    response = portal.post(connection_reverse("invoices:delete", args=[summary.id]))
 
     assert response.status_code == 302
     assert AuditEntry.objects.filter(document_id=summary.id, user=accountant).exists()

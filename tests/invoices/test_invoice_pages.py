@@ -5,9 +5,9 @@ import re
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from PIL import Image
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import Job
 from quipu_portal.quipu.records import RecordInput
 from tests.helpers import form_data, htmx, run_to_end
@@ -46,7 +46,7 @@ def test_detail_shows_attributes_parties_items_and_names(portal, quipu):
     invoice = with_items(quipu)
     names = {c.id: c.name for c in quipu.iterate("accounting_categories")}
 
-    response = portal.get(reverse("invoices:detail", args=[invoice.id]))
+    response = portal.get(connection_reverse("invoices:detail", args=[invoice.id]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -57,18 +57,18 @@ def test_detail_shows_attributes_parties_items_and_names(portal, quipu):
     for item in invoice.items:
         assert item.concept in page
     assert 'data-testid="total-total_amount"' in page
-    assert reverse("invoices:edit", args=[invoice.id]) in page
-    assert reverse("invoices:amend", args=[invoice.id]) in page
+    assert connection_reverse("invoices:edit", args=[invoice.id]) in page
+    assert connection_reverse("invoices:amend", args=[invoice.id]) in page
 
 
 def test_a_missing_invoice_is_a_404(portal):
-    assert portal.get(reverse("invoices:detail", args=["999999999"])).status_code == 404
+    assert portal.get(connection_reverse("invoices:detail", args=["999999999"])).status_code == 404
 
 
 def test_an_edit_that_does_not_touch_items_keeps_every_item(portal, quipu):
     invoice = with_items(quipu)
     before = item_snapshot(invoice)
-    url = reverse("invoices:edit", args=[invoice.id])
+    url = connection_reverse("invoices:edit", args=[invoice.id])
     data = form_data(portal.get(url))
     data["paid_at"] = "2026-11-20"
     data["notes"] = "Cobrada por transferencia"
@@ -90,7 +90,7 @@ def test_changing_a_lines_vat_and_the_category_saves_both_and_keeps_the_other_li
         for c in quipu.iterate("accounting_categories", filters={"kind": "income"})
         if c.id != invoice.accounting_category.id
     )
-    url = reverse("invoices:edit", args=[invoice.id])
+    url = connection_reverse("invoices:edit", args=[invoice.id])
     data = form_data(portal.get(url))
     data["accounting_category"] = other.id
     data["accounting_subcategory"] = ""
@@ -98,7 +98,7 @@ def test_changing_a_lines_vat_and_the_category_saves_both_and_keeps_the_other_li
 
     response = portal.post(url, data, headers=htmx())
 
-    assert response.status_code == 200 and response["HX-Redirect"] == reverse(
+    assert response.status_code == 200 and response["HX-Redirect"] == connection_reverse(
         "invoices:detail", args=[invoice.id]
     )
     after = quipu.retrieve("invoices", invoice.id, include=["items"])
@@ -110,7 +110,7 @@ def test_changing_a_lines_vat_and_the_category_saves_both_and_keeps_the_other_li
 
 def test_removing_and_reordering_lines(portal, quipu):
     invoice = with_items(quipu, at_least=2)
-    url = reverse("invoices:edit", args=[invoice.id])
+    url = connection_reverse("invoices:edit", args=[invoice.id])
     data = form_data(portal.get(url))
     count = int(data["items-TOTAL_FORMS"])
     data["items-0-DELETE"] = "on"
@@ -125,7 +125,7 @@ def test_removing_and_reordering_lines(portal, quipu):
 
 def test_a_422_on_a_field_shows_next_to_it_and_keeps_what_was_typed(portal, quipu):
     first, second = invoices(quipu, kind="income")[:2]
-    url = reverse("invoices:edit", args=[second.id])
+    url = connection_reverse("invoices:edit", args=[second.id])
     data = form_data(portal.get(url))
     data["number"] = first.number
     data["notes"] = "Texto que no se debe perder"
@@ -142,7 +142,7 @@ def test_a_422_on_a_field_shows_next_to_it_and_keeps_what_was_typed(portal, quip
 
 def test_a_422_inside_a_line_shows_on_that_lines_field(portal, quipu):
     invoice = with_items(quipu, kind="expenses", at_least=1)
-    url = reverse("invoices:edit", args=[invoice.id])
+    url = connection_reverse("invoices:edit", args=[invoice.id])
     data = form_data(portal.post(url, {**form_data(portal.get(url)).dict(), "_add_item": "1"}))
     data.update({"items-1-concept": "Devolución", "items-1-unitary_amount": "5"})
     data["items-1-kind"] = "reimbursement"  # only income lines can be reimbursements
@@ -161,7 +161,7 @@ def test_a_422_inside_a_line_shows_on_that_lines_field(portal, quipu):
 
 def test_create_an_expense_invoice_with_two_lines(portal, quipu):
     contact = next(iter(quipu.iterate("contacts")))
-    url = reverse("invoices:create") + "?kind=expenses"
+    url = connection_reverse("invoices:create") + "?kind=expenses"
     data = form_data(portal.get(url))
     data.update({"contact": contact.id, "issue_date": "2026-10-05", "number": "PROV-77"})
     data.update(
@@ -185,7 +185,7 @@ def test_create_an_expense_invoice_with_two_lines(portal, quipu):
 
 
 def test_create_without_lines_or_contact_is_refused_before_reaching_quipu(portal):
-    url = reverse("invoices:create") + "?kind=income"
+    url = connection_reverse("invoices:create") + "?kind=income"
     data = form_data(portal.get(url))
 
     response = portal.post(url, data)
@@ -198,21 +198,21 @@ def test_create_without_lines_or_contact_is_refused_before_reaching_quipu(portal
 
 def test_delete_names_the_document_and_removes_it(portal, quipu):
     invoice = invoices(quipu, kind="expenses")[-1]
-    url = reverse("invoices:delete", args=[invoice.id])
+    url = connection_reverse("invoices:delete", args=[invoice.id])
 
     confirm = portal.get(url).content.decode()
     assert f"Delete Invoice {invoice.number}?" in confirm
 
     response = portal.post(url)
-    assert response.status_code == 302 and response["Location"] == reverse("invoices:list")
-    assert portal.get(reverse("invoices:detail", args=[invoice.id])).status_code == 404
+    assert response.status_code == 302 and response["Location"] == connection_reverse("invoices:list")
+    assert portal.get(connection_reverse("invoices:detail", args=[invoice.id])).status_code == 404
 
 
 def test_a_refused_delete_is_explained(portal, quipu):
     invoice = with_items(quipu)
     quipu.create("invoices", RecordInput(relationships={"amended_invoice": invoice.id}))
 
-    response = portal.post(reverse("invoices:delete", args=[invoice.id]))
+    response = portal.post(connection_reverse("invoices:delete", args=[invoice.id]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -223,7 +223,7 @@ def test_a_refused_delete_is_explained(portal, quipu):
 
 def test_a_partial_credit_note_from_the_invoice_page(portal, quipu):
     invoice = with_items(quipu)
-    url = reverse("invoices:amend", args=[invoice.id])
+    url = connection_reverse("invoices:amend", args=[invoice.id])
     data = form_data(portal.get(url), form_id="amend-form")
     data.update({"mode": "partial", "credit_note_reason": "R5", "issue_date": "2026-11-21"})
     data.update(
@@ -237,8 +237,8 @@ def test_a_partial_credit_note_from_the_invoice_page(portal, quipu):
     note = quipu.retrieve("invoices", response["Location"].rstrip("/").split("/")[-1], include=["items"])
     assert note.amended_invoice.id == invoice.id
     assert [(i.concept, i.unitary_amount) for i in note.items] == [("Descuento por retraso", -20)]
-    original = portal.get(reverse("invoices:detail", args=[invoice.id])).content.decode()
-    assert reverse("invoices:detail", args=[note.id]) in original
+    original = portal.get(connection_reverse("invoices:detail", args=[invoice.id])).content.decode()
+    assert connection_reverse("invoices:detail", args=[note.id]) in original
 
 
 def test_a_full_refund_copies_the_invoice(portal, quipu):
@@ -246,7 +246,7 @@ def test_a_full_refund_copies_the_invoice(portal, quipu):
     data = {"mode": "full", "issue_date": "2026-11-21", "credit_note_reason": "R1"}
     data.update({"items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0"})
 
-    response = portal.post(reverse("invoices:amend", args=[invoice.id]), data)
+    response = portal.post(connection_reverse("invoices:amend", args=[invoice.id]), data)
 
     note = quipu.retrieve("invoices", response["Location"].rstrip("/").split("/")[-1], include=["items"])
     assert note.total_amount == -invoice.total_amount
@@ -257,7 +257,7 @@ def test_the_subcategory_picker_follows_the_category(portal, quipu):
     sub = next(iter(quipu.iterate("accounting_subcategories")))
 
     response = portal.get(
-        reverse("invoices:subcategories"),
+        connection_reverse("invoices:subcategories"),
         {"items-0-accounting_category": sub.accounting_category.id},
         headers=htmx(),
     )
@@ -270,7 +270,7 @@ def test_the_subcategory_picker_follows_the_category(portal, quipu):
 def test_items_preview_and_aria_labels_on_the_edit_form(portal, quipu):
     invoice = with_items(quipu)
 
-    page = portal.get(reverse("invoices:edit", args=[invoice.id])).content.decode()
+    page = portal.get(connection_reverse("invoices:edit", args=[invoice.id])).content.decode()
 
     assert 'aria-label="VAT %, line 1"' in page
     assert "Calculated by Quipu" in page
@@ -284,31 +284,31 @@ def test_attachments_upload_preview_and_delete(portal, quipu):
     png = buffer.getvalue()
 
     upload = SimpleUploadedFile("ticket.png", png, content_type="image/png")
-    response = portal.post(reverse("invoices:attachments", args=[invoice.id]), {"file": upload})
+    response = portal.post(connection_reverse("invoices:attachments", args=[invoice.id]), {"file": upload})
     assert response.status_code == 302
 
     attachment_id = quipu.retrieve("invoices", invoice.id).attachments[-1].id
-    detail = portal.get(reverse("invoices:detail", args=[invoice.id])).content.decode()
-    file_url = reverse("invoices:attachment-file", args=[invoice.id, attachment_id])
+    detail = portal.get(connection_reverse("invoices:detail", args=[invoice.id])).content.decode()
+    file_url = connection_reverse("invoices:attachment-file", args=[invoice.id, attachment_id])
     assert f'src="{file_url}?size=thumbnail"' in detail
     assert b"".join(portal.get(file_url).streaming_content) == png
 
-    portal.post(reverse("invoices:attachment-delete", args=[invoice.id, attachment_id]))
+    portal.post(connection_reverse("invoices:attachment-delete", args=[invoice.id, attachment_id]))
     assert attachment_id not in [ref.id for ref in quipu.retrieve("invoices", invoice.id).attachments]
 
 
 def test_the_detail_of_an_income_invoice_offers_its_pdf(portal, quipu):
     invoice = with_items(quipu, kind="income", at_least=1)
 
-    detail = portal.get(reverse("invoices:detail", args=[invoice.id])).content.decode()
+    detail = portal.get(connection_reverse("invoices:detail", args=[invoice.id])).content.decode()
 
-    assert f'href="{reverse("pdfs:download", args=["invoices", invoice.id])}"' in detail
+    assert f'href="{connection_reverse("pdfs:download", args=["invoices", invoice.id])}"' in detail
     assert "Download PDF" in detail
 
 
 def test_bulk_delete_of_the_ticked_rows_asks_first(portal, quipu):
     doomed = [record.id for record in invoices(quipu, kind="expenses")[-2:]]
-    url = reverse("invoices:bulk")
+    url = connection_reverse("invoices:bulk")
 
     asked = portal.post(url, {"action": "delete", "ids": doomed, "query": "kind=expenses"})
     confirm = portal.get(asked["Location"])
@@ -317,7 +317,7 @@ def test_bulk_delete_of_the_ticked_rows_asks_first(portal, quipu):
 
     started = portal.post(asked["Location"], {"action": "run"})
     job = Job.objects.get()
-    assert started["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert started["Location"] == connection_reverse("jobs:detail", args=[job.pk])
     run_to_end(job)
     remaining = {record.id for record in invoices(quipu)}
     assert not remaining.intersection(doomed)
@@ -327,7 +327,7 @@ def test_select_all_matching_the_filter_takes_every_page(portal, quipu):
     matching = [record.id for record in invoices(quipu, kind="expenses", period="2025")]
 
     asked = portal.post(
-        reverse("invoices:bulk"),
+        connection_reverse("invoices:bulk"),
         {"action": "delete", "select_across": "1", "query": "kind=expenses&period=year&year=2025"},
     )
 

@@ -1,8 +1,8 @@
 """The pages: change categories from a list, preview, confirm, watch progress, cancel, undo; ownership."""
 
 import pytest
-from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import Job
 from quipu_portal.jobs.services import job_start
 from tests.helpers import run_to_end
@@ -36,17 +36,18 @@ def test_change_categories_from_ticked_rows_previews_then_enqueues_one_task(
 
     # The list's "Change categories" button posts the selection to the form.
     response = portal.post(
-        reverse("jobs:bulk_categories", args=["invoices"]), {"ids": ids, "query": EXPENSES_2025_QUERY}
+        connection_reverse("jobs:bulk_categories", args=["invoices"]),
+        {"ids": ids, "query": EXPENSES_2025_QUERY},
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert "2 selected documents." in html
     assert "tickets and paysheets change at document level only" in html
 
-    response = portal.post(reverse("jobs:bulk_categories"), _form_post(targets, ids=ids))
+    response = portal.post(connection_reverse("jobs:bulk_categories"), _form_post(targets, ids=ids))
     job = Job.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("jobs:bulk_categories_preview", args=[job.pk])
+    assert response["Location"] == connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
     assert job.status == "draft"
 
     preview_page = portal.get(response["Location"]).content.decode()
@@ -56,23 +57,25 @@ def test_change_categories_from_ticked_rows_previews_then_enqueues_one_task(
     assert "629" in preview_page  # the sample shows the new account
 
     with django_capture_on_commit_callbacks() as callbacks:
-        response = portal.post(reverse("jobs:bulk_categories_preview", args=[job.pk]), {"action": "run"})
+        response = portal.post(
+            connection_reverse("jobs:bulk_categories_preview", args=[job.pk]), {"action": "run"}
+        )
     assert response.status_code == 302
     assert len(callbacks) == 1
     job.refresh_from_db()
     assert job.status == "pending"
 
     # While it runs the progress region polls; once finished it answers 286 to stop the polling.
-    running = portal.get(reverse("jobs:detail", args=[job.pk]), headers=HX)
+    running = portal.get(connection_reverse("jobs:detail", args=[job.pk]), headers=HX)
     assert running.status_code == 200
     assert 'hx-trigger="every 2s"' in running.content.decode()
     assert "<html" not in running.content.decode()
     run_to_end(job)
-    done = portal.get(reverse("jobs:detail", args=[job.pk]), headers=HX)
+    done = portal.get(connection_reverse("jobs:detail", args=[job.pk]), headers=HX)
     assert done.status_code == 286
     assert 'data-testid="job-percent">100%' in done.content.decode()
     assert "every 2s" not in done.content.decode()
-    page = portal.get(reverse("jobs:detail", args=[job.pk]))
+    page = portal.get(connection_reverse("jobs:detail", args=[job.pk]))
     assert page.status_code == 200
     assert "<html" in page.content.decode()
     assert "Undo this job" in page.content.decode()
@@ -83,7 +86,9 @@ def test_select_all_takes_every_document_matching_the_list_filter(
 ):
     add_expense_documents(quipu, targets, invoices=4)
     with django_capture_on_commit_callbacks() as callbacks:
-        response = portal.post(reverse("jobs:bulk_categories"), _form_post(targets, select_all="1"))
+        response = portal.post(
+            connection_reverse("jobs:bulk_categories"), _form_post(targets, select_all="1")
+        )
     job = Job.objects.get()
     # A list that fits in one page is read within the request: the preview is ready at once.
     assert job.status == "draft"
@@ -97,7 +102,8 @@ def test_select_all_takes_every_document_matching_the_list_filter(
 
 def test_the_form_offers_only_valid_combinations(portal, quipu, targets):
     response = portal.post(
-        reverse("jobs:bulk_categories", args=["invoices"]), {"ids": ["1"], "query": EXPENSES_2025_QUERY}
+        connection_reverse("jobs:bulk_categories", args=["invoices"]),
+        {"ids": ["1"], "query": EXPENSES_2025_QUERY},
     )
     html = response.content.decode()
     # The list is filtered to expenses: no income category is offered; no root analytic category either.
@@ -106,13 +112,18 @@ def test_the_form_offers_only_valid_combinations(portal, quipu, targets):
     assert f'value="{targets.analytic_leaf.id}"' in html
     assert f'value="{targets.analytic_root.id}"' not in html
 
-    options = portal.get(reverse("jobs:bulk_categories_subcategories"), {"category": targets.category.id})
+    options = portal.get(
+        connection_reverse("jobs:bulk_categories_subcategories"), {"category": targets.category.id}
+    )
     assert f'value="{targets.subcategory.id}"' in options.content.decode()
-    other = portal.get(reverse("jobs:bulk_categories_subcategories"), {"category": targets.old_category.id})
+    other = portal.get(
+        connection_reverse("jobs:bulk_categories_subcategories"), {"category": targets.old_category.id}
+    )
     assert f'value="{targets.subcategory.id}"' not in other.content.decode()
 
     refused = portal.post(
-        reverse("jobs:bulk_categories"), _form_post(targets, ids=["1"], category=targets.old_category.id)
+        connection_reverse("jobs:bulk_categories"),
+        _form_post(targets, ids=["1"], category=targets.old_category.id),
     )
     assert refused.status_code == 200
     assert "Select a valid choice" in refused.content.decode()
@@ -138,33 +149,38 @@ def test_another_user_cannot_see_cancel_retry_or_undo_a_job(
     client.force_login(other_user)
     for name in ("detail", "cancel", "retry", "undo"):
         method = client.get if name == "detail" else client.post
-        assert method(reverse(f"jobs:{name}", args=[finished.pk])).status_code == 404, name
-    assert client.get(reverse("jobs:detail", args=[finished.pk]), headers=HX).status_code == 404
-    assert client.get(reverse("jobs:bulk_categories_preview", args=[draft.pk])).status_code == 404
+        assert method(connection_reverse(f"jobs:{name}", args=[finished.pk])).status_code == 404, name
+    assert client.get(connection_reverse("jobs:detail", args=[finished.pk]), headers=HX).status_code == 404
+    assert client.get(connection_reverse("jobs:bulk_categories_preview", args=[draft.pk])).status_code == 404
     assert (
-        client.post(reverse("jobs:bulk_categories_preview", args=[draft.pk]), {"action": "run"}).status_code
+        client.post(
+            connection_reverse("jobs:bulk_categories_preview", args=[draft.pk]), {"action": "run"}
+        ).status_code
         == 404
     )
-    assert 'data-testid="job-row"' not in client.get(reverse("jobs:list")).content.decode()
+    assert 'data-testid="job-row"' not in client.get(connection_reverse("jobs:list")).content.decode()
     finished.refresh_from_db()
     assert not finished.undo_jobs.exists()
 
 
 def test_the_top_bar_indicator_polls_only_while_jobs_run(portal, accountant, connection, quipu, targets):
     add_expense_documents(quipu, targets, invoices=2)
-    quiet = portal.get(reverse("jobs:list")).content.decode()
-    assert 'hx-get="/jobs/indicator/"' not in quiet
+    quiet = portal.get(connection_reverse("jobs:list")).content.decode()
+    assert f'hx-get="{connection_reverse("jobs:indicator")}"' not in quiet
 
     job = job_start(
         job=preview(accountant, connection, quipu, change_to(targets), filters={"kind": "expenses"})
     )
-    busy = portal.get(reverse("jobs:list")).content.decode()
+    busy = portal.get(connection_reverse("jobs:list")).content.decode()
     indicator = busy.split('id="job-indicator"', 1)[1].split("</div>", 1)[0]
-    assert 'hx-get="/jobs/indicator/"' in indicator and 'hx-trigger="every 2s"' in indicator
-    assert portal.get(reverse("jobs:indicator"), headers=HX).status_code == 200
+    assert (
+        f'hx-get="{connection_reverse("jobs:indicator")}"' in indicator
+        and 'hx-trigger="every 2s"' in indicator
+    )
+    assert portal.get(connection_reverse("jobs:indicator"), headers=HX).status_code == 200
 
     run_to_end(job)
-    stopped = portal.get(reverse("jobs:indicator"), headers=HX)
+    stopped = portal.get(connection_reverse("jobs:indicator"), headers=HX)
     assert stopped.status_code == 286
     assert b"every 2s" not in stopped.content
 
@@ -180,16 +196,16 @@ def test_cancel_and_undo_buttons_work_as_plain_form_posts(portal, accountant, co
             filters={"kind": "expenses", "type": "invoices"},
         )
     )
-    response = portal.post(reverse("jobs:cancel", args=[job.pk]))
+    response = portal.post(connection_reverse("jobs:cancel", args=[job.pk]))
     assert response.status_code == 302
     job = run_to_end(job)
     assert job.status == "cancelled"
     assert job.changed_count == 0
 
-    portal.post(reverse("jobs:retry", args=[job.pk]))
+    portal.post(connection_reverse("jobs:retry", args=[job.pk]))
     job = run_to_end(job)
     assert job.status == "finished" and job.changed_count > 0
-    response = portal.post(reverse("jobs:undo", args=[job.pk]))
+    response = portal.post(connection_reverse("jobs:undo", args=[job.pk]))
     undo = Job.objects.get(undo_of=job)
-    assert response["Location"] == reverse("jobs:detail", args=[undo.pk])
+    assert response["Location"] == connection_reverse("jobs:detail", args=[undo.pk])
     assert run_to_end(undo).changed_count == job.changed_count

@@ -5,11 +5,11 @@ import datetime
 import time
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from quipu_portal.bulk_categories import services
 from quipu_portal.bulk_categories.changes import CategoryChange
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, Job, JobItem
 from quipu_portal.jobs.registry import handler_for
 from quipu_portal.jobs.services import job_run_chunk, job_sweep
@@ -70,10 +70,10 @@ def test_select_all_of_hundreds_of_documents_is_read_in_the_background_then_prev
     assert expected > IN_REQUEST_PAGES * PAGE_SIZE
 
     with django_capture_on_commit_callbacks() as callbacks:
-        response = portal.post(reverse("jobs:bulk_categories"), _select_all(other_services))
+        response = portal.post(connection_reverse("jobs:bulk_categories"), _select_all(other_services))
     job = Job.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("jobs:bulk_categories_preview", args=[job.pk])
+    assert response["Location"] == connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
     # The page view read one page, saw how many there are, and handed the rest to one task.
     assert job.status == "preparing"
     assert job.total == PAGE_SIZE
@@ -91,10 +91,10 @@ def test_select_all_of_hundreds_of_documents_is_read_in_the_background_then_prev
     job.refresh_from_db()
     assert job.status == "preparing"
     assert (
-        f'href="{reverse("jobs:detail", args=[job.pk])}"'
-        not in portal.get(reverse("jobs:list")).content.decode()
+        f'href="{connection_reverse("jobs:detail", args=[job.pk])}"'
+        not in portal.get(connection_reverse("jobs:list")).content.decode()
     )
-    assert portal.get(reverse("jobs:detail", args=[job.pk]))["Location"] == response["Location"]
+    assert portal.get(connection_reverse("jobs:detail", args=[job.pk]))["Location"] == response["Location"]
 
     job = read_to_end(job)
     assert job.status == "draft"
@@ -119,10 +119,12 @@ def test_select_all_of_hundreds_of_documents_is_read_in_the_background_then_prev
     assert f"{summary.to_change} documents will change." in html
     assert summary.to_change == in_request.items.filter(state=ItemState.PENDING).count() > 200
 
-    response = portal.post(reverse("jobs:bulk_categories_preview", args=[job.pk]), {"action": "run"})
+    response = portal.post(
+        connection_reverse("jobs:bulk_categories_preview", args=[job.pk]), {"action": "run"}
+    )
     job.refresh_from_db()
     assert job.status == "pending"
-    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert response["Location"] == connection_reverse("jobs:detail", args=[job.pk])
 
 
 @pytest.mark.slow
@@ -138,7 +140,9 @@ def test_at_quipus_real_rate_limit_the_page_answers_at_once_and_the_task_reads_t
     time.sleep(5)  # the requests made to arrange the test leave the window
 
     started = time.monotonic()
-    response = portal.post(reverse("jobs:bulk_categories"), _select_all(other_services, **every_document))
+    response = portal.post(
+        connection_reverse("jobs:bulk_categories"), _select_all(other_services, **every_document)
+    )
     seconds = time.monotonic() - started
     assert response.status_code == 302, response.content.decode()[:500]
     assert seconds < settings.QUIPU_PAGE_WAIT_LIMIT_SECONDS
@@ -152,7 +156,7 @@ def test_a_fault_while_reading_says_so_and_trying_again_carries_on(
     portal, quipu, other_services, sandbox, quipu_account, django_capture_on_commit_callbacks, settings
 ):
     settings.QUIPU_JOB_CHUNK_SECONDS = 0  # one page per task, so Quipu can fail halfway
-    portal.post(reverse("jobs:bulk_categories"), _select_all(other_services))
+    portal.post(connection_reverse("jobs:bulk_categories"), _select_all(other_services))
     job = Job.objects.get()
     job_run_chunk(job_id=job.pk)
     job.refresh_from_db()
@@ -164,7 +168,7 @@ def test_a_fault_while_reading_says_so_and_trying_again_carries_on(
     finally:
         sandbox.clear_faults(quipu_account["app_id"])
     assert job.status == "preparation_failed"
-    url = reverse("jobs:bulk_categories_preview", args=[job.pk])
+    url = connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
     polled = portal.get(url, headers=HX)
     assert polled.status_code == 286
     html = polled.content.decode()
@@ -187,7 +191,7 @@ def test_a_task_killed_while_reading_is_swept_and_reads_no_document_twice(
     portal, quipu, other_services, settings, django_capture_on_commit_callbacks
 ):
     settings.QUIPU_JOB_CHUNK_SECONDS = 0
-    portal.post(reverse("jobs:bulk_categories"), _select_all(other_services))
+    portal.post(connection_reverse("jobs:bulk_categories"), _select_all(other_services))
     job = Job.objects.get()
     job_run_chunk(job_id=job.pk)
     # A task took the lease and read the next page, then its worker died before storing it.
@@ -213,9 +217,9 @@ def test_a_task_killed_while_reading_is_swept_and_reads_no_document_twice(
 def test_another_user_cannot_see_confirm_or_discard_a_draft_being_read(
     client, other_user, portal, other_services
 ):
-    portal.post(reverse("jobs:bulk_categories"), _select_all(other_services))
+    portal.post(connection_reverse("jobs:bulk_categories"), _select_all(other_services))
     job = Job.objects.get()
-    url = reverse("jobs:bulk_categories_preview", args=[job.pk])
+    url = connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
     client.force_login(other_user)
     assert client.get(url).status_code == 404
     assert client.get(url, headers=HX).status_code == 404
@@ -226,10 +230,12 @@ def test_another_user_cannot_see_confirm_or_discard_a_draft_being_read(
 
 
 def test_discarding_while_reading_stops_the_task(portal, other_services):
-    portal.post(reverse("jobs:bulk_categories"), _select_all(other_services))
+    portal.post(connection_reverse("jobs:bulk_categories"), _select_all(other_services))
     job = Job.objects.get()
-    response = portal.post(reverse("jobs:bulk_categories_preview", args=[job.pk]), {"action": "discard"})
-    assert response["Location"] == reverse("jobs:list")
+    response = portal.post(
+        connection_reverse("jobs:bulk_categories_preview", args=[job.pk]), {"action": "discard"}
+    )
+    assert response["Location"] == connection_reverse("jobs:list")
     assert not Job.objects.exists()
     assert job_run_chunk(job_id=job.pk) == "gone"
     assert not JobItem.objects.exists()
@@ -237,7 +243,7 @@ def test_discarding_while_reading_stops_the_task(portal, other_services):
 
 def test_more_documents_than_a_job_takes_are_refused_before_reading_them(portal, other_services, monkeypatch):
     monkeypatch.setattr(services, "MAX_DOCUMENTS", 300)
-    response = portal.post(reverse("jobs:bulk_categories"), _select_all(other_services))
+    response = portal.post(connection_reverse("jobs:bulk_categories"), _select_all(other_services))
     assert response.status_code == 200
     assert "At most 300 documents can be changed at once. Narrow the filter." in response.content.decode()
     assert not Job.objects.exists()
@@ -245,7 +251,7 @@ def test_more_documents_than_a_job_takes_are_refused_before_reading_them(portal,
 
 def test_unconfirmed_jobs_are_deleted_after_a_day(portal, other_services):
     for _ in range(2):
-        portal.post(reverse("jobs:bulk_categories"), _select_all(other_services))
+        portal.post(connection_reverse("jobs:bulk_categories"), _select_all(other_services))
     old, fresh = Job.objects.order_by("pk")
     Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=1, minutes=1))
     job_sweep()

@@ -1,13 +1,12 @@
 """Paysheets: no lines, Quipu sets kind, gross pay and category; the rest is editable."""
 
-from django.urls import reverse
-
+from quipu_portal.connections.scope import connection_reverse
 from tests.helpers import created_id, first_document, form_data
 
 
 def test_create_a_paysheet_for_an_employee(portal, quipu):
     contact = next(iter(quipu.iterate("contacts")))
-    url = reverse("paysheets:create")
+    url = connection_reverse("paysheets:create")
     page = portal.get(url)
     assert "items-TOTAL_FORMS" not in page.content.decode()
     data = form_data(page)
@@ -25,7 +24,7 @@ def test_create_a_paysheet_for_an_employee(portal, quipu):
 
 def test_edit_shows_what_quipu_calculates_and_never_sends_it(portal, quipu):
     record = first_document(quipu, "paysheets", resource="paysheets")
-    url = reverse("paysheets:edit", args=[record.id])
+    url = connection_reverse("paysheets:edit", args=[record.id])
     page = portal.get(url)
     assert 'name="gross_pay"' not in page.content.decode() and 'name="kind"' not in page.content.decode()
     assert "Gross pay" in page.content.decode()
@@ -47,7 +46,7 @@ def test_a_duplicate_number_is_shown_next_to_the_number(portal, quipu):
         for b in paysheets
         if a.id != b.id and a.issue_date.year == b.issue_date.year
     )
-    url = reverse("paysheets:edit", args=[second.id])
+    url = connection_reverse("paysheets:edit", args=[second.id])
     data = form_data(portal.get(url))
     data["number"] = first.number
 
@@ -59,6 +58,6 @@ def test_a_duplicate_number_is_shown_next_to_the_number(portal, quipu):
 def test_delete_a_paysheet(portal, quipu):
     record = first_document(quipu, "paysheets", resource="paysheets")
 
-    portal.post(reverse("paysheets:delete", args=[record.id]))
+    portal.post(connection_reverse("paysheets:delete", args=[record.id]))
 
-    assert portal.get(reverse("paysheets:detail", args=[record.id])).status_code == 404
+    assert portal.get(connection_reverse("paysheets:detail", args=[record.id])).status_code == 404

@@ -9,9 +9,9 @@ import time
 import zipfile
 
 import pytest
-from django.urls import reverse
 from pypdf import PdfReader
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.pdfs.archive import bundle_folder
 from quipu_portal.pdfs.models import Bundle
@@ -71,7 +71,7 @@ def create_income_invoices(quipu, count: int) -> None:
 
 def start_quarter_bundle(portal, count: int) -> Bundle:
     """Filter the quarter's income invoices, "select all N matching", Download PDFs, Start."""
-    url = reverse("pdfs:bundle-start", args=["invoices"])
+    url = connection_reverse("pdfs:bundle-start", args=["invoices"])
     confirm = portal.post(url, {"select_across": "1", "query": QUARTER_QUERY})
     assert f"Download the PDFs of {count} documents?" in confirm.content.decode()
     response = portal.post(
@@ -92,7 +92,7 @@ def wait_for_job(job_id: int, *, timeout: float, until=None) -> Job:
 
 
 def zip_from(portal, bundle) -> zipfile.ZipFile:
-    response = portal.get(reverse("pdfs:bundle-file", args=[bundle.pk]))
+    response = portal.get(connection_reverse("pdfs:bundle-file", args=[bundle.pk]))
     assert response.status_code == 200
     return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 

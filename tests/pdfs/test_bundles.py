@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.services import user_language_set
 from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
@@ -34,21 +34,21 @@ def run_job(job_id: int) -> str:
 
 
 def start_bundle(portal, data, django_capture_on_commit_callbacks, namespace="invoices"):
-    url = reverse("pdfs:bundle-start", args=[namespace])
+    url = connection_reverse("pdfs:bundle-start", args=[namespace])
     confirm = portal.post(url, data)
     assert confirm.status_code == 200
     with django_capture_on_commit_callbacks() as callbacks:
         response = portal.post(url, {**data, "confirm": "yes"})
     assert response.status_code == 302
     bundle = Bundle.objects.latest("pk")
-    assert response["Location"] == reverse("pdfs:bundle", args=[bundle.pk])
+    assert response["Location"] == connection_reverse("pdfs:bundle", args=[bundle.pk])
     assert len(callbacks) == 1  # the job's first task, sent once the bundle is saved
     return bundle, confirm, response
 
 
 def zip_of(portal, bundle) -> zipfile.ZipFile:
     bundle.refresh_from_db()
-    response = portal.get(reverse("pdfs:bundle-file", args=[bundle.pk]))
+    response = portal.get(connection_reverse("pdfs:bundle-file", args=[bundle.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == f'attachment; filename="{bundle.file_name}"'
@@ -75,16 +75,16 @@ def test_ticked_rows_become_a_zip_with_an_index(portal, quipu, django_capture_on
     assert "Download the PDFs of 4 documents?" in confirm.content.decode()
     notes = [str(m) for m in get_messages(response.wsgi_request)]
     assert notes == ["1 selected document has no PDF in Quipu (an expense) and was left out."]
-    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
-    assert "0 of 3 PDFs" in page and reverse("pdfs:bundle-file", args=[bundle.pk]) not in page
+    page = portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    assert "0 of 3 PDFs" in page and connection_reverse("pdfs:bundle-file", args=[bundle.pk]) not in page
 
     assert run_job(bundle.job_id) == JobStatus.FINISHED
 
-    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
-    assert "3 of 3 PDFs" in page and reverse("pdfs:bundle-file", args=[bundle.pk]) in page
-    assert bundle.title in portal.get(reverse("pdfs:bundles")).content.decode()
-    job_page = portal.get(reverse("jobs:detail", args=[bundle.job_id])).content.decode()
-    assert reverse("pdfs:bundle", args=[bundle.pk]) in job_page
+    page = portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    assert "3 of 3 PDFs" in page and connection_reverse("pdfs:bundle-file", args=[bundle.pk]) in page
+    assert bundle.title in portal.get(connection_reverse("pdfs:bundles")).content.decode()
+    job_page = portal.get(connection_reverse("jobs:detail", args=[bundle.job_id])).content.decode()
+    assert connection_reverse("pdfs:bundle", args=[bundle.pk]) in job_page
     archive = zip_of(portal, bundle)
     index = index_rows(archive)
     assert {row["Number"] for row in index} == {r.number for r in income}
@@ -106,7 +106,7 @@ def test_the_htmx_progress_region_stops_polling_when_the_job_is_over(
     bundle, _confirm, _response = start_bundle(
         portal, {"ids": [invoice.id]}, django_capture_on_commit_callbacks
     )
-    url = reverse("pdfs:bundle", args=[bundle.pk])
+    url = connection_reverse("pdfs:bundle", args=[bundle.pk])
 
     running = portal.get(url, headers={"HX-Request": "true"})
     assert running.status_code == 200 and "<html" not in running.content.decode()
@@ -126,7 +126,7 @@ def test_one_merged_pdf_instead_of_a_zip(portal, quipu, django_capture_on_commit
 
     run_job(bundle.job_id)
 
-    response = portal.get(reverse("pdfs:bundle-file", args=[bundle.pk]))
+    response = portal.get(connection_reverse("pdfs:bundle-file", args=[bundle.pk]))
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     texts = " ".join(page.extract_text() for page in reader.pages)
@@ -145,10 +145,10 @@ def test_another_users_bundle_urls_give_404(
     client.force_login(other_user)
 
     for name in ("pdfs:bundle", "pdfs:bundle-file"):
-        assert client.get(reverse(name, args=[bundle.pk])).status_code == 404
+        assert client.get(connection_reverse(name, args=[bundle.pk])).status_code == 404
     for name in ("pdfs:bundle-cancel", "pdfs:bundle-resume"):
-        assert client.post(reverse(name, args=[bundle.pk])).status_code == 404
-    assert bundle.title not in client.get(reverse("pdfs:bundles")).content.decode()
+        assert client.post(connection_reverse(name, args=[bundle.pk])).status_code == 404
+    assert bundle.title not in client.get(connection_reverse("pdfs:bundles")).content.decode()
 
 
 def test_a_pdf_quipu_cannot_find_is_listed_as_a_failure(portal, quipu, django_capture_on_commit_callbacks):
@@ -160,7 +160,7 @@ def test_a_pdf_quipu_cannot_find_is_listed_as_a_failure(portal, quipu, django_ca
 
     run_job(bundle.job_id)
 
-    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    page = portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
     assert "1 PDF could not be fetched" in page and income[0].number in page
     index = index_rows(zip_of(portal, bundle))
     failed = next(row for row in index if row["Number"] == income[0].number)
@@ -214,22 +214,25 @@ def test_expired_files_are_removed_and_the_page_says_so(
     assert bundle_expired_delete(now=bundle.expires_at + datetime.timedelta(minutes=1)) == 1
 
     assert not folder.exists()
-    response = portal.get(reverse("pdfs:bundle-file", args=[bundle.pk]))
+    response = portal.get(connection_reverse("pdfs:bundle-file", args=[bundle.pk]))
     assert response.status_code == 302
     assert "expired" in [str(m) for m in get_messages(response.wsgi_request)][0]
 
 
 def test_nothing_ticked_or_nothing_with_a_pdf_starts_no_job(portal, quipu):
     expense = quipu.list("book_entries", filters={"type": "invoices", "kind": "expenses"}).records[0]
-    url = reverse("pdfs:bundle-start", args=["invoices"])
+    url = connection_reverse("pdfs:bundle-start", args=["invoices"])
 
     nothing = portal.post(url, {"query": "kind=income"})
     no_pdf = portal.post(url, {"ids": [expense.id], "confirm": "yes"})
 
-    assert nothing["Location"] == reverse("invoices:list") + "?kind=income"
+    assert nothing["Location"] == connection_reverse("invoices:list") + "?kind=income"
     assert no_pdf.status_code == 302
     assert not Job.objects.exists() and not Bundle.objects.exists()
-    assert portal.post(reverse("pdfs:bundle-start", args=["paysheets"]), {"ids": ["1"]}).status_code == 404
+    assert (
+        portal.post(connection_reverse("pdfs:bundle-start", args=["paysheets"]), {"ids": ["1"]}).status_code
+        == 404
+    )
 
 
 def test_the_cleanup_is_scheduled_and_also_a_command(
@@ -252,7 +255,7 @@ def test_the_cleanup_is_scheduled_and_also_a_command(
     assert not (media_root / "bundles" / str(bundle.pk)).exists()
     schedule = Schedule.objects.get(func="quipu_portal.pdfs.tasks.delete_expired_bundles")
     assert schedule.schedule_type == Schedule.HOURLY and schedule.repeats == -1
-    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    page = portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
     assert "This file has expired and was deleted." in page
 
 
@@ -262,17 +265,17 @@ def test_a_cancelled_bundle_can_be_resumed(portal, quipu, django_capture_on_comm
         portal, {"ids": [r.id for r in income]}, django_capture_on_commit_callbacks
     )
 
-    portal.post(reverse("pdfs:bundle-cancel", args=[bundle.pk]))
+    portal.post(connection_reverse("pdfs:bundle-cancel", args=[bundle.pk]))
     assert run_job(bundle.job_id) == JobStatus.CANCELLED
-    page = portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    page = portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
     assert "Cancelled" in page and "Resume" in page
-    assert reverse("pdfs:bundle-file", args=[bundle.pk]) not in page
+    assert connection_reverse("pdfs:bundle-file", args=[bundle.pk]) not in page
 
     with django_capture_on_commit_callbacks() as callbacks:
-        portal.post(reverse("pdfs:bundle-resume", args=[bundle.pk]))
+        portal.post(connection_reverse("pdfs:bundle-resume", args=[bundle.pk]))
     assert len(callbacks) == 1
     assert run_job(bundle.job_id) == JobStatus.FINISHED
-    assert "2 of 2 PDFs" in portal.get(reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
+    assert "2 of 2 PDFs" in portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
 
 
 def test_too_many_documents_for_one_merged_pdf_asks_for_the_zip(portal, quipu, monkeypatch):
@@ -280,7 +283,7 @@ def test_too_many_documents_for_one_merged_pdf_asks_for_the_zip(portal, quipu, m
     income = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=2).records
 
     response = portal.post(
-        reverse("pdfs:bundle-start", args=["invoices"]),
+        connection_reverse("pdfs:bundle-start", args=["invoices"]),
         {"ids": [r.id for r in income], "format": "pdf", "confirm": "yes"},
     )
 
@@ -289,8 +292,11 @@ def test_too_many_documents_for_one_merged_pdf_asks_for_the_zip(portal, quipu, m
 
 
 def test_the_document_lists_with_pdfs_offer_the_bulk_button(portal):
-    start = reverse("pdfs:bundle-start", args=["invoices"])
-    assert f'formaction="{start}"' in portal.get(reverse("invoices:list")).content.decode()
-    simplified = reverse("pdfs:bundle-start", args=["simplified_invoices"])
-    assert f'formaction="{simplified}"' in portal.get(reverse("simplified_invoices:list")).content.decode()
-    assert "Download PDFs" not in portal.get(reverse("additional_income:list")).content.decode()
+    start = connection_reverse("pdfs:bundle-start", args=["invoices"])
+    assert f'formaction="{start}"' in portal.get(connection_reverse("invoices:list")).content.decode()
+    simplified = connection_reverse("pdfs:bundle-start", args=["simplified_invoices"])
+    assert (
+        f'formaction="{simplified}"'
+        in portal.get(connection_reverse("simplified_invoices:list")).content.decode()
+    )
+    assert "Download PDFs" not in portal.get(connection_reverse("additional_income:list")).content.decode()

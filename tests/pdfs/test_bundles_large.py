@@ -6,8 +6,8 @@ import time
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.pdfs import services
@@ -33,7 +33,7 @@ def quipu_account(sandbox):
 
 def listed(quipu, query: str) -> tuple[int, int]:
     """How many invoices the list shows, and how many of them have a PDF (the income ones)."""
-    reverse("invoices:list")  # the document lists register themselves when the URLs load
+    connection_reverse("invoices:list")  # the document lists register themselves when the URLs load
     total = selection_list_page(
         client=quipu,
         selection=selection_from_query(admin=REGISTRY["invoices"], query=query, ids=None),
@@ -50,7 +50,7 @@ def listed(quipu, query: str) -> tuple[int, int]:
 
 def download_all(portal, query=EVERY_INVOICE, format="zip"):
     data = {"select_across": "1", "query": query, "format": format, "confirm": "yes"}
-    return portal.post(reverse("pdfs:bundle-start", args=["invoices"]), data)
+    return portal.post(connection_reverse("pdfs:bundle-start", args=["invoices"]), data)
 
 
 def test_the_pdfs_of_a_whole_list_are_read_in_the_background_then_fetched_without_asking_again(
@@ -62,7 +62,7 @@ def test_the_pdfs_of_a_whole_list_are_read_in_the_background_then_fetched_withou
     with django_capture_on_commit_callbacks() as callbacks:
         response = download_all(portal)
     bundle = Bundle.objects.get()
-    url = reverse("pdfs:bundle", args=[bundle.pk])
+    url = connection_reverse("pdfs:bundle", args=[bundle.pk])
     assert response["Location"] == url
     assert len(callbacks) == 1  # the job's first task, which reads the rest of the list
     job = bundle.job
@@ -74,7 +74,7 @@ def test_the_pdfs_of_a_whole_list_are_read_in_the_background_then_fetched_withou
     assert 'data-testid="bundle-download"' not in page
     assert portal.get(url, headers=HX).status_code == 200
     # Its job page is the bundle's page.
-    assert portal.get(reverse("jobs:detail", args=[job.pk]))["Location"] == url
+    assert portal.get(connection_reverse("jobs:detail", args=[job.pk]))["Location"] == url
 
     job = read_to_end(job)
     assert job.status == JobStatus.PENDING  # no second confirmation
@@ -108,7 +108,7 @@ def test_at_quipus_real_rate_limit_the_page_answers_at_once_and_the_task_reads_t
     assert response.status_code == 302, response.content.decode()[:500]
     assert seconds < settings.QUIPU_PAGE_WAIT_LIMIT_SECONDS
     bundle = Bundle.objects.get()
-    assert response["Location"] == reverse("pdfs:bundle", args=[bundle.pk])
+    assert response["Location"] == connection_reverse("pdfs:bundle", args=[bundle.pk])
     job = read_to_end(bundle.job)
     assert job.status == JobStatus.PENDING
     assert job.total == with_pdf
@@ -128,15 +128,15 @@ def test_a_fault_while_reading_says_so_and_trying_again_carries_on(
     finally:
         sandbox.clear_faults(quipu_account["app_id"])
     assert job.status == JobStatus.PREPARATION_FAILED
-    url = reverse("pdfs:bundle", args=[bundle.pk])
+    url = connection_reverse("pdfs:bundle", args=[bundle.pk])
     polled = portal.get(url, headers=HX)
     assert polled.status_code == 286
     html = polled.content.decode()
     assert "Reading the documents from Quipu stopped: Quipu had an internal error. Try again later." in html
     assert "200 documents were read before it stopped." in html
-    assert f'formaction="{reverse("pdfs:bundle-resume", args=[bundle.pk])}"' in html
+    assert f'formaction="{connection_reverse("pdfs:bundle-resume", args=[bundle.pk])}"' in html
 
-    assert portal.post(reverse("pdfs:bundle-resume", args=[bundle.pk]))["Location"] == url
+    assert portal.post(connection_reverse("pdfs:bundle-resume", args=[bundle.pk]))["Location"] == url
     job = read_to_end(job)
     assert job.status == JobStatus.PENDING and job.message == ""
     assert job.total == listed(quipu, EVERY_INVOICE)[1] == bundle.documents.count()
@@ -146,8 +146,8 @@ def test_cancelling_while_reading_drops_the_download(portal, quipu):
     download_all(portal)
     bundle = Bundle.objects.get()
     job_id = bundle.job_id
-    response = portal.post(reverse("pdfs:bundle-cancel", args=[bundle.pk]))
-    assert response["Location"] == reverse("pdfs:bundles")
+    response = portal.post(connection_reverse("pdfs:bundle-cancel", args=[bundle.pk]))
+    assert response["Location"] == connection_reverse("pdfs:bundles")
     assert not Bundle.objects.exists() and not Job.objects.exists()
     assert job_run_chunk(job_id=job_id) == "gone"
 
@@ -156,9 +156,9 @@ def test_another_user_cannot_see_or_cancel_a_download_being_read(client, other_u
     download_all(portal)
     bundle = Bundle.objects.get()
     client.force_login(other_user)
-    assert client.get(reverse("pdfs:bundle", args=[bundle.pk])).status_code == 404
+    assert client.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).status_code == 404
     for name in ("pdfs:bundle-cancel", "pdfs:bundle-resume"):
-        assert client.post(reverse(name, args=[bundle.pk])).status_code == 404, name
+        assert client.post(connection_reverse(name, args=[bundle.pk])).status_code == 404, name
     bundle.job.refresh_from_db()
     assert bundle.job.status == JobStatus.PREPARING
 
@@ -169,7 +169,7 @@ def test_a_whole_list_too_large_for_one_merged_pdf_is_refused_at_once(portal, qu
 
     response = download_all(portal, format="pdf")
 
-    assert response["Location"] == reverse("invoices:list")
+    assert response["Location"] == connection_reverse("invoices:list")
     assert not Bundle.objects.exists() and not Job.objects.exists()
     assert "choose the ZIP" in [str(m) for m in get_messages(response.wsgi_request)][0]
 
@@ -197,5 +197,5 @@ def test_a_bundle_whose_reading_failed_and_was_left_goes_with_its_job_after_a_da
     job_sweep()
 
     assert not Bundle.objects.filter(pk=bundle.pk).exists()
-    assert portal.get(reverse("pdfs:bundle", args=[bundle.pk])).status_code == 404
-    assert portal.get(reverse("pdfs:bundles")).status_code == 200
+    assert portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).status_code == 404
+    assert portal.get(connection_reverse("pdfs:bundles")).status_code == 200

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from quipu_portal.audit.models import AuditEntry
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, Job, JobKind
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.quipu.errors import QuipuNotFoundError
@@ -64,7 +64,7 @@ def ask_to_delete(portal, ids=None, **extra):
     data = {"action": "delete", "query": EMPTY_MONTH_QUERY, **extra}
     if ids is not None:
         data["ids"] = ids
-    return portal.post(reverse("invoices:bulk"), data)
+    return portal.post(connection_reverse("invoices:bulk"), data)
 
 
 def test_twelve_documents_one_refused_one_already_gone(
@@ -77,7 +77,7 @@ def test_twelve_documents_one_refused_one_already_gone(
 
     response = ask_to_delete(portal, ids)
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
-    confirm_url = reverse("invoices:bulk-delete", args=[job.pk])
+    confirm_url = connection_reverse("invoices:bulk-delete", args=[job.pk])
     assert response.status_code == 302 and response["Location"] == confirm_url
     assert job.status == "draft" and job.total == 12
     assert all(exists(quipu, document_id) for document_id in ids)  # nothing deleted before confirming
@@ -92,7 +92,9 @@ def test_twelve_documents_one_refused_one_already_gone(
 
     quipu.delete("invoices", gone.id)  # deleted in Quipu meanwhile
     response = portal.post(confirm_url, {"action": "run"})
-    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == connection_reverse(
+        "jobs:detail", args=[job.pk]
+    )
     requests_before = sandbox.stats()["accounts"][quipu_account["app_id"]]["requests"]
 
     job = run_to_end(job)
@@ -108,12 +110,12 @@ def test_twelve_documents_one_refused_one_already_gone(
     assert refusal.state == ItemState.FAILED
     assert "amending document (credit note) pointing to it" in refusal.error
 
-    detail = portal.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    detail = portal.get(connection_reverse("jobs:detail", args=[job.pk])).content.decode()
     assert 'data-testid="count-changed">10<' in detail
     assert "Deleted" in detail and "Already gone" in detail and "Not deleted" in detail
     assert "Delete the credit note first" in detail
-    assert f'href="{reverse("invoices:detail", args=[refused.id])}"' in detail
-    assert f'href="{reverse("invoices:detail", args=[created[5].id])}"' not in detail
+    assert f'href="{connection_reverse("invoices:detail", args=[refused.id])}"' in detail
+    assert f'href="{connection_reverse("invoices:detail", args=[created[5].id])}"' not in detail
 
     logged = AuditEntry.objects.filter(user=accountant, job=job)
     assert set(logged.values_list("document_id", flat=True)) == {record.id for record in created[2:]}
@@ -130,7 +132,7 @@ def test_select_all_matching_the_filter_deletes_every_page(portal, quipu, settin
 
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
     assert sorted(job.items.values_list("document_id", flat=True)) == sorted(r.id for r in created)
-    portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
+    portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
     assert run_to_end(job).changed_count == 3
     listed = quipu.list("book_entries", filters={"type": "invoices", "period": "2019-06"})
     assert listed.total_results == 0
@@ -142,7 +144,7 @@ def test_more_than_the_cap_is_refused_before_anything_starts(portal, quipu, monk
 
     response = ask_to_delete(portal, select_across="1")
 
-    assert response["Location"] == reverse("invoices:list") + "?" + EMPTY_MONTH_QUERY
+    assert response["Location"] == connection_reverse("invoices:list") + "?" + EMPTY_MONTH_QUERY
     assert not Job.objects.exists()
     page = portal.get(response["Location"]).content.decode()
     assert "At most 2 documents can be deleted at once. Narrow the filter." in page
@@ -159,7 +161,7 @@ def test_an_unreadable_filter_never_widens_the_selection(portal, quipu):
 
 def test_nothing_ticked_or_no_action_goes_back_to_the_list(portal):
     assert ask_to_delete(portal).status_code == 302
-    assert portal.post(reverse("invoices:bulk"), {"ids": ["1"], "query": ""}).status_code == 302
+    assert portal.post(connection_reverse("invoices:bulk"), {"ids": ["1"], "query": ""}).status_code == 302
     assert not Job.objects.exists()
 
 
@@ -173,7 +175,7 @@ def test_ticked_documents_no_longer_listed_are_left_alone(portal, quipu):
 
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
     assert list(job.items.values_list("document_id", flat=True)) == [listed.id]
-    page = portal.get(reverse("invoices:bulk-delete", args=[job.pk])).content.decode()
+    page = portal.get(connection_reverse("invoices:bulk-delete", args=[job.pk])).content.decode()
     assert "1 ticked document is no longer in this list and will be left alone." in page
     assert exists(quipu, kept.id)
 
@@ -183,9 +185,9 @@ def test_discarding_the_draft_deletes_nothing(portal, quipu):
     ask_to_delete(portal, [record.id for record in created])
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
 
-    response = portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "discard"})
+    response = portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "discard"})
 
-    assert response["Location"] == reverse("invoices:list") + "?" + EMPTY_MONTH_QUERY
+    assert response["Location"] == connection_reverse("invoices:list") + "?" + EMPTY_MONTH_QUERY
     assert not Job.objects.exists()
     assert all(exists(quipu, record.id) for record in created)
 
@@ -194,31 +196,31 @@ def test_a_started_job_confirm_page_shows_its_progress(portal, quipu):
     created = add_expense_invoices(quipu, 1)
     ask_to_delete(portal, [created[0].id])
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
-    portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
+    portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
-    again = portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
+    again = portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
-    assert again["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert again["Location"] == connection_reverse("jobs:detail", args=[job.pk])
     # A draft found through the job pages is sent to its confirmation.
     ask_to_delete(portal, [created[0].id])
     draft = Job.objects.filter(status="draft").get()
-    assert portal.get(reverse("jobs:detail", args=[draft.pk]))["Location"] == reverse(
+    assert portal.get(connection_reverse("jobs:detail", args=[draft.pk]))["Location"] == connection_reverse(
         "invoices:bulk-delete", args=[draft.pk]
     )
     # ...from its own list only.
-    assert portal.get(reverse("tickets:bulk-delete", args=[draft.pk])).status_code == 404
+    assert portal.get(connection_reverse("tickets:bulk-delete", args=[draft.pk])).status_code == 404
 
 
 def test_the_progress_region_polls_until_the_deletion_is_over(portal, quipu):
     created = add_expense_invoices(quipu, 2)
     ask_to_delete(portal, [record.id for record in created])
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
-    portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
+    portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
-    running = portal.get(reverse("jobs:detail", args=[job.pk]), headers=HX)
+    running = portal.get(connection_reverse("jobs:detail", args=[job.pk]), headers=HX)
     assert running.status_code == 200 and 'hx-trigger="every 2s"' in running.content.decode()
     run_to_end(job)
-    done = portal.get(reverse("jobs:detail", args=[job.pk]), headers=HX)
+    done = portal.get(connection_reverse("jobs:detail", args=[job.pk]), headers=HX)
     assert done.status_code == 286
     assert 'data-testid="job-percent">100%' in done.content.decode()
 
@@ -227,9 +229,9 @@ def test_cancel_stops_before_the_next_document(portal, quipu):
     created = add_expense_invoices(quipu, 3)
     ask_to_delete(portal, [record.id for record in created])
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
-    portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
+    portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
-    assert portal.post(reverse("jobs:cancel", args=[job.pk])).status_code == 302
+    assert portal.post(connection_reverse("jobs:cancel", args=[job.pk])).status_code == 302
     job = run_to_end(job)
 
     assert job.status == "cancelled" and job.changed_count == 0
@@ -240,7 +242,7 @@ def test_a_transient_failure_is_tried_again_by_the_runner(portal, quipu, sandbox
     created = add_expense_invoices(quipu, 1)
     ask_to_delete(portal, [created[0].id])
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
-    portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
+    portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
     sandbox.set_faults(p503=1.0, app_id=quipu_account["app_id"])
     try:
@@ -258,7 +260,7 @@ def test_a_deletion_whose_answer_was_lost_is_still_logged(portal, quipu, account
     created = add_expense_invoices(quipu, 1)
     ask_to_delete(portal, [created[0].id])
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
-    portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
+    portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
     # A worker sent the DELETE and died before recording it.
     job.items.update(after={"delete_sent": True})
     quipu.delete("invoices", created[0].id)
@@ -277,10 +279,13 @@ def test_another_users_deletion_job_is_not_found(client, other_user, portal, qui
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
     client.force_login(other_user)
 
-    assert client.get(reverse("invoices:bulk-delete", args=[job.pk])).status_code == 404
-    assert client.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"}).status_code == 404
-    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
-    assert client.post(reverse("jobs:cancel", args=[job.pk])).status_code == 404
+    assert client.get(connection_reverse("invoices:bulk-delete", args=[job.pk])).status_code == 404
+    assert (
+        client.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"}).status_code
+        == 404
+    )
+    assert client.get(connection_reverse("jobs:detail", args=[job.pk])).status_code == 404
+    assert client.post(connection_reverse("jobs:cancel", args=[job.pk])).status_code == 404
     job.refresh_from_db()
     assert job.status == "draft"
 
@@ -290,18 +295,23 @@ def test_every_post_needs_the_csrf_token(accountant, connection, quipu):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(accountant)
 
-    refused = browser.post(reverse("invoices:bulk"), {"action": "delete", "ids": [created[0].id]})
+    refused = browser.post(connection_reverse("invoices:bulk"), {"action": "delete", "ids": [created[0].id]})
     assert refused.status_code == 403
     assert not Job.objects.exists()
 
-    list_page = browser.get(reverse("invoices:list"), {"period": "month", "year": "2019", "month": "6"})
+    list_page = browser.get(
+        connection_reverse("invoices:list"), {"period": "month", "year": "2019", "month": "6"}
+    )
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', list_page.content.decode()).group(1)
     sent = browser.post(
-        reverse("invoices:bulk"),
+        connection_reverse("invoices:bulk"),
         {"action": "delete", "ids": [created[0].id], "csrfmiddlewaretoken": token},
     )
     assert sent.status_code == 302
     job = Job.objects.get()
-    assert browser.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"}).status_code == 403
+    assert (
+        browser.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"}).status_code
+        == 403
+    )
     job.refresh_from_db()
     assert job.status == "draft"

@@ -5,8 +5,8 @@ confirmation."""
 import time
 
 import pytest
-from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, Job, JobKind
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.resource_admin import bulk_delete
@@ -36,13 +36,15 @@ def quipu_account(sandbox):
 
 def expected_total(quipu, query=EXPENSE_INVOICES) -> int:
     """How many documents the list shows now."""
-    reverse("invoices:list")  # the document lists register themselves when the URLs load
+    connection_reverse("invoices:list")  # the document lists register themselves when the URLs load
     selection = selection_from_query(admin=REGISTRY["invoices"], query=query, ids=None)
     return selection_list_page(client=quipu, selection=selection, page=1).total_results
 
 
 def delete_all(portal, query=EXPENSE_INVOICES):
-    return portal.post(reverse("invoices:bulk"), {"action": "delete", "select_across": "1", "query": query})
+    return portal.post(
+        connection_reverse("invoices:bulk"), {"action": "delete", "select_across": "1", "query": query}
+    )
 
 
 def test_select_all_of_hundreds_is_read_in_the_background_then_confirmed_and_deleted(
@@ -54,7 +56,7 @@ def test_select_all_of_hundreds_is_read_in_the_background_then_confirmed_and_del
     with django_capture_on_commit_callbacks() as callbacks:
         response = delete_all(portal)
     job = Job.objects.get(kind=JobKind.BULK_DELETE)
-    url = reverse("invoices:bulk-delete", args=[job.pk])
+    url = connection_reverse("invoices:bulk-delete", args=[job.pk])
     assert response["Location"] == url
     # The page view read one page, saw how many there are, and handed the rest to one task.
     assert job.status == "preparing" and job.total == PAGE_SIZE
@@ -68,7 +70,7 @@ def test_select_all_of_hundreds_is_read_in_the_background_then_confirmed_and_del
     portal.post(url, {"action": "run"})
     job.refresh_from_db()
     assert job.status == "preparing"
-    assert portal.get(reverse("jobs:detail", args=[job.pk]))["Location"] == url
+    assert portal.get(connection_reverse("jobs:detail", args=[job.pk]))["Location"] == url
 
     job = read_to_end(job)
     assert job.status == "draft" and job.total == expected
@@ -80,7 +82,7 @@ def test_select_all_of_hundreds_is_read_in_the_background_then_confirmed_and_del
     assert f"{expected} documents will be deleted in Quipu" in html
 
     response = portal.post(url, {"action": "run"})
-    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert response["Location"] == connection_reverse("jobs:detail", args=[job.pk])
     job = run_to_end(job)
     assert job.status == "finished"
     assert job.changed_count + job.skipped_count + job.failed_count == expected
@@ -128,7 +130,7 @@ def test_a_fault_while_reading_says_so_and_trying_again_carries_on(
     finally:
         sandbox.clear_faults(quipu_account["app_id"])
     assert job.status == "preparation_failed"
-    url = reverse("invoices:bulk-delete", args=[job.pk])
+    url = connection_reverse("invoices:bulk-delete", args=[job.pk])
     polled = portal.get(url, headers=HX)
     assert polled.status_code == 286
     html = polled.content.decode()
@@ -145,8 +147,8 @@ def test_a_fault_while_reading_says_so_and_trying_again_carries_on(
 def test_cancelling_while_reading_deletes_nothing_and_stops_the_task(portal, quipu):
     delete_all(portal)
     job = Job.objects.get()
-    response = portal.post(reverse("invoices:bulk-delete", args=[job.pk]), {"action": "discard"})
-    assert response["Location"] == reverse("invoices:list") + "?" + EXPENSE_INVOICES
+    response = portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "discard"})
+    assert response["Location"] == connection_reverse("invoices:list") + "?" + EXPENSE_INVOICES
     assert not Job.objects.exists()
     assert job_run_chunk(job_id=job.pk) == "gone"
 
@@ -154,7 +156,7 @@ def test_cancelling_while_reading_deletes_nothing_and_stops_the_task(portal, qui
 def test_another_user_cannot_see_confirm_or_cancel_a_deletion_being_read(client, other_user, portal):
     delete_all(portal)
     job = Job.objects.get()
-    url = reverse("invoices:bulk-delete", args=[job.pk])
+    url = connection_reverse("invoices:bulk-delete", args=[job.pk])
     client.force_login(other_user)
     assert client.get(url).status_code == 404
     for action in ("run", "read_again", "discard"):

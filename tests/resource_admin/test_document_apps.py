@@ -1,8 +1,8 @@
 """Every document app gets the same list machinery: each filter and sort reaches Quipu for each type."""
 
 import pytest
-from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_reverse
 from tests.helpers import htmx
 
 from .test_document_list import row_ids
@@ -44,7 +44,7 @@ FILTER_CASES = [
 def test_each_filter_reaches_quipu_for_every_document_type(portal, quipu, namespace, query, filters):
     expected = quipu.list("book_entries", filters={"type": APPS[namespace], **filters}, page_size=100)
 
-    response = portal.get(reverse(f"{namespace}:list"), {**query, "per_page": "100"})
+    response = portal.get(connection_reverse(f"{namespace}:list"), {**query, "per_page": "100"})
 
     assert response.status_code == 200
     assert row_ids(response) == [record.id for record in expected.records]
@@ -58,7 +58,9 @@ def test_each_sort_reaches_quipu_for_every_document_type(portal, quipu, namespac
         "book_entries", filters={"type": APPS[namespace]}, sort=sort.split(","), page_size=100
     )
 
-    response = portal.get(reverse(f"{namespace}:list"), {"sort": sort, "per_page": "100"}, headers=htmx())
+    response = portal.get(
+        connection_reverse(f"{namespace}:list"), {"sort": sort, "per_page": "100"}, headers=htmx()
+    )
 
     assert row_ids(response) == [record.id for record in expected.records]
 
@@ -67,8 +69,8 @@ def test_each_sort_reaches_quipu_for_every_document_type(portal, quipu, namespac
 def test_every_row_links_to_a_detail_page_that_shows_the_document(portal, quipu, namespace):
     record = quipu.list("book_entries", filters={"type": APPS[namespace]}).records[0]
 
-    listing = portal.get(reverse(f"{namespace}:list")).content.decode()
-    url = reverse(f"{namespace}:detail", args=[record.id])
+    listing = portal.get(connection_reverse(f"{namespace}:list")).content.decode()
+    url = connection_reverse(f"{namespace}:detail", args=[record.id])
     detail = portal.get(url)
 
     assert f'href="{url}"' in listing

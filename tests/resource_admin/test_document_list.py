@@ -4,9 +4,9 @@ import datetime
 import re
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.quipu.client import list_params
 from quipu_portal.resource_admin.filters import DocumentFilterForm, parse_sort, sort_toggled
 from tests.helpers import htmx
@@ -89,7 +89,7 @@ def test_the_list_shows_names_not_ids_and_the_total_count(portal, quipu):
     expected = quipu.list("book_entries", filters={"type": "invoices"})
     first = expected.records[0]
 
-    response = portal.get(reverse("invoices:list"))
+    response = portal.get(connection_reverse("invoices:list"))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -118,7 +118,7 @@ def test_the_list_shows_names_not_ids_and_the_total_count(portal, quipu):
 def test_each_filter_reaches_quipu(portal, quipu, query, filters):
     expected = api_ids(quipu, filters=filters)
 
-    response = portal.get(reverse("invoices:list"), query)
+    response = portal.get(connection_reverse("invoices:list"), query)
 
     assert response.status_code == 200
     assert row_ids(response) == expected
@@ -129,7 +129,7 @@ def test_the_contact_filter_offers_contacts_by_name(portal, quipu):
     invoice = quipu.list("book_entries", filters={"type": "invoices"}).records[0]
     contact_id = invoice.contact.id
 
-    response = portal.get(reverse("invoices:list"), {"contact": contact_id})
+    response = portal.get(connection_reverse("invoices:list"), {"contact": contact_id})
 
     assert (
         f'<option value="{contact_id}" selected>{invoice.counterpart_name}</option>'
@@ -141,13 +141,13 @@ def test_the_contact_filter_offers_contacts_by_name(portal, quipu):
 
 @pytest.mark.parametrize("sort", ["-total_amount", "total_amount", "number", "counterpart_name,-issue_date"])
 def test_sorting_reaches_quipu(portal, quipu, sort):
-    response = portal.get(reverse("invoices:list"), {"sort": sort})
+    response = portal.get(connection_reverse("invoices:list"), {"sort": sort})
 
     assert row_ids(response) == api_ids(quipu, sort=sort.split(","))
 
 
 def test_a_sorted_header_offers_the_reverse_order(portal):
-    page = portal.get(reverse("invoices:list"), {"sort": "-total_amount"}).content.decode()
+    page = portal.get(connection_reverse("invoices:list"), {"sort": "-total_amount"}).content.decode()
 
     assert 'aria-sort="descending"' in page
     assert "?sort=total_amount" in page
@@ -157,15 +157,17 @@ def test_a_sorted_header_offers_the_reverse_order(portal):
 def test_pagination_moves_through_pages_and_keeps_the_filters(portal, quipu):
     second = api_ids(quipu, filters={"kind": "income"}, page=2, page_size=5)
 
-    response = portal.get(reverse("invoices:list"), {"kind": "income", "per_page": "20", "page": "1"})
+    response = portal.get(
+        connection_reverse("invoices:list"), {"kind": "income", "per_page": "20", "page": "1"}
+    )
     assert "Page 1 of" in response.content.decode()
 
-    page_two = portal.get(reverse("invoices:list"), {"kind": "income", "page": "2"})
+    page_two = portal.get(connection_reverse("invoices:list"), {"kind": "income", "page": "2"})
     assert row_ids(page_two) == api_ids(quipu, filters={"kind": "income"}, page=2, page_size=20) or second
 
 
 def test_page_size_and_page_links_keep_filter_and_sort(portal, quipu):
-    response = portal.get(reverse("invoices:list"), {"per_page": "20", "sort": "-total_amount"})
+    response = portal.get(connection_reverse("invoices:list"), {"per_page": "20", "sort": "-total_amount"})
 
     page = response.content.decode()
     assert "per_page=20&amp;sort=-total_amount&amp;page=2" in page
@@ -173,7 +175,7 @@ def test_page_size_and_page_links_keep_filter_and_sort(portal, quipu):
 
 
 def test_an_htmx_request_swaps_only_the_results(portal):
-    url = reverse("invoices:list")
+    url = connection_reverse("invoices:list")
 
     fragment = portal.get(url, {"kind": "income"}, headers=htmx(**{"HX-Target": "results"}))
     full = portal.get(url, {"kind": "income"})
@@ -187,7 +189,7 @@ def test_an_htmx_request_swaps_only_the_results(portal):
 
 
 def test_a_filter_mistake_is_explained_and_the_list_still_shows(portal):
-    response = portal.get(reverse("invoices:list"), {"period": "range", "date_from": "2026-05-01"})
+    response = portal.get(connection_reverse("invoices:list"), {"period": "range", "date_from": "2026-05-01"})
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -201,7 +203,7 @@ def test_dates_and_amounts_follow_the_users_language(portal, accountant, quipu):
     user_language_set(user=accountant, language="es")
     record = quipu.list("book_entries", filters={"type": "invoices"}).records[0]
 
-    page = portal.get(reverse("invoices:list")).content.decode()
+    page = portal.get(connection_reverse("invoices:list")).content.decode()
 
     assert "Trimestre" in page and "Base imponible" in page
     assert record.issue_date.strftime("%d/%m/%Y") in page
@@ -211,13 +213,13 @@ def test_dates_and_amounts_follow_the_users_language(portal, accountant, quipu):
     )
 
 
-def test_book_entries_list_every_type_and_link_each_row_to_its_own_app(portal, quipu):
-    response = portal.get(reverse("book_entries:list"), {"per_page": "100"})
+def test_book_entries_list_every_type_and_link_each_row_to_its_own_app(portal, quipu, connection):
+    response = portal.get(connection_reverse("book_entries:list"), {"per_page": "100"})
 
     page = response.content.decode()
-    for path in ("/invoices/", "/tickets/", "/paysheets/", "/simplified-invoices/", "/additional-income/"):
-        assert f'href="{path}' in page
-    tickets = portal.get(reverse("book_entries:list"), {"type": "tickets"})
+    for path in ("invoices/", "tickets/", "paysheets/", "simplified-invoices/", "additional-income/"):
+        assert f'href="/c/{connection.pk}/{path}' in page
+    tickets = portal.get(connection_reverse("book_entries:list"), {"type": "tickets"})
     assert row_ids(tickets) == [r.id for r in quipu.list("book_entries", filters={"type": "tickets"}).records]
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_reverse
 from tests.security.conftest import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def _attachment_count(world, document_id) -> int:
 
 
 def _upload(browser, document_id, upload):
-    url = reverse("invoices:attachments", args=[document_id])
+    url = connection_reverse("invoices:attachments", args=[document_id])
     return browser.post(url, {"file": upload}, follow=True)
 
 

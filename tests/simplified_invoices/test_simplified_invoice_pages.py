@@ -1,12 +1,11 @@
 """Simplified invoices: create, edit keeping lines, kind-only fields, amending ones, delete, 422."""
 
-from django.urls import reverse
-
+from quipu_portal.connections.scope import connection_reverse
 from tests.helpers import created_id, first_document, form_data, items_of
 
 
 def test_create_an_income_simplified_invoice_names_the_customer(portal, quipu):
-    url = reverse("simplified_invoices:create") + "?kind=income"
+    url = connection_reverse("simplified_invoices:create") + "?kind=income"
     page = portal.get(url).content.decode()
     assert 'name="recipient_name"' in page and 'name="issuing_name"' not in page
     data = form_data(portal.get(url))
@@ -23,7 +22,7 @@ def test_create_an_income_simplified_invoice_names_the_customer(portal, quipu):
 
 def test_edit_keeps_every_line_it_did_not_touch(portal, quipu):
     record = first_document(quipu, "simplified_invoices", resource="simplified_invoices", with_items=1)
-    url = reverse("simplified_invoices:edit", args=[record.id])
+    url = connection_reverse("simplified_invoices:edit", args=[record.id])
     data = form_data(portal.get(url))
     data["tags"] = "revisado"
 
@@ -38,7 +37,7 @@ def test_changing_the_kind_is_refused_next_to_the_kind(portal, quipu):
     record = first_document(
         quipu, "simplified_invoices", resource="simplified_invoices", kind="income", with_items=1
     )
-    url = reverse("simplified_invoices:edit", args=[record.id])
+    url = connection_reverse("simplified_invoices:edit", args=[record.id])
     data = form_data(portal.get(url))
     data["kind"] = "expenses"
     data["issuing_name"] = "Proveedor"
@@ -54,28 +53,28 @@ def test_an_amending_simplified_invoice_links_both_ways(portal, quipu):
     record = first_document(
         quipu, "simplified_invoices", resource="simplified_invoices", kind="income", with_items=1
     )
-    url = reverse("simplified_invoices:amend", args=[record.id])
+    url = connection_reverse("simplified_invoices:amend", args=[record.id])
     data = {"mode": "full", "issue_date": "2026-11-22", "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0"}
 
     note_id = created_id(portal.post(url, data))
 
-    original = portal.get(reverse("simplified_invoices:detail", args=[record.id])).content.decode()
-    note = portal.get(reverse("simplified_invoices:detail", args=[note_id])).content.decode()
-    assert reverse("simplified_invoices:detail", args=[note_id]) in original
-    assert reverse("simplified_invoices:detail", args=[record.id]) in note
+    original = portal.get(connection_reverse("simplified_invoices:detail", args=[record.id])).content.decode()
+    note = portal.get(connection_reverse("simplified_invoices:detail", args=[note_id])).content.decode()
+    assert connection_reverse("simplified_invoices:detail", args=[note_id]) in original
+    assert connection_reverse("simplified_invoices:detail", args=[record.id]) in note
 
 
 def test_delete_after_confirmation(portal, quipu):
     record = first_document(quipu, "simplified_invoices", resource="simplified_invoices", kind="expenses")
 
-    response = portal.post(reverse("simplified_invoices:delete", args=[record.id]))
+    response = portal.post(connection_reverse("simplified_invoices:delete", args=[record.id]))
 
-    assert response["Location"] == reverse("simplified_invoices:list")
-    assert portal.get(reverse("simplified_invoices:detail", args=[record.id])).status_code == 404
+    assert response["Location"] == connection_reverse("simplified_invoices:list")
+    assert portal.get(connection_reverse("simplified_invoices:detail", args=[record.id])).status_code == 404
 
 
 def test_choosing_the_kind_redraws_the_form_without_saving_or_losing_lines(portal, quipu):
-    url = reverse("simplified_invoices:create") + "?kind=income"
+    url = connection_reverse("simplified_invoices:create") + "?kind=income"
     data = form_data(portal.get(url))
     data.update({"kind": "expenses", "items-0-concept": "Gasolina", "_refresh": "1"})
     before = quipu.list("book_entries", filters={"type": "simplified_invoices"}).total_results

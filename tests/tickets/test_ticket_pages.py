@@ -1,7 +1,6 @@
 """Tickets are deprecated by Quipu: still browsable and editable, with a notice on every page."""
 
-from django.urls import reverse
-
+from quipu_portal.connections.scope import connection_reverse
 from tests.helpers import first_document, form_data, items_of
 
 NOTICE = "Quipu has deprecated tickets"
@@ -11,9 +10,9 @@ def test_every_ticket_page_points_to_simplified_invoices_and_additional_income(p
     record = first_document(quipu, "tickets", resource="tickets", with_items=1)
 
     for url in (
-        reverse("tickets:list"),
-        reverse("tickets:detail", args=[record.id]),
-        reverse("tickets:edit", args=[record.id]),
+        connection_reverse("tickets:list"),
+        connection_reverse("tickets:detail", args=[record.id]),
+        connection_reverse("tickets:edit", args=[record.id]),
     ):
         page = portal.get(url).content.decode()
         assert NOTICE in page
@@ -22,7 +21,7 @@ def test_every_ticket_page_points_to_simplified_invoices_and_additional_income(p
 
 def test_editing_a_ticket_keeps_its_lines_and_sends_no_line_categories(portal, quipu):
     record = first_document(quipu, "tickets", resource="tickets", kind="expenses", with_items=1)
-    url = reverse("tickets:edit", args=[record.id])
+    url = connection_reverse("tickets:edit", args=[record.id])
     page = portal.get(url)
     assert "items-0-accounting_category" not in page.content.decode()
     data = form_data(page)
@@ -37,7 +36,7 @@ def test_editing_a_ticket_keeps_its_lines_and_sends_no_line_categories(portal, q
 
 def test_a_422_lands_on_its_field(portal, quipu):
     record = first_document(quipu, "tickets", resource="tickets", kind="expenses", with_items=1)
-    url = reverse("tickets:edit", args=[record.id])
+    url = connection_reverse("tickets:edit", args=[record.id])
     data = form_data(portal.get(url))
     data["kind"] = "income"
     data["recipient_name"] = "Alguien"
@@ -50,6 +49,6 @@ def test_a_422_lands_on_its_field(portal, quipu):
 def test_delete_a_ticket(portal, quipu):
     record = first_document(quipu, "tickets", resource="tickets")
 
-    portal.post(reverse("tickets:delete", args=[record.id]))
+    portal.post(connection_reverse("tickets:delete", args=[record.id]))
 
-    assert portal.get(reverse("tickets:detail", args=[record.id])).status_code == 404
+    assert portal.get(connection_reverse("tickets:detail", args=[record.id])).status_code == 404
