@@ -169,7 +169,9 @@ def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
         app_secret=faulty_account["app_secret"],
     )
     quipu = client_for(connection)
-    connection_reverse("invoices:list")  # the resource apps register themselves when the URLs load
+    connection_reverse(
+        "invoices:list", connection=connection
+    )  # the resource apps register themselves when the URLs load
 
     # The accountant's two requests, prepared while Quipu behaves.
     selection = bulk_categories_selection(namespace="invoices", query="kind=income", ids=None)
@@ -218,9 +220,9 @@ def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
         browser = Client()
         browser.force_login(user)
         pages = [
-            connection_reverse("invoices:list"),
-            connection_reverse("invoices:detail", args=[invoices[0].id]),
-            connection_reverse("jobs:list"),
+            connection_reverse("invoices:list", connection=connection),
+            connection_reverse("invoices:detail", args=[invoices[0].id], connection=connection),
+            connection_reverse("jobs:list", connection=connection),
         ]
         turn = 0
         while True:

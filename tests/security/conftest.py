@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from quipu_portal.connections.scope import connection_scope
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.core.services import user_language_set
 from quipu_portal.resource_admin.registry import REGISTRY
@@ -31,6 +32,8 @@ class World:
     intruder: object
     owner_connection: object
     intruder_connection: object
+    # The owner's second client (another company): its URLs must not reach the first client's rows.
+    owner_other_connection: object
     lookups: dict = field(default_factory=dict)
     _bundle: object = None
     _job: object = None
@@ -104,13 +107,22 @@ def world(db, sandbox, sandbox_accounts, user, other_user):
             app_id=account["app_id"],
             app_secret=account["app_secret"],
         )
-    return World(
-        owner=user,
-        intruder=other_user,
-        owner_connection=connections["owner"],
-        intruder_connection=connections["intruder"],
-        lookups=sandbox_accounts["lookups"],
-    )
+    # URLs built without naming a client are the owner's (/c/<owner's connection>/…).
+    with connection_scope(connections["owner"]):
+        yield World(
+            owner=user,
+            intruder=other_user,
+            owner_connection=connections["owner"],
+            intruder_connection=connections["intruder"],
+            owner_other_connection=connection_create(
+                owner=user,
+                name="Ana's other client",
+                base_url=sandbox.base_url,
+                app_id=sandbox_accounts["intruder"]["app_id"],
+                app_secret=sandbox_accounts["intruder"]["app_secret"],
+            ),
+            lookups=sandbox_accounts["lookups"],
+        )
 
 
 @pytest.fixture

@@ -12,11 +12,13 @@ from django.test import Client
 
 from tests.security.conftest import PDF_BYTES
 from tests.security.urlwalk import (
+    CLIENT_ARGUMENT,
     PUBLIC_URL_NAMES,
     Owned,
     all_routes,
     fill,
     is_reference,
+    names_a_portal_row,
     plain_values,
     portal_routes,
 )
@@ -31,6 +33,7 @@ def _takes_a_reference(route) -> bool:
 ROUTES = portal_routes()
 PRIVATE_ROUTES = [route for route in ROUTES if route.label not in PUBLIC_URL_NAMES]
 REFERENCE_ROUTES = [route for route in ROUTES if route.arguments and _takes_a_reference(route)]
+PORTAL_ROW_ROUTES = [route for route in ROUTES if names_a_portal_row(route)]
 
 
 def _label(route) -> str:
@@ -79,6 +82,33 @@ def test_another_user_gets_404_for_the_owners_objects(route, world, owner_browse
     # The same URL works for its owner, so the 404 above is about ownership, not a bad filler.
     owner_get = owner_browser.get(url)
     assert owner_get.status_code != 404, f"{route.label} {url}: the owner got 404 too; fix the filler"
+
+
+def test_every_page_of_a_client_carries_the_client_in_its_url():
+    client_namespaces = {label.split(":")[0] for label in (route.label for route in ROUTES) if ":" in label}
+    client_namespaces -= {"connections", "core", "audit"}
+    for route in ROUTES:
+        if route.namespace in client_namespaces:
+            assert route.arguments[0] == CLIENT_ARGUMENT, route.label
+    assert {"jobs:detail", "jobs:undo", "pdfs:bundle-file", "invoices:bulk-delete"} <= {
+        route.label for route in PORTAL_ROW_ROUTES
+    }
+
+
+@pytest.mark.parametrize("route", PORTAL_ROW_ROUTES, ids=_label)
+def test_a_job_or_download_of_one_client_is_404_under_another_clients_url(route, world, owner_browser):
+    """Two tabs on two clients: a job (or PDF download) of client A asked for under client B's URL."""
+    values = plain_values(fill(route, world))
+    under_other_client = route.url({**values, CLIENT_ARGUMENT: world.owner_other_connection.pk})
+
+    statuses = (
+        owner_browser.get(under_other_client).status_code,
+        owner_browser.post(under_other_client).status_code,
+    )
+    assert set(statuses) <= {404, 405}, f"{route.label} {under_other_client}: got {statuses}"
+    assert 404 in statuses, f"{route.label} {under_other_client}: got {statuses}"
+    # Under its own client the same row opens.
+    assert owner_browser.get(route.url(values)).status_code != 404, route.label
 
 
 @pytest.mark.parametrize("route", all_routes(), ids=_label)

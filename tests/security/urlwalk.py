@@ -40,16 +40,18 @@ class Route:
         return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), self.route)
 
 
-def _walk(resolver, prefix="", namespace=None):
+def _walk(resolver, prefix="", namespace=None, outer_arguments=()):
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             inner = namespace
             if entry.namespace:
                 inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from _walk(entry, prefix + str(entry.pattern), inner)
+            # An include's own arguments (the client of /c/<connection_id>/…) belong to every route in it.
+            arguments = outer_arguments + tuple(entry.pattern.regex.groupindex)
+            yield from _walk(entry, prefix + str(entry.pattern), inner, arguments)
         elif isinstance(entry, URLPattern):
             regex = entry.pattern.regex
-            arguments = tuple(regex.groupindex)
+            arguments = outer_arguments + tuple(regex.groupindex)
             yield Route(prefix + str(entry.pattern), namespace, entry.name, entry.callback, arguments)
 
 
@@ -83,11 +85,7 @@ def fill(route: Route, world) -> dict:
     """The route's arguments filled with the owner's data, as {name: Owned | Plain}."""
     values = {}
     for argument in route.arguments:
-        filler = (
-            FILLERS.get(f"{route.label}.{argument}")
-            or FILLERS.get(f"{route.namespace}.{argument}")
-            or FILLERS.get(argument)
-        )
+        filler = _filler(route, argument)
         if filler is None:
             pytest.fail(
                 f"The URL {route.label!r} ({route.route}) takes {argument!r}, which no test knows how to fill. "
@@ -101,11 +99,27 @@ def fill(route: Route, world) -> dict:
 
 # Arguments that name a kind of thing (a resource, a namespace), not somebody's object. Quipu's
 # accounting categories are one chart of accounts shared by every account: the same ids everywhere.
-PLAIN_ARGUMENTS = {"namespace", "pdfs:download.resource", "accounting_categories.pk"}
+PLAIN_ARGUMENTS = {"namespace", "pdfs:download.resource", "accounting_categories.pk", "old_client_url.path"}
 
 
 def is_reference(route: Route, argument: str) -> bool:
     return not ({f"{route.label}.{argument}", f"{route.namespace}.{argument}", argument} & PLAIN_ARGUMENTS)
+
+
+def _filler(route: Route, argument: str):
+    return (
+        FILLERS.get(f"{route.label}.{argument}")
+        or FILLERS.get(f"{route.namespace}.{argument}")
+        or FILLERS.get(argument)
+    )
+
+
+def names_a_portal_row(route: Route) -> bool:
+    """A client's page naming one of the portal's own rows (a job, a PDF download) besides the client:
+    the row must belong to the client of the URL, not only to the user."""
+    return CLIENT_ARGUMENT in route.arguments and any(
+        _filler(route, argument) in (_job_id, _bundle_pk) for argument in route.arguments
+    )
 
 
 def plain_values(filled: dict) -> dict:
@@ -132,6 +146,9 @@ def _attachment_id(world, route):
     return Owned(world.attachment_id(route.namespace))
 
 
+# The client of a page: /c/<connection_id>/…
+CLIENT_ARGUMENT = "connection_id"
+
 FILLERS = {
     "connection_id": lambda world, route: Owned(world.owner_connection.pk),
     "pk": _document_pk,
@@ -144,4 +161,6 @@ FILLERS = {
     "namespace": lambda world, route: Plain("invoices"),
     "jobs.pk": _job_id,
     "accounting_categories.pk": lambda world, route: Plain(world.document_id(route.namespace)),
+    # A page's address from before the client was in it: redirected to the same page of the last client used.
+    "old_client_url.path": lambda world, route: Plain("invoices/"),
 }
