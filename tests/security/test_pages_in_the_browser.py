@@ -71,7 +71,7 @@ def test_text_from_quipu_is_shown_as_text_on_every_page(world, owner_browser):
         assert PAYLOAD not in html, url
         if ESCAPED in html:
             escaped_on.append(url)
-    assert f"/invoices/{invoice_id}/" in escaped_on
+    assert f"/c/{world.owner_connection.pk}/invoices/{invoice_id}/" in escaped_on
     assert any(url.rstrip("/").endswith("/contacts") or f"/{contact.id}/" in url for url in escaped_on), (
         escaped_on
     )
