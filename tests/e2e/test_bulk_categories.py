@@ -18,10 +18,7 @@ def busiest_ticket_quarter(quipu) -> tuple[int, int]:
 
 
 def test_change_the_category_of_a_quarters_tickets_watch_it_and_undo(
-    page_on_account,
-    live_server,
-    quipu,
-    cluster,
+    page_on_account, live_server, quipu, cluster, connection
 ):
     page = page_on_account
     # Seed tickets are on 629; move them to 622.
@@ -33,7 +30,7 @@ def test_change_the_category_of_a_quarters_tickets_watch_it_and_undo(
     }
     assert before  # the seed's tickets are spread over the year; the busiest quarter has one or more
 
-    page.goto(f"{live_server.url}/tickets/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/tickets/")
     page.locator("#id_period").select_option("quarter")
     page.locator("#id_year").select_option(str(year))
     page.locator("#id_quarter").select_option(str(quarter))

@@ -18,15 +18,12 @@ def quipu_account(sandbox):
 
 
 def test_select_all_hundreds_of_invoices_read_in_the_background_then_confirm(
-    page_on_account,
-    live_server,
-    quipu,
-    cluster_later,
+    page_on_account, live_server, quipu, cluster_later, connection
 ):
     page = page_on_account
     other_services = next(c for c in reference_data(quipu).accounting_categories if c.prefix == "629")
 
-    page.goto(f"{live_server.url}/invoices/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/")
     page.locator("#id_kind").select_option("expenses")
     expect(page).to_have_url(re.compile(r"kind=expenses"))
     count_text = page.get_by_test_id("result-count").inner_text()

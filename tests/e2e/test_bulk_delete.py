@@ -8,16 +8,13 @@ from tests.resource_admin.test_bulk_delete import add_expense_invoices, exists
 
 
 def test_delete_ticked_invoices_and_watch_the_job_finish(
-    page_on_account,
-    live_server,
-    quipu,
-    cluster,
+    page_on_account, live_server, quipu, cluster, connection
 ):
     page = page_on_account
     created = add_expense_invoices(quipu, 4)
     doomed, kept = created[:3], created[3]
 
-    page.goto(f"{live_server.url}/invoices/?period=month&year=2019&month=6")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/?period=month&year=2019&month=6")
     expect(page.get_by_test_id("row")).to_have_count(4)
     for record in doomed:
         page.locator(f"[data-testid=row][data-id='{record.id}']").get_by_role("checkbox").check()
@@ -40,6 +37,6 @@ def test_delete_ticked_invoices_and_watch_the_job_finish(
 
     page.get_by_role("link", name="See the change log of this job").click()
     expect(page.get_by_test_id("audit-entries")).to_contain_text(f"Invoice {doomed[0].number}")
-    page.goto(f"{live_server.url}/invoices/?period=month&year=2019&month=6")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/?period=month&year=2019&month=6")
     expect(page.get_by_test_id("row")).to_have_count(1)
     expect(page.get_by_test_id("row")).to_have_attribute("data-id", kept.id)

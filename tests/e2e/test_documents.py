@@ -16,7 +16,9 @@ def busiest_quarter(quipu):
     return max(counts, key=counts.get)
 
 
-def test_filter_sort_open_fix_and_go_back_to_the_filtered_list(page_on_account, live_server, quipu):
+def test_filter_sort_open_fix_and_go_back_to_the_filtered_list(
+    page_on_account, live_server, quipu, connection
+):
     page = page_on_account
     year, quarter = busiest_quarter(quipu)
     start, end = period_bounds(f"{year}-Q{quarter}")
@@ -26,7 +28,7 @@ def test_filter_sort_open_fix_and_go_back_to_the_filtered_list(page_on_account, 
         sort=["total_amount"],
     ).records
 
-    page.goto(f"{live_server.url}/invoices/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/")
     page.locator("#id_period").select_option("quarter")
     page.locator("#id_year").select_option(str(year))
     page.locator("#id_quarter").select_option(str(quarter))
@@ -74,11 +76,11 @@ def test_filter_sort_open_fix_and_go_back_to_the_filtered_list(page_on_account, 
     assert start <= saved.issue_date <= end
 
 
-def test_create_an_expense_invoice_with_two_lines(page_on_account, live_server, quipu):
+def test_create_an_expense_invoice_with_two_lines(page_on_account, live_server, quipu, connection):
     page = page_on_account
     contact = next(iter(quipu.iterate("contacts")))
 
-    page.goto(f"{live_server.url}/invoices/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/")
     page.get_by_role("link", name="New expense").click()
     page.get_by_role("combobox", name="Contact").select_option(contact.id)
     page.get_by_label("Number", exact=True).fill("PROV-2026-41")
@@ -98,7 +100,9 @@ def test_create_an_expense_invoice_with_two_lines(page_on_account, live_server, 
     expect(page.get_by_test_id("document-title")).to_contain_text("PROV-2026-41")
 
 
-def test_issue_a_partial_credit_note_and_upload_an_attachment(page_on_account, live_server, quipu, tmp_path):
+def test_issue_a_partial_credit_note_and_upload_an_attachment(
+    page_on_account, live_server, quipu, tmp_path, connection
+):
     page = page_on_account
     invoice = next(
         quipu.retrieve("invoices", summary.id)
@@ -106,7 +110,7 @@ def test_issue_a_partial_credit_note_and_upload_an_attachment(page_on_account, l
         if not quipu.retrieve("invoices", summary.id).amended_invoice
     )
 
-    page.goto(f"{live_server.url}/invoices/{invoice.id}/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/{invoice.id}/")
     page.get_by_role("link", name="Issue a credit note").click()
     page.get_by_label("Only the lines below").check()
     page.get_by_label("Reason for the amendment").select_option("R5")
@@ -122,7 +126,7 @@ def test_issue_a_partial_credit_note_and_upload_an_attachment(page_on_account, l
     note_url = page.url
 
     # The original now links to its credit note.
-    page.goto(f"{live_server.url}/invoices/{invoice.id}/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/{invoice.id}/")
     page.get_by_test_id("amending-link").first.click()
     expect(page).to_have_url(note_url)
 
@@ -142,11 +146,11 @@ def test_issue_a_partial_credit_note_and_upload_an_attachment(page_on_account, l
     assert loaded_width > 0
 
 
-def test_typing_a_search_updates_the_list_and_the_address(page_on_account, live_server, quipu):
+def test_typing_a_search_updates_the_list_and_the_address(page_on_account, live_server, quipu, connection):
     page = page_on_account
     expected = quipu.list("book_entries", filters={"type": "invoices", "q": "frenos"})
 
-    page.goto(f"{live_server.url}/invoices/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/")
     page.get_by_role("searchbox", name="Search", exact=True).press_sequentially("frenos", delay=30)
 
     expect(page).to_have_url(re.compile(r"q=frenos"))
@@ -154,7 +158,7 @@ def test_typing_a_search_updates_the_list_and_the_address(page_on_account, live_
     expect(page.get_by_test_id("row")).to_have_count(len(expected.records))
 
 
-def test_one_search_box_looks_in_the_chosen_field(page_on_account, live_server, quipu):
+def test_one_search_box_looks_in_the_chosen_field(page_on_account, live_server, quipu, connection):
     page = page_on_account
     first = quipu.list("book_entries", filters={"type": "invoices"}, sort=["-issue_date"]).records[0]
     by_number = quipu.list(
@@ -162,7 +166,7 @@ def test_one_search_box_looks_in_the_chosen_field(page_on_account, live_server, 
         filters={"type": "invoices", "field_query": {"field": "number", "term": first.number}},
     ).records
 
-    page.goto(f"{live_server.url}/invoices/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/")
     page.get_by_label("Search in").select_option("number")
     page.get_by_label("Search", exact=True).press_sequentially(first.number)
     expect(page).to_have_url(re.compile(rf"q={re.escape(first.number)}.*field=number"))

@@ -30,7 +30,7 @@ def the_largest_invoice(quipu):
     return quipu.list("book_entries", filters={"type": "invoices"}, sort=["-total_amount"]).records[0]
 
 
-def test_spanish_layout_list_and_form_then_english(page_in_spanish, live_server, quipu):
+def test_spanish_layout_list_and_form_then_english(page_in_spanish, live_server, quipu, connection):
     page = page_in_spanish
     invoice = the_largest_invoice(quipu)
     with translation.override("es"):
@@ -42,7 +42,7 @@ def test_spanish_layout_list_and_form_then_english(page_in_spanish, live_server,
     assert re.fullmatch(r"-?[\d.]+,\d\d\u00a0€", spanish_total)
     assert re.fullmatch(r"\d\d/\d\d/\d{4}", spanish_date)
 
-    page.goto(f"{live_server.url}/invoices/?sort=-total_amount")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/?sort=-total_amount")
     navigation = page.get_by_role("navigation", name="Navegación principal")
     expect(navigation.get_by_role("link", name="Facturas", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
@@ -50,14 +50,14 @@ def test_spanish_layout_list_and_form_then_english(page_in_spanish, live_server,
     expect(first_row).to_contain_text(spanish_total)
     expect(first_row).to_contain_text(spanish_date)
 
-    page.goto(f"{live_server.url}/invoices/{invoice.id}/edit/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/{invoice.id}/edit/")
     expect(page.get_by_role("button", name=re.compile("Guardar"))).to_be_visible()
     expect(page.get_by_label("Notas")).to_be_visible()
 
     page.get_by_label("Idioma").select_option("en")
     expect(page.get_by_role("navigation", name="Main navigation")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("Save"))).to_be_visible()
-    page.goto(f"{live_server.url}/invoices/?sort=-total_amount")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/?sort=-total_amount")
     first_row = page.get_by_test_id("row").first
     expect(first_row).to_contain_text(english_total)
     expect(first_row).to_contain_text(english_date)

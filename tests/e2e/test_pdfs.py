@@ -34,11 +34,13 @@ def busiest_income_quarter(quipu):
     return max(by_quarter.items(), key=lambda pair: len(pair[1]))
 
 
-def test_download_a_quarters_income_invoices_as_a_zip(page_on_account, live_server, quipu, cluster, tmp_path):
+def test_download_a_quarters_income_invoices_as_a_zip(
+    page_on_account, live_server, quipu, cluster, tmp_path, connection
+):
     page = page_on_account
     (year, quarter), invoices = busiest_income_quarter(quipu)
 
-    page.goto(f"{live_server.url}/invoices/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/")
     page.locator("#id_kind").select_option("income")
     page.locator("#id_period").select_option("quarter")
     page.locator("#id_year").select_option(str(year))

@@ -26,10 +26,7 @@ def page_on_account(signed_in_page, connection, settings, tmp_path):
 
 
 def test_download_every_income_invoice_read_in_the_background(
-    page_on_account,
-    live_server,
-    quipu,
-    tmp_path,
+    page_on_account, live_server, quipu, tmp_path, connection
 ):
     page = page_on_account
     count = quipu.list(
@@ -37,7 +34,7 @@ def test_download_every_income_invoice_read_in_the_background(
     ).total_results
     assert count > 200  # more than a page view reads itself
 
-    page.goto(f"{live_server.url}/invoices/?kind=income")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/?kind=income")
     expect(page.get_by_test_id("result-count")).to_contain_text(f"{count} document")
     page.get_by_test_id("select-across").check()
     page.get_by_role("button", name="Download PDFs").click()

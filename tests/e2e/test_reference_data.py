@@ -6,9 +6,9 @@ import re
 from playwright.sync_api import expect
 
 
-def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, quipu):
+def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, quipu, connection):
     page = page_on_account
-    page.goto(f"{live_server.url}/contacts/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/contacts/")
     page.get_by_role("link", name="New contact").click()
     page.get_by_role("textbox", name="Name", exact=True).fill("Autocares Txindoki S.L.")
     page.get_by_label("Tax ID", exact=True).fill("B50998877")
@@ -27,7 +27,7 @@ def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, qu
     expect(page.get_by_test_id("record-title")).to_have_text("Autocares Txindoki S.L.")
     contact = next(c for c in quipu.iterate("contacts", filters={"q": "Txindoki"}))
 
-    page.goto(f"{live_server.url}/invoices/new/?kind=income")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/new/?kind=income")
     page.get_by_label("Search by name, tax ID or email").fill("txindoki")
     contact_select = page.get_by_role("combobox", name="Contact")
     expect(contact_select.locator("option")).to_have_count(2)  # the blank choice and the match
@@ -44,11 +44,11 @@ def test_create_a_contact_and_an_invoice_for_it(page_on_account, live_server, qu
     expect(page.get_by_test_id("contact-totals")).to_contain_text("423.50")
 
 
-def test_give_a_contact_a_default_income_category(page_on_account, live_server, quipu):
+def test_give_a_contact_a_default_income_category(page_on_account, live_server, quipu, connection):
     page = page_on_account
     services = next(iter(quipu.iterate("accounting_categories", filters={"prefix": "705"})))
     contact = next(c for c in quipu.iterate("contacts") if c.income_category is None)
-    page.goto(f"{live_server.url}/contacts/{contact.id}/edit/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/contacts/{contact.id}/edit/")
 
     defaults = page.get_by_role("group", name="Defaults for new income documents")
     expect(defaults).to_be_visible()
@@ -72,12 +72,12 @@ def test_give_a_contact_a_default_income_category(page_on_account, live_server, 
     assert (saved.income_category.id, saved.pdf_language) == (services.id, "ca")
 
 
-def test_add_a_subcategory_and_assign_it_to_a_document(page_on_account, live_server, quipu):
+def test_add_a_subcategory_and_assign_it_to_a_document(page_on_account, live_server, quipu, connection):
     page = page_on_account
     supplies = next(iter(quipu.iterate("accounting_categories", filters={"prefix": "600"})))
     expense = next(iter(quipu.iterate("book_entries", filters={"type": "invoices", "kind": "expenses"})))
 
-    page.goto(f"{live_server.url}/accounting-categories/?prefix=600")
+    page.goto(f"{live_server.url}/c/{connection.pk}/accounting-categories/?prefix=600")
     page.get_by_role("link", name=supplies.name).click()
     page.get_by_role("link", name="Add a subcategory").click()
     expect(page.get_by_role("combobox", name="Accounting category")).to_have_value(supplies.id)
@@ -90,7 +90,7 @@ def test_add_a_subcategory_and_assign_it_to_a_document(page_on_account, live_ser
         s for s in quipu.iterate("accounting_subcategories") if s.name == "Lubricantes y grasas"
     )
 
-    page.goto(f"{live_server.url}/invoices/{expense.id}/edit/")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/{expense.id}/edit/")
     page.locator("#id_accounting_category_search").fill("600")
     page.get_by_role("combobox", name="Accounting category").select_option(supplies.id)
     page.wait_for_load_state("networkidle")  # the category's subcategories have replaced the options
@@ -109,10 +109,14 @@ def test_add_a_subcategory_and_assign_it_to_a_document(page_on_account, live_ser
     assert (saved.accounting_category.id, saved.accounting_subcategory.id) == (supplies.id, subcategory.id)
 
 
-def test_create_a_numbering_series_and_find_it_on_a_new_income_invoice(page_on_account, live_server, quipu):
+def test_create_a_numbering_series_and_find_it_on_a_new_income_invoice(
+    page_on_account, live_server, quipu, connection
+):
     page = page_on_account
-    page.goto(f"{live_server.url}/invoices/new/?kind=income")  # the series are cached from here on
-    page.goto(f"{live_server.url}/numbering-series/")
+    page.goto(
+        f"{live_server.url}/c/{connection.pk}/invoices/new/?kind=income"
+    )  # the series are cached from here on
+    page.goto(f"{live_server.url}/c/{connection.pk}/numbering-series/")
     page.get_by_role("link", name="New numbering series").click()
     page.get_by_role("textbox", name="Prefix").fill("F2027-")
     page.get_by_role("combobox", name="Used for").select_option("invoices")
@@ -120,7 +124,7 @@ def test_create_a_numbering_series_and_find_it_on_a_new_income_invoice(page_on_a
     expect(page.get_by_role("status").filter(has_text="F2027- created")).to_be_visible()
     expect(page.get_by_test_id("row").filter(has_text="F2027-")).to_be_visible()
 
-    page.goto(f"{live_server.url}/invoices/new/?kind=income")
+    page.goto(f"{live_server.url}/c/{connection.pk}/invoices/new/?kind=income")
     page.get_by_label("Search by prefix").fill("2027")
     series = page.get_by_role("combobox", name="Numbering series")
     expect(series.locator("option", has_text="F2027-")).to_have_count(1)
