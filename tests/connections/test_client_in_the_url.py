@@ -156,3 +156,25 @@ def test_the_sidebar_and_the_switcher_name_the_client_of_the_page(portal, connec
     assert f'href="/c/{second_connection.pk}/invoices/"' in page
     assert f'href="/c/{connection.pk}/invoices/"' not in page
     assert f'<option value="{second_connection.pk}" selected>' in page
+
+
+def test_every_link_on_the_home_page_names_its_client(portal, accountant, connection, second_connection):
+    first_job, second_job = (
+        Job.objects.create(
+            owner=accountant,
+            connection=client,
+            kind=JobKind.BULK_CATEGORIES,
+            status=JobStatus.RUNNING,
+            title=title,
+        )
+        for client, title in ((connection, "Primer cliente"), (second_connection, "Segundo cliente"))
+    )
+    portal.get(connection_reverse("contacts:list", connection=second_connection))  # the last client used
+
+    page = portal.get("/").content.decode()
+
+    assert f'href="/c/{connection.pk}/jobs/{first_job.pk}/"' in page
+    assert f'href="/c/{second_connection.pk}/jobs/{second_job.pk}/"' in page
+    # The quarters are the last client used's.
+    assert f'href="/c/{second_connection.pk}/invoices/?period=quarter' in page
+    assert f'href="/c/{connection.pk}/invoices/?' not in page
