@@ -27,6 +27,7 @@ from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
     QuipuRateLimitedError,
     QuipuServerError,
+    QuipuTooLargeError,
     QuipuUnavailableError,
     QuipuValidationError,
 )
@@ -40,7 +41,7 @@ from quipu_portal.resource_admin.access import (
     rel_ids,
 )
 from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES
-from quipu_portal.resource_admin.errors import quipu_boundary
+from quipu_portal.resource_admin.errors import quipu_boundary, refusal_reason
 from quipu_portal.resource_admin.filters import (
     PER_PAGE_CHOICES,
     DocumentFilterForm,
@@ -687,6 +688,8 @@ def resource_delete(request, pk, *, admin):
             )
         except QuipuForbiddenError as error:
             refusal = error.reason or str(error.message)
+        except QuipuValidationError as error:  # 409 (changed meanwhile) or 422 (Quipu keeps it)
+            refusal = refusal_reason(error)
         else:
             messages.success(request, admin.deleted_message % {"name": label})
             return _redirect(request, reverse(f"{admin.namespace}:list"))
@@ -860,6 +863,8 @@ def attachment_upload(request, pk, *, admin):
             messages.error(
                 request, _("Quipu did not accept the file: %(reason)s") % {"reason": field_error.detail}
             )
+    except QuipuTooLargeError as error:
+        messages.error(request, _("Quipu did not accept the file: %(reason)s") % {"reason": error.message})
     else:
         messages.success(request, _("Attachment uploaded."))
     return _redirect(request, detail)
@@ -880,6 +885,11 @@ def attachment_delete(request, pk, attachment_id, *, admin):
             request,
             _("Quipu refused to delete the attachment: %(reason)s")
             % {"reason": error.reason or error.message},
+        )
+    except QuipuValidationError as error:
+        messages.error(
+            request,
+            _("Quipu refused to delete the attachment: %(reason)s") % {"reason": refusal_reason(error)},
         )
     else:
         messages.success(request, _("Attachment deleted."))

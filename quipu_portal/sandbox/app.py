@@ -130,7 +130,9 @@ class SandboxApp:
         if not decision.allowed:
             return self.over_limit(account, decision)
         try:
-            response = self.faults.apply(account.app_id, lambda: self.store.expire_tokens(account.app_id))
+            response = self.faults.apply(
+                account.app_id, lambda: self.store.expire_tokens(account.app_id), request
+            )
             if response is None:
                 if resource_name is not None and slug is not None and slug != account.slug:
                     raise Forbidden()
