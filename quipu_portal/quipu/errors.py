@@ -99,14 +99,23 @@ class QuipuUnavailableError(QuipuError):
 
     default_message = _("Quipu cannot be reached right now. Try again in a few minutes.")
 
-    def __init__(self, detail: str = "", *, status: int | None = None, may_have_been_applied: bool = False):
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        status: int | None = None,
+        may_have_been_applied: bool = False,
+        message: str | None = None,
+    ):
         self.may_have_been_applied = may_have_been_applied
-        message = None
         if may_have_been_applied:
             message = _(
                 "Quipu did not answer in time. The change may have been saved: check before retrying."
             )
         super().__init__(detail, status=status, message=message)
+
+
+SLOW_MESSAGE = _("Quipu is answering too slowly right now.")
 
 
 class QuipuMalformedResponseError(QuipuError):

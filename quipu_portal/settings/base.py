@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "quipu_portal.quipu.deadline.PageDeadlineMiddleware",
 ]
 
 ROOT_URLCONF = "quipu_portal.urls"
@@ -235,6 +236,8 @@ QUIPU_DEFAULT_BASE_URL = os.environ.get("QUIPU_DEFAULT_BASE_URL", "https://getqu
 QUIPU_RATE_LIMIT = os.environ.get("QUIPU_RATE_LIMIT", "5/5s")
 QUIPU_TIMEOUT_SECONDS = float(os.environ.get("QUIPU_TIMEOUT_SECONDS", "20"))
 QUIPU_PAGE_WAIT_LIMIT_SECONDS = float(os.environ.get("QUIPU_PAGE_WAIT_LIMIT_SECONDS", "4"))
+# All the Quipu calls of one page view, retries included, end within this (background jobs have none).
+QUIPU_PAGE_DEADLINE_SECONDS = float(os.environ.get("QUIPU_PAGE_DEADLINE_SECONDS", "25"))
 QUIPU_ENCRYPTION_KEYS = env_list("QUIPU_ENCRYPTION_KEYS")
 QUIPU_ALLOW_INSECURE_LOOPBACK = False
 QUIPU_FILE_RETENTION_DAYS = int(os.environ.get("QUIPU_FILE_RETENTION_DAYS", "7"))
