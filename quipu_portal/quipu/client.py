@@ -123,6 +123,7 @@ class QuipuClient:
         budget_store=None,
     ):
         credentials.check_transport()
+        credentials.check_allowed()
         if credentials.base_url.startswith("http://"):
             # Only reached for a loopback sandbox with QUIPU_ALLOW_INSECURE_LOOPBACK (test and local
             # settings): oauthlib reads this variable for each request. Production refuses http above.

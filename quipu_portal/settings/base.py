@@ -237,6 +237,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Quipu ------------------------------------------------------------------------
 QUIPU_DEFAULT_BASE_URL = os.environ.get("QUIPU_DEFAULT_BASE_URL", "https://getquipu.com")
+# The only API addresses a connection may point at (the server calls them: no host a user types in).
+QUIPU_ALLOWED_BASE_URLS = env_list("QUIPU_ALLOWED_BASE_URLS") or [QUIPU_DEFAULT_BASE_URL]
+# The local sandbox, on any port: added by the local and test settings only.
+SANDBOX_BASE_URLS = [
+    f"{scheme}://{host}" for scheme in ("http", "https") for host in ("127.0.0.1", "localhost", "[::1]")
+]
 QUIPU_RATE_LIMIT = os.environ.get("QUIPU_RATE_LIMIT", "5/5s")
 QUIPU_TIMEOUT_SECONDS = float(os.environ.get("QUIPU_TIMEOUT_SECONDS", "20"))
 QUIPU_PAGE_WAIT_LIMIT_SECONDS = float(os.environ.get("QUIPU_PAGE_WAIT_LIMIT_SECONDS", "4"))
