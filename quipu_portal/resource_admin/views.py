@@ -23,6 +23,7 @@ from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_prepare_again, job_start
+from quipu_portal.pdfs.filenames import content_disposition, download_names
 from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
     QuipuRateLimitedError,
@@ -843,6 +844,8 @@ def resource_amend(request, pk, *, admin):
 
 # Attachments -------------------------------------------------------------------------------------------------
 
+INLINE_ATTACHMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"})
+
 
 @connection_required
 @quipu_boundary
@@ -910,10 +913,15 @@ def attachment_file(request, pk, attachment_id, *, admin):
     if not url:
         raise Http404
     download = client.download(url)
+    # Only what a browser shows safely opens in the page; anything else (HTML, SVG, …) is a download.
+    inline = download.content_type in INLINE_ATTACHMENT_TYPES
     response = StreamingHttpResponse(
-        download.iter_content(), content_type=download.content_type or "application/octet-stream"
+        download.iter_content(), content_type=download.content_type if inline else "application/octet-stream"
     )
-    filename = attachment.filename or download.filename
-    if filename and not size:
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    ascii_name, readable_name = download_names(attachment.filename or download.filename)
+    response["Content-Disposition"] = content_disposition(
+        ascii_name=ascii_name, original_name=readable_name, inline=inline
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
