@@ -28,7 +28,12 @@ def base_url_allowed(url: str) -> bool:
             continue
         if allowed.port is not None and port != allowed.port:
             continue
-        if allowed.port is None and port is not None and allowed.hostname not in LOOPBACK_HOSTS:
+        default_port = {"https": 443, "http": 80}.get(parts.scheme)
+        if (
+            allowed.port is None
+            and port not in (None, default_port)
+            and allowed.hostname not in LOOPBACK_HOSTS
+        ):
             continue  # a public host only on its default port, unless the entry names another
         prefix = allowed.path.rstrip("/")
         path = parts.path.rstrip("/")

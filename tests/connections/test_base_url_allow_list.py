@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from quipu_portal.connections.models import Connection
 from quipu_portal.connections.services import client_for, connection_create
+from quipu_portal.quipu.config import base_url_allowed
 from quipu_portal.quipu.errors import QuipuAuthError
 from tests.connections.test_connection_pages import add_form
 
@@ -59,3 +60,20 @@ def test_a_stored_connection_outside_the_allowed_ones_is_never_called(signed_in,
 
     assert response.status_code == 403
     assert "API address is not allowed here" in html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "base_url, allowed",
+    [
+        ("https://getquipu.com", True),
+        ("https://GETQUIPU.com:443/", True),
+        ("https://getquipu.com:8443", False),
+        ("http://getquipu.com", False),
+        ("https://getquipu.com.evil.example", False),
+        ("https://evil.example#@getquipu.com", False),
+        ("https://getquipu.com:port", False),
+        ("http://127.0.0.1:5555", True),  # the sandbox, on any port, in test settings
+    ],
+)
+def test_the_allow_list_compares_scheme_host_and_port(base_url, allowed):
+    assert base_url_allowed(base_url) is allowed
