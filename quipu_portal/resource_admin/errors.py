@@ -19,6 +19,7 @@ from quipu_portal.quipu.errors import (
     QuipuNotFoundError,
     QuipuRateLimitedError,
     QuipuServerError,
+    QuipuTooLargeError,
     QuipuUnavailableError,
     QuipuValidationError,
 )
@@ -61,7 +62,8 @@ def rate_limited_message(seconds: float) -> str:
 
 
 def quipu_boundary(view):
-    """Not found -> 404; forbidden, rate limit, outage, bad credentials -> a page saying so."""
+    """Not found -> 404; forbidden, rate limit, outage, bad credentials, a refusal (400/409/422/413) or a
+    status Quipu does not document -> a page (or htmx fragment) saying so. Other exceptions propagate."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -117,7 +119,11 @@ def _translated(view, request, *args, **kwargs):
             message=refusal_message(error),
             status=error.status if error.status in (400, 409, 422) else 400,
         )
-    except QuipuError as error:
+    except QuipuTooLargeError as error:
+        return _problem(
+            request, title=_("Quipu did not accept the request"), message=str(error.message), status=413
+        )
+    except QuipuError as error:  # a status Quipu is not documented to send: say so, never a 500
         logger.warning(
             "Unexpected answer from Quipu for %s: HTTP %s %s", request.path, error.status, error.detail
         )

@@ -8,9 +8,10 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from django_htmx.middleware import HtmxDetails
 
-from quipu_portal.quipu.errors import FieldError, QuipuError, QuipuValidationError
+from quipu_portal.quipu.errors import FieldError, QuipuError, QuipuTooLargeError, QuipuValidationError
 from quipu_portal.resource_admin.errors import quipu_boundary
 from tests.helpers import htmx
 
@@ -54,11 +55,13 @@ def _request(user, **headers):
         (QuipuValidationError([FieldError(None, "Bad request")], status=400), 400, "Bad request"),
         (QuipuValidationError([], status=409), 409, "changed in Quipu in the meantime"),
         (QuipuError("HTTP 418", status=418), 503, "an answer this portal does not expect"),
+        (QuipuTooLargeError("Request entity too large", status=413), 413, "larger than Quipu accepts"),
     ],
 )
 def test_the_boundary_turns_quipu_refusals_and_odd_statuses_into_a_message(accountant, error, status, words):
-    page = _raising(error)(_request(accountant))
-    fragment = _raising(error)(_request(accountant, **htmx(**{"HX-Target": "results"})))
+    with translation.override("en"):  # what the locale middleware does for our English-reading accountant
+        page = _raising(error)(_request(accountant))
+        fragment = _raising(error)(_request(accountant, **htmx(**{"HX-Target": "results"})))
 
     assert page.status_code == status and words in _text(page) and "<html" in _text(page)
     assert fragment.status_code == 200 and words in _text(fragment) and "<html" not in _text(fragment)
