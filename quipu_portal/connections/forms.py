@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.connections.models import Connection
-from quipu_portal.quipu.config import LOOPBACK_HOSTS
+from quipu_portal.quipu.config import LOOPBACK_HOSTS, base_url_allowed
 
 
 class ConnectionForm(forms.Form):
@@ -70,6 +70,11 @@ class ConnectionForm(forms.Form):
         ):
             raise forms.ValidationError(
                 _("The address must start with https://; credentials are never sent unencrypted.")
+            )
+        if not base_url_allowed(url):
+            raise forms.ValidationError(
+                _("This portal only connects to these addresses: %(allowed)s.")
+                % {"allowed": ", ".join(settings.QUIPU_ALLOWED_BASE_URLS)}
             )
         return url.rstrip("/")
 

@@ -67,6 +67,24 @@ def content_disposition(*, ascii_name: str, original_name: str | None = None, in
     return value
 
 
+def download_names(name: str | None, *, fallback: str = "attachment") -> tuple[str, str]:
+    """(ASCII-safe, readable) names for a file someone else named: extension kept, nothing a header
+    or a file system could misread (quotes, slashes, control characters, reserved names)."""
+    stem, dot, extension = (name or "").rpartition(".")
+    if not dot:
+        stem, extension = extension, ""
+    extension = _ascii_part(extension)[:10]
+    suffix = f".{extension}" if extension else ""
+
+    def finish(part: str) -> str:
+        part = part[:MAX_STEM_LENGTH].strip(" .-_") or fallback
+        if part.split(".")[0].upper() in WINDOWS_RESERVED:
+            part = f"_{part}"
+        return f"{part}{suffix}"
+
+    return finish(_ascii_part(stem)), finish(_readable_part(stem))
+
+
 def unique_name(name: str, taken: set[str]) -> str:
     """``name`` or ``name-2``, ``name-3``… (case-insensitively unique, as on Windows and macOS)."""
     stem, dot, extension = name.rpartition(".")

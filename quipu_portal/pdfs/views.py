@@ -138,7 +138,7 @@ def bundle_start(request, namespace):
     client = client_for(request.connection)
     try:
         selection = selection_from_query(admin=admin, query=query, ids=ids)
-        if request.POST.get("confirm") != "yes":
+        if request.POST.get("confirm") != "yes" or "format" in form.errors:
             return _bundle_confirm(request, client=client, form=form, selection=selection, list_url=list_url)
         bundle = services.bundle_start(
             owner=request.user,
@@ -178,7 +178,8 @@ def _bundle_confirm(request, *, client, form, selection, list_url):
         "select_across": selection.ids is None,
         "query": form.cleaned_data.get("query") or "",
         "count": count,
-        "format_field": BundleStartForm()["format"],
+        # An unknown format comes back with its error; otherwise the choice starts at ZIP.
+        "format_field": form["format"] if "format" in form.errors else BundleStartForm()["format"],
         "minutes": max(1, math.ceil(job_estimate_seconds(requests=count) / 60)),
         "list_url": list_url,
     }

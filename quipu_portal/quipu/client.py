@@ -25,11 +25,12 @@ from oauthlib.oauth2.rfc6749.errors import MissingTokenError, MissingTokenTypeEr
 from requests.auth import HTTPBasicAuth
 from requests_oauthlib import OAuth2Session
 
-from . import jsonapi
+from . import deadline, jsonapi
 from .auth import AccessToken, TokenManager, token_lifetime
 from .budget import SharedRateBudget
 from .config import ClientSettings, QuipuCredentials, RateLimit
 from .errors import (
+    SLOW_MESSAGE,
     QuipuAuthError,
     QuipuError,
     QuipuMalformedResponseError,
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 API_MEDIA_TYPE = "application/vnd.quipu.v1+json"
 TOKEN_PATH = "/oauth/token"
 TOKEN_SCOPE = "ecommerce"
+# A page view does not start a call it has less time than this left for.
+MIN_ATTEMPT_SECONDS = 0.25
 
 
 class Priority(enum.Enum):
@@ -120,6 +123,7 @@ class QuipuClient:
         budget_store=None,
     ):
         credentials.check_transport()
+        credentials.check_allowed()
         if credentials.base_url.startswith("http://"):
             # Only reached for a loopback sandbox with QUIPU_ALLOW_INSECURE_LOOPBACK (test and local
             # settings): oauthlib reads this variable for each request. Production refuses http above.
@@ -268,10 +272,41 @@ class QuipuClient:
                 f"{response.request.method} {urlsplit(response.url).path}: the answer is not JSON"
             ) from None
 
-    def _acquire(self) -> None:
+    def _acquire(self, method: str, path: str, *, maybe_applied: bool = False) -> None:
         background = self.priority is Priority.BACKGROUND
         max_wait = None if background else self.settings.page_wait_limit
+        left = self._time_left(method, path, maybe_applied=maybe_applied)
+        if left is not None:
+            max_wait = min(max_wait, left - MIN_ATTEMPT_SECONDS)
         self._wait += self.budget.acquire(background=background, max_wait=max_wait)
+
+    def _time_left(self, method: str, path: str, *, maybe_applied: bool = False) -> float | None:
+        """What is left of the page view's time for Quipu (None: no deadline); gives up when too little."""
+        if self.priority is not Priority.INTERACTIVE:
+            return None
+        left = deadline.seconds_left()
+        if left is not None and left < MIN_ATTEMPT_SECONDS:
+            raise QuipuUnavailableError(
+                f"{method} {path}: the page's time for Quipu is used up",
+                may_have_been_applied=method != "GET" and maybe_applied,
+                message=SLOW_MESSAGE,
+            )
+        return left
+
+    def _timeout(self, method: str, path: str) -> tuple[float, float]:
+        """(connect, read) timeouts: the configured one, or less when the page's time runs out first."""
+        left = self._time_left(method, path)
+        read = self.settings.timeout if left is None else min(self.settings.timeout, left)
+        return (min(5.0, read), read)
+
+    def _delay_fits(self, delay: float | None) -> float | None:
+        """The retry delay, or None when the page's time would run out before the next attempt."""
+        if delay is None or self.priority is not Priority.INTERACTIVE:
+            return delay
+        left = deadline.seconds_left()
+        if left is not None and delay + MIN_ATTEMPT_SECONDS > left:
+            return None
+        return delay
 
     def _log(self, method: str, url: str, status: Any, started: float, attempt: int, wait: float) -> None:
         logger.info(
@@ -313,7 +348,7 @@ class QuipuClient:
                 token = self.tokens.current()
                 self.session.token = token.as_oauthlib()
                 wait_before = self._wait
-                self._acquire()
+                self._acquire(method, path, maybe_applied=maybe_applied)
                 started = time.monotonic()
                 try:
                     response = self.session.request(
@@ -323,7 +358,7 @@ class QuipuClient:
                         data=data,
                         files=files,
                         headers=headers,
-                        timeout=(min(5.0, self.settings.timeout), self.settings.timeout),
+                        timeout=self._timeout(method, path),
                         stream=stream,
                     )
                 except TokenExpiredError:
@@ -335,10 +370,11 @@ class QuipuClient:
                     self._log(method, url, type(exc).__name__, started, attempt, self._wait - wait_before)
                     maybe_applied = maybe_applied or not request_never_left(exc)
                     delay = retry_delay(method=method, attempt=attempt, error=exc, policy=self.retry_policy)
-                    if delay is None:
+                    if self._delay_fits(delay) is None:
                         raise QuipuUnavailableError(
                             f"{method} {urlsplit(url).path}: {type(exc).__name__}",
                             may_have_been_applied=method != "GET" and maybe_applied,
+                            message=SLOW_MESSAGE if isinstance(exc, requests.Timeout) else None,
                         ) from exc
                     time.sleep(delay)
                     continue
@@ -354,7 +390,9 @@ class QuipuClient:
                     return response  # an earlier attempt that got no answer did delete it
                 if status < 400:
                     return response
-                delay = retry_delay(method=method, attempt=attempt, status=status, policy=self.retry_policy)
+                delay = self._delay_fits(
+                    retry_delay(method=method, attempt=attempt, status=status, policy=self.retry_policy)
+                )
                 if delay is not None:
                     response.close()
                     time.sleep(delay)
@@ -387,7 +425,7 @@ class QuipuClient:
         while True:
             attempt += 1
             wait_before = self._wait
-            self._acquire()
+            self._acquire("POST", TOKEN_PATH)
             started = time.monotonic()
             status: Any = 200
             try:
@@ -396,14 +434,16 @@ class QuipuClient:
                     auth=HTTPBasicAuth(self.credentials.app_id, self.credentials.app_secret),
                     scope=[TOKEN_SCOPE],
                     include_client_id=False,
-                    timeout=(min(5.0, self.settings.timeout), self.settings.timeout),
+                    timeout=self._timeout("POST", TOKEN_PATH),
                 )
             except _TokenEndpointError as exc:
                 response = exc.response
                 status = response.status_code
                 self._log("POST", url, status, started, attempt, self._wait - wait_before)
                 self.budget.observe(status, response.headers)
-                delay = retry_delay(method="GET", attempt=attempt, status=status, policy=self.retry_policy)
+                delay = self._delay_fits(
+                    retry_delay(method="GET", attempt=attempt, status=status, policy=self.retry_policy)
+                )
                 if delay is not None:
                     time.sleep(delay)
                     continue
@@ -420,9 +460,14 @@ class QuipuClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 self._log("POST", url, type(exc).__name__, started, attempt, self._wait - wait_before)
                 # Asking for a token twice creates nothing: safe to repeat.
-                delay = retry_delay(method="GET", attempt=attempt, error=exc, policy=self.retry_policy)
+                delay = self._delay_fits(
+                    retry_delay(method="GET", attempt=attempt, error=exc, policy=self.retry_policy)
+                )
                 if delay is None:
-                    raise QuipuUnavailableError(f"POST {TOKEN_PATH}: {type(exc).__name__}") from exc
+                    raise QuipuUnavailableError(
+                        f"POST {TOKEN_PATH}: {type(exc).__name__}",
+                        message=SLOW_MESSAGE if isinstance(exc, requests.Timeout) else None,
+                    ) from exc
                 time.sleep(delay)
                 continue
             except Warning as warning:  # oauthlib: "Scope has changed"; the token is still good

@@ -7,10 +7,39 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
+
+
+def base_url_allowed(url: str) -> bool:
+    """Whether ``url`` is one of ``QUIPU_ALLOWED_BASE_URLS``: same scheme and host, the same port when
+    the entry names one (any port otherwise), and a path under the entry's."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return False
+    for entry in settings.QUIPU_ALLOWED_BASE_URLS:
+        allowed = urlsplit(entry.strip())
+        if (parts.scheme, parts.hostname) != (allowed.scheme, allowed.hostname) or not parts.hostname:
+            continue
+        if allowed.port is not None and port != allowed.port:
+            continue
+        default_port = {"https": 443, "http": 80}.get(parts.scheme)
+        if (
+            allowed.port is None
+            and port not in (None, default_port)
+            and allowed.hostname not in LOOPBACK_HOSTS
+        ):
+            continue  # a public host only on its default port, unless the entry names another
+        prefix = allowed.path.rstrip("/")
+        path = parts.path.rstrip("/")
+        if path == prefix or path.startswith(prefix + "/"):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -33,6 +62,16 @@ class QuipuCredentials:
     @property
     def is_loopback(self) -> bool:
         return (urlsplit(self.base_url).hostname or "") in LOOPBACK_HOSTS
+
+    def check_allowed(self) -> None:
+        """Only the Quipu addresses the settings allow: the server never calls a host a user typed in."""
+        from .errors import QuipuAuthError
+
+        if not base_url_allowed(self.base_url):
+            raise QuipuAuthError(
+                f"Base URL not allowed: {self.base_url}",
+                message=_("This connection's API address is not allowed here. Edit the connection."),
+            )
 
     def check_transport(self) -> None:
         """Only https, except plain http to a loopback sandbox where the settings allow it."""

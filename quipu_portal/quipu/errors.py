@@ -80,6 +80,12 @@ class QuipuValidationError(QuipuError):
         return [error for error in self.field_errors if error.field == name]
 
 
+class QuipuTooLargeError(QuipuError):
+    """413: the upload (or the request) is bigger than Quipu (or a proxy in front of it) accepts."""
+
+    default_message = _("The file is larger than Quipu accepts.")
+
+
 class QuipuServerError(QuipuError):
     default_message = _("Quipu had an internal error. Try again later.")
 
@@ -93,14 +99,23 @@ class QuipuUnavailableError(QuipuError):
 
     default_message = _("Quipu cannot be reached right now. Try again in a few minutes.")
 
-    def __init__(self, detail: str = "", *, status: int | None = None, may_have_been_applied: bool = False):
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        status: int | None = None,
+        may_have_been_applied: bool = False,
+        message: str | None = None,
+    ):
         self.may_have_been_applied = may_have_been_applied
-        message = None
         if may_have_been_applied:
             message = _(
                 "Quipu did not answer in time. The change may have been saved: check before retrying."
             )
         super().__init__(detail, status=status, message=message)
+
+
+SLOW_MESSAGE = _("Quipu is answering too slowly right now.")
 
 
 class QuipuMalformedResponseError(QuipuError):
@@ -159,6 +174,8 @@ def error_for_response(status: int, body: Any, headers: dict | None = None) -> Q
         return QuipuRateLimitedError(wait if wait is not None else 1.0, detail, status=status)
     if status in (400, 409, 422):
         return QuipuValidationError(details or [FieldError(None, detail or "Bad request")], status=status)
+    if status == 413:
+        return QuipuTooLargeError(detail or "Request entity too large", status=status)
     if status in (502, 503, 504):
         return QuipuUnavailableError(detail or f"HTTP {status}", status=status)
     if status >= 500:

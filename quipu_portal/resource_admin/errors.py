@@ -13,12 +13,15 @@ from django_htmx.http import reswap, trigger_client_event
 
 from quipu_portal.quipu.errors import (
     QuipuAuthError,
+    QuipuError,
     QuipuForbiddenError,
     QuipuMalformedResponseError,
     QuipuNotFoundError,
     QuipuRateLimitedError,
     QuipuServerError,
+    QuipuTooLargeError,
     QuipuUnavailableError,
+    QuipuValidationError,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,7 +62,8 @@ def rate_limited_message(seconds: float) -> str:
 
 
 def quipu_boundary(view):
-    """Not found -> 404; forbidden, rate limit, outage, bad credentials -> a page saying so."""
+    """Not found -> 404; forbidden, rate limit, outage, bad credentials, a refusal (400/409/422/413) or a
+    status Quipu does not document -> a page (or htmx fragment) saying so. Other exceptions propagate."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -106,3 +110,44 @@ def _translated(view, request, *args, **kwargs):
         )
     except QuipuAuthError as error:
         return _problem(request, title=_("Connection refused"), message=str(error.message), status=403)
+    except QuipuValidationError as error:
+        # A view that can place Quipu's objections on a form does so itself; these reached no form.
+        logger.info("Quipu refused %s %s: %s", request.method, request.path, error.detail)
+        return _problem(
+            request,
+            title=_("Quipu did not accept the request"),
+            message=refusal_message(error),
+            status=error.status if error.status in (400, 409, 422) else 400,
+        )
+    except QuipuTooLargeError as error:
+        return _problem(
+            request, title=_("Quipu did not accept the request"), message=str(error.message), status=413
+        )
+    except QuipuError as error:  # a status Quipu is not documented to send: say so, never a 500
+        logger.warning(
+            "Unexpected answer from Quipu for %s: HTTP %s %s", request.path, error.status, error.detail
+        )
+        return _problem(
+            request,
+            title=_("Quipu is not answering"),
+            message=_(
+                "Quipu gave an answer this portal does not expect. The page will try again in %(seconds)d seconds."
+            )
+            % {"seconds": RETRY_UNAVAILABLE_SECONDS},
+            status=503,
+            retry_seconds=RETRY_UNAVAILABLE_SECONDS,
+        )
+
+
+def refusal_reason(error: QuipuValidationError) -> str:
+    """What Quipu objected to, in its words, else a plain reason for its status."""
+    details = [field_error.detail for field_error in error.field_errors if field_error.detail]
+    if details:
+        return "; ".join(details)
+    if error.status == 409:
+        return _("the record changed in Quipu in the meantime")
+    return _("the request was not valid for Quipu")
+
+
+def refusal_message(error: QuipuValidationError) -> str:
+    return _("Quipu refused it: %(reason)s.") % {"reason": refusal_reason(error)}

@@ -108,6 +108,13 @@ class DocumentFilterForm(forms.Form):
             self.fields["contact"].choices = [("", _("Any contact")), *contact_choices]
             attach_pickers(self)  # search-as-you-type contact filter (pickers.py, issue 7)
 
+    def clean_contact(self) -> str:
+        # Before the contact names are read, any value is offered as a choice: Quipu takes only ids.
+        contact = self.cleaned_data.get("contact") or ""
+        if contact and not (contact.isascii() and contact.isdigit() and len(contact) <= 18):
+            raise forms.ValidationError(_("Choose a contact from the list."))
+        return contact
+
     def clean(self):
         data = super().clean()
         period = data.get("period")

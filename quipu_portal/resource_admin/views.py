@@ -24,10 +24,12 @@ from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_prepare_again, job_start
+from quipu_portal.pdfs.filenames import content_disposition, download_names
 from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
     QuipuRateLimitedError,
     QuipuServerError,
+    QuipuTooLargeError,
     QuipuUnavailableError,
     QuipuValidationError,
 )
@@ -41,7 +43,7 @@ from quipu_portal.resource_admin.access import (
     rel_ids,
 )
 from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES
-from quipu_portal.resource_admin.errors import quipu_boundary
+from quipu_portal.resource_admin.errors import quipu_boundary, refusal_reason
 from quipu_portal.resource_admin.filters import (
     PER_PAGE_CHOICES,
     DocumentFilterForm,
@@ -688,6 +690,8 @@ def resource_delete(request, pk, *, admin):
             )
         except QuipuForbiddenError as error:
             refusal = error.reason or str(error.message)
+        except QuipuValidationError as error:  # 409 (changed meanwhile) or 422 (Quipu keeps it)
+            refusal = refusal_reason(error)
         else:
             messages.success(request, admin.deleted_message % {"name": label})
             return _redirect(request, connection_reverse(f"{admin.namespace}:list"))
@@ -843,6 +847,8 @@ def resource_amend(request, pk, *, admin):
 
 # Attachments -------------------------------------------------------------------------------------------------
 
+INLINE_ATTACHMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"})
+
 
 @connection_required
 @quipu_boundary
@@ -863,6 +869,8 @@ def attachment_upload(request, pk, *, admin):
             messages.error(
                 request, _("Quipu did not accept the file: %(reason)s") % {"reason": field_error.detail}
             )
+    except QuipuTooLargeError as error:
+        messages.error(request, _("Quipu did not accept the file: %(reason)s") % {"reason": error.message})
     else:
         messages.success(request, _("Attachment uploaded."))
     return _redirect(request, detail)
@@ -884,6 +892,11 @@ def attachment_delete(request, pk, attachment_id, *, admin):
             _("Quipu refused to delete the attachment: %(reason)s")
             % {"reason": error.reason or error.message},
         )
+    except QuipuValidationError as error:
+        messages.error(
+            request,
+            _("Quipu refused to delete the attachment: %(reason)s") % {"reason": refusal_reason(error)},
+        )
     else:
         messages.success(request, _("Attachment deleted."))
     return _redirect(request, connection_reverse(f"{admin.namespace}:detail", args=[pk]))
@@ -903,10 +916,15 @@ def attachment_file(request, pk, attachment_id, *, admin):
     if not url:
         raise Http404
     download = client.download(url)
+    # Only what a browser shows safely opens in the page; anything else (HTML, SVG, …) is a download.
+    inline = download.content_type in INLINE_ATTACHMENT_TYPES
     response = StreamingHttpResponse(
-        download.iter_content(), content_type=download.content_type or "application/octet-stream"
+        download.iter_content(), content_type=download.content_type if inline else "application/octet-stream"
     )
-    filename = attachment.filename or download.filename
-    if filename and not size:
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    ascii_name, readable_name = download_names(attachment.filename or download.filename)
+    response["Content-Disposition"] = content_disposition(
+        ascii_name=ascii_name, original_name=readable_name, inline=inline
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -130,7 +130,9 @@ class SandboxApp:
         if not decision.allowed:
             return self.over_limit(account, decision)
         try:
-            response = self.faults.apply(account.app_id, lambda: self.store.expire_tokens(account.app_id))
+            response = self.faults.apply(
+                account.app_id, lambda: self.store.expire_tokens(account.app_id), request
+            )
             if response is None:
                 if resource_name is not None and slug is not None and slug != account.slug:
                     raise Forbidden()
@@ -172,7 +174,7 @@ class SandboxApp:
 
     def handle(self, request: Request, account, resource_name: str | None, rest: list[str]) -> Response:
         if resource_name is None:
-            raise NotFound("Not found")
+            raise NotFound()
         resource = RESOURCES[resource_name]
         method = "PATCH" if request.method == "PUT" else request.method
         with self.store.lock:
@@ -205,7 +207,7 @@ class SandboxApp:
             else:
                 response = None
             if response is None:
-                raise NotFound("Not found")
+                raise NotFound()
             if method in WRITE_METHODS and response.status < 300:
                 self.store.dirty = True
             return response
@@ -254,23 +256,23 @@ class SandboxApp:
     def upload_file(self, path: str) -> Response:
         parts = path.strip("/").split("/")
         if len(parts) != 4 or parts[1] != "book_entry_attachments":
-            raise NotFound("Not found")
+            raise NotFound()
         id_text, _, key = parts[2].partition("-")
         with self.store.lock:
             account = self.account_by_index(int(id_text) // ID_SPACE) if id_text.isdigit() else None
             attachment = account.attachments.get(int(id_text)) if account else None
             if attachment is None or not secrets.compare_digest(attachment["key"], key):
-                raise NotFound("Not found")
+                raise NotFound()
             variant = file_variant(attachment, parts[3])
         if variant is None:
-            raise NotFound("Not found")
+            raise NotFound()
         content, content_type = variant
         return Response(200, content, [("Content-Type", content_type)])
 
     # ── OAuth2 ───────────────────────────────────────────────────────────
     def token(self, request: Request) -> Response:
         if request.method != "POST":
-            raise NotFound("Not found")
+            raise NotFound()
         account = self.basic_account(request)
         if account is None:
             return oauth_error(401, "invalid_client", "Client authentication failed.")
@@ -355,7 +357,7 @@ class SandboxApp:
         if request.method == "GET" and action == "health":
             return Response.json(200, {"status": "ok"}, "application/json")
         if request.method != "POST":
-            raise NotFound("Not found")
+            raise NotFound()
         if action == "accounts":
             return self.create_account(body)
         if action == "reset":
@@ -391,7 +393,7 @@ class SandboxApp:
                 self.store.clock_offset += float(body.get("advance", 0))
                 offset = self.store.clock_offset
             return Response.json(200, {"offset": offset, "now": self.store.now()}, "application/json")
-        raise NotFound("Not found")
+        raise NotFound()
 
     def create_account(self, body: dict) -> Response:
         name = str(body.get("name") or "").strip()

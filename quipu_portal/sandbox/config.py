@@ -20,7 +20,20 @@ def parse_rate(text: str) -> tuple[int, float]:
     return limit, window
 
 
-FAULT_KEYS = ("latency", "p429", "p500", "p502", "p503", "drop", "expire", "seed")
+FAULT_KEYS = (
+    "latency",
+    "p429",
+    "p500",
+    "p502",
+    "p503",
+    "drop",
+    "expire",
+    "seed",
+    "delete_status",
+    "upload_limit",
+)
+# Faults that are whole numbers: a status every DELETE answers, the largest body (bytes) a POST may have.
+INTEGER_FAULTS = ("seed", "delete_status", "upload_limit")
 
 
 @dataclass
@@ -33,10 +46,24 @@ class FaultSettings:
     drop: float = 0.0
     expire: float = 0.0
     seed: int = 0
+    delete_status: int = 0
+    upload_limit: int = 0
 
     @property
     def active(self) -> bool:
-        return any((self.latency, self.p429, self.p500, self.p502, self.p503, self.drop, self.expire))
+        return any(
+            (
+                self.latency,
+                self.p429,
+                self.p500,
+                self.p502,
+                self.p503,
+                self.drop,
+                self.expire,
+                self.delete_status,
+                self.upload_limit,
+            )
+        )
 
     def as_dict(self) -> dict:
         return {key: getattr(self, key) for key in FAULT_KEYS}
@@ -52,13 +79,14 @@ class FaultSettings:
             if name == "5xx":
                 share = float(value) / 3
                 settings.p500 = settings.p502 = settings.p503 = share
-            elif name == "seed":
-                settings.seed = int(value)
+            elif name in INTEGER_FAULTS:
+                setattr(settings, name, int(value))
             elif name in FAULT_KEYS:
                 setattr(settings, name, float(value))
             else:
                 raise ValueError(
-                    f"unknown fault {key!r}; known: latency, 429, 500, 502, 503, 5xx, drop, expire, seed"
+                    f"unknown fault {key!r}; known: latency, 429, 500, 502, 503, 5xx, drop, expire, seed, "
+                    "delete_status, upload_limit"
                 )
         return settings
 

@@ -29,7 +29,7 @@ class FaultInjector:
                 self._per_account[app_id] = settings
                 self._account_random[app_id] = random.Random(settings.seed)
 
-    def apply(self, app_id: str, expire_tokens) -> Response | None:
+    def apply(self, app_id: str, expire_tokens, request=None) -> Response | None:
         """Sleep, drop, or answer an injected error for one admitted request; None to proceed."""
         with self._lock:
             settings = self._per_account.get(app_id, self._global)
@@ -59,4 +59,21 @@ class FaultInjector:
             response = Response.error(ApiError(503))
             response.headers.append(("Retry-After", "1"))
             return response
+        if request is not None:
+            return refusal(settings, request)
         return None
+
+
+def refusal(settings: FaultSettings, request) -> Response | None:
+    """A DELETE Quipu will not carry out, or a body larger than a proxy in front of Quipu lets through."""
+    if settings.delete_status and request.method == "DELETE":
+        detail = {409: "Conflict", 422: "The record cannot be deleted"}.get(settings.delete_status)
+        return Response.error(ApiError(settings.delete_status, detail))
+    if settings.upload_limit and request.method == "POST" and len(request.body) > settings.upload_limit:
+        # What a web server answers before the application sees the request: HTML, not JSON.
+        return Response(
+            413,
+            b"<html><body><h1>413 Request Entity Too Large</h1></body></html>",
+            [("Content-Type", "text/html")],
+        )
+    return None

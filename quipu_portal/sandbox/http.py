@@ -72,7 +72,8 @@ class Response:
     @classmethod
     def json(cls, status: int, payload, content_type: str = API_CONTENT_TYPE) -> "Response":
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        return cls(status, body, [("Content-Type", f"{content_type}; charset=utf-8")])
+        # No charset parameter: Quipu's media type is JSON, which is UTF-8 by definition (BEHAVIOUR.md).
+        return cls(status, body, [("Content-Type", content_type)])
 
     @classmethod
     def error(cls, error: ApiError) -> "Response":

@@ -52,19 +52,19 @@ class Resource:
     """Answers 404 for the actions a resource does not have (as an unknown route does)."""
 
     def list(self, ctx):
-        raise NotFound("Not found")
+        raise NotFound()
 
     def show(self, ctx, record_id):
-        raise NotFound("Not found")
+        raise NotFound()
 
     def create(self, ctx):
-        raise NotFound("Not found")
+        raise NotFound()
 
     def update(self, ctx, record_id):
-        raise NotFound("Not found")
+        raise NotFound()
 
     def delete(self, ctx, record_id):
-        raise NotFound("Not found")
+        raise NotFound()
 
 
 def _get(records: dict, record_id: str):

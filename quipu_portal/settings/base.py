@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "quipu_portal.quipu.deadline.PageDeadlineMiddleware",
 ]
 
 ROOT_URLCONF = "quipu_portal.urls"
@@ -183,7 +184,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+# Locked per (user name, address): someone else failing for a user name does not lock its owner out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many proxies in front of the portal append to X-Forwarded-For (0: it is not read at all).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "quipu_portal.core.client_address.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -232,9 +237,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Quipu ------------------------------------------------------------------------
 QUIPU_DEFAULT_BASE_URL = os.environ.get("QUIPU_DEFAULT_BASE_URL", "https://getquipu.com")
+# The only API addresses a connection may point at (the server calls them: no host a user types in).
+QUIPU_ALLOWED_BASE_URLS = env_list("QUIPU_ALLOWED_BASE_URLS") or [QUIPU_DEFAULT_BASE_URL]
+# The local sandbox, on any port: added by the local and test settings only.
+SANDBOX_BASE_URLS = [
+    f"{scheme}://{host}" for scheme in ("http", "https") for host in ("127.0.0.1", "localhost", "[::1]")
+]
 QUIPU_RATE_LIMIT = os.environ.get("QUIPU_RATE_LIMIT", "5/5s")
 QUIPU_TIMEOUT_SECONDS = float(os.environ.get("QUIPU_TIMEOUT_SECONDS", "20"))
 QUIPU_PAGE_WAIT_LIMIT_SECONDS = float(os.environ.get("QUIPU_PAGE_WAIT_LIMIT_SECONDS", "4"))
+# All the Quipu calls of one page view, retries included, end within this (background jobs have none).
+QUIPU_PAGE_DEADLINE_SECONDS = float(os.environ.get("QUIPU_PAGE_DEADLINE_SECONDS", "25"))
 QUIPU_ENCRYPTION_KEYS = env_list("QUIPU_ENCRYPTION_KEYS")
 QUIPU_ALLOW_INSECURE_LOOPBACK = False
 QUIPU_FILE_RETENTION_DAYS = int(os.environ.get("QUIPU_FILE_RETENTION_DAYS", "7"))

@@ -32,3 +32,4 @@ QUIPU_ENCRYPTION_KEYS = [
 ] or [_local_secret("encryption_key", _fernet_key)]
 # The sandbox speaks plain http on loopback only.
 QUIPU_ALLOW_INSECURE_LOOPBACK = True
+QUIPU_ALLOWED_BASE_URLS = [*QUIPU_ALLOWED_BASE_URLS, *SANDBOX_BASE_URLS]  # noqa: F405

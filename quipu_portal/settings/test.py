@@ -10,6 +10,7 @@ SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-django-checks-0123456
 # decrypt what the test process stored); never used outside the tests.
 QUIPU_ENCRYPTION_KEYS = env_list("QUIPU_ENCRYPTION_KEYS") or ["H0RTxFd5z_V9OGiVYv1X6rfN_ZAgWtk8p5ah4bEosAI="]
 QUIPU_ALLOW_INSECURE_LOOPBACK = True
+QUIPU_ALLOWED_BASE_URLS = [*QUIPU_ALLOWED_BASE_URLS, *SANDBOX_BASE_URLS]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = 5
