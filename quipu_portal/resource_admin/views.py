@@ -30,7 +30,7 @@ from quipu_portal.quipu.errors import (
     QuipuUnavailableError,
     QuipuValidationError,
 )
-from quipu_portal.resource_admin import bulk_delete, services
+from quipu_portal.resource_admin import bulk_delete, conflicts, services
 from quipu_portal.resource_admin.access import (
     attr,
     counterpart_name,
@@ -55,6 +55,7 @@ from quipu_portal.resource_admin.forms import (
     BulkSelectionForm,
     CreditNoteForm,
     DocumentForm,
+    ItemForm,
     ItemFormSet,
     blank_item_formset,
 )
@@ -547,11 +548,21 @@ def _not_saved_error(form, error) -> None:
     form.add_error(None, message)
 
 
-def _save(request, admin, *, form, formset, record, write):
-    """Send the write; on a 422 put Quipu's messages on the fields and return None."""
-    payload, sent_forms = services.document_input(
-        form=form, formset=formset, record=record, item_categories=admin.item_categories
-    )
+def _save(request, admin, *, form, formset, record, write, merge_from=None):
+    """Send the write; on a 422 put Quipu's messages on the fields and return None. With
+    ``merge_from`` (the version the form loaded), the edit is applied on top of ``record``."""
+    if merge_from is not None:
+        payload, sent_forms = services.document_input_merged(
+            form=form,
+            formset=formset,
+            record=record,
+            loaded=merge_from,
+            item_categories=admin.item_categories,
+        )
+    else:
+        payload, sent_forms = services.document_input(
+            form=form, formset=formset, record=record, item_categories=admin.item_categories
+        )
     try:
         return write(payload)
     except QuipuValidationError as error:
@@ -561,16 +572,37 @@ def _save(request, admin, *, form, formset, record, write):
     return None
 
 
-def _document_form_page(request, admin, *, form, formset, record, write, title):
-    """Save a complete submission and go to the document; otherwise show the form (again)."""
+def _document_form_page(request, admin, *, form, formset, record, write, title, versions=None):
+    """Save a complete submission and go to the document; otherwise show the form (again).
+
+    ``versions`` (editing): the state the form loaded and Quipu's present one. When they differ,
+    nothing is written until the user has seen the differences and chosen (see conflicts.py)."""
+    conflict = None
     if _submitted(request) and form.is_valid() and (formset is None or formset.is_valid()):
-        saved = _save(request, admin, form=form, formset=formset, record=record, write=write)
-        if saved is not None:
-            document = saved if record is None else record
-            message = _("%(document)s created.") if record is None else _("%(document)s saved.")
-            messages.success(request, message % {"document": admin.record_label(document)})
-            return _redirect(request, reverse(f"{admin.namespace}:detail", args=[document.id]))
+        outcome, loaded = conflicts.SAVE, None
+        if versions is not None:
+            loaded, current = versions
+            outcome = conflicts.edit_outcome(request, loaded=loaded, current=current)
+        if outcome == conflicts.CONFLICT:
+            conflict = conflicts.conflict_for(
+                loaded=loaded,
+                current=current,
+                form_fields=form.fields,
+                item_fields=formset.empty_form.fields if formset is not None else None,
+            )
+        else:
+            merge_from = loaded if outcome == conflicts.MERGE else None
+            saved = _save(
+                request, admin, form=form, formset=formset, record=record, write=write, merge_from=merge_from
+            )
+            if saved is not None:
+                document = saved if record is None else record
+                message = _("%(document)s created.") if record is None else _("%(document)s saved.")
+                messages.success(request, message % {"document": admin.record_label(document)})
+                return _redirect(request, reverse(f"{admin.namespace}:detail", args=[document.id]))
     context = _form_context(request, admin, form=form, formset=formset, record=record, title=title)
+    if versions is not None:
+        context.update(conflict=conflict, loaded_token=conflicts.loaded_token(request, versions[0]))
     return _form_response(request, admin, context)
 
 
@@ -612,17 +644,20 @@ def resource_edit(request, pk, *, admin):
     if not admin.can_edit:
         raise Http404
     client = client_for(request.connection)
-    # Always the current version from Quipu: the items we keep are the ones it has now.
+    # Always the current version from Quipu, read right before writing: a save checks it against the
+    # version the form loaded, so that nothing changed in Quipu meanwhile is overwritten.
     record = services.document_get(client=client, admin=admin, document_id=pk)
     choices = services.document_choices(client=client, connection=request.connection)
-    initial = services.document_initial(record=record, fields=admin.form_fields)
+    current = services.document_state(record=record, admin=admin)
+    loaded = conflicts.loaded_state(request, current)
+    shown = loaded or conflicts.state_json(current)
     kind = request.POST.get("kind") or attr(record, "kind")
     form, formset = _document_forms(
         request,
         admin,
         choices=choices,
-        initial=initial,
-        item_initial=services.items_initial(record=record),
+        initial=conflicts.retyped(DocumentForm.base_fields, shown["fields"]),
+        item_initial=[conflicts.retyped(ItemForm.base_fields, row) for row in shown.get("items") or ()],
         kind=kind,
     )
     return _document_form_page(
@@ -640,6 +675,7 @@ def resource_edit(request, pk, *, admin):
             connection=request.connection,
         ),
         title=_("Edit %(document)s") % {"document": admin.record_label(record)},
+        versions=(loaded, current),
     )
 
 
