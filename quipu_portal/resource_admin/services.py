@@ -434,6 +434,17 @@ def credit_note_create(*, client, admin, document_id: str, attributes: dict, ite
     return client.create(admin.resource, payload)
 
 
+def credit_note_ids(record) -> list[str]:
+    return [ref.id for ref in amending_documents(record)]
+
+
+def credit_note_find(*, client, admin, document_id: str, known: list[str]) -> str | None:
+    """The id of a credit note of the document that Quipu lists now and ``known`` (its credit notes
+    before a create) did not: the one a create whose answer was lost did make."""
+    now = document_get(client=client, admin=admin, document_id=document_id)
+    return next((ref_id for ref_id in credit_note_ids(now) if ref_id not in set(known)), None)
+
+
 def attachment_upload(*, client, document_id: str, upload):
     return client.upload_attachment(
         book_entry_id=document_id,
