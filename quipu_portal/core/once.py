@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import secrets
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -104,7 +105,20 @@ def once_done(claim: OnceClaim, *, url: str) -> None:
 def once_release(claim: OnceClaim) -> None:
     """Nothing was created: the same form may be sent again."""
     if claim.row is not None:
-        SentForm.objects.filter(pk=claim.row.pk).delete()
+        SentForm.objects.filter(pk=claim.row.pk, state=SentForm.State.SENDING).delete()
+
+
+@contextmanager
+def sent_once(request):
+    """``once_claim`` for the block; an error escaping it releases a claim still being sent (the view
+    records ``once_done`` or ``once_uncertain`` itself)."""
+    claim = once_claim(request)
+    try:
+        yield claim
+    except BaseException:
+        if claim.first:
+            once_release(claim)
+        raise
 
 
 def once_uncertain(claim: OnceClaim, *, context: dict) -> None:
@@ -123,3 +137,8 @@ def once_take_over(claim: OnceClaim) -> None:
             state=SentForm.State.SENDING, updated_at=timezone.now()
         )
         claim.first = True
+
+
+def once_forget(*, owner, url: str) -> None:
+    """What a form created is gone (a draft discarded): sending the same form again creates anew."""
+    SentForm.objects.filter(owner=owner, result_url=url).delete()

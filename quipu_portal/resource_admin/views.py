@@ -23,11 +23,11 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
 from quipu_portal.core.once import (
-    once_claim,
     once_done,
     once_release,
     once_take_over,
     once_uncertain,
+    sent_once,
 )
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_prepare_again, job_start
@@ -862,9 +862,17 @@ def resource_amend(request, pk, *, admin):
     elif request.method == "POST" and "_add_item" not in request.POST and form.is_valid():
         partial = form.cleaned_data["mode"] == "partial"
         if not partial or formset.is_valid():
-            created_url = _credit_note_send(
-                request, admin, client=client, record=record, form=form, formset=formset, partial=partial
-            )
+            with sent_once(request) as claim:
+                created_url = _credit_note_send(
+                    request,
+                    admin,
+                    claim=claim,
+                    client=client,
+                    record=record,
+                    form=form,
+                    formset=formset,
+                    partial=partial,
+                )
             if created_url:
                 return _redirect(request, created_url)
     context = {
@@ -888,11 +896,10 @@ def _original_items(client, connection, record) -> list[dict]:
         return [{"item": item} for item in getattr(record, "items", ()) or ()]
 
 
-def _credit_note_send(request, admin, *, client, record, form, formset, partial) -> str | None:
+def _credit_note_send(request, admin, *, claim, client, record, form, formset, partial) -> str | None:
     """Create the credit note once per rendered form; the URL to go to, or None to show the form again
     with what went wrong (everything typed kept). A create whose answer was lost is never repeated
     blindly: Quipu is asked first whether the credit note exists."""
-    claim = once_claim(request)
     if claim.result_url:
         messages.info(request, _("This form was already sent: here is the credit note it created."))
         return claim.result_url
