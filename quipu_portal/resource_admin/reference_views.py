@@ -222,7 +222,6 @@ def reference_form(request, pk, *, admin):
         initial = {name: value for name, value in request.GET.items() if name in admin.form_class.base_fields}
     data = request.POST if request.method == "POST" else None
     form = admin.form_class(data, initial=initial, refdata=_lazy_refdata(client), record=record)
-    outcome = conflicts.SAVE
     if data is not None and form.is_valid() and record is not None:
         outcome = conflicts.edit_outcome(request, loaded=loaded, current=current)
         if outcome == conflicts.CONFLICT:

@@ -941,6 +941,10 @@ def _credit_note_send(request, admin, *, claim, client, record, form, formset, p
         once_release(claim)
         services.validation_errors_apply(error=error, form=form, formset=formset, sent_forms=sent_forms)
         return None
+    except QuipuForbiddenError as error:
+        once_release(claim)
+        form.add_error(None, _("Quipu refused: %(reason)s") % {"reason": error.reason or error.message})
+        return None
     except QuipuUnavailableError as error:
         if not error.may_have_been_applied:
             once_release(claim)
