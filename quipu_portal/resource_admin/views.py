@@ -24,6 +24,7 @@ from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
 from quipu_portal.core.once import (
     once_done,
+    once_forget,
     once_release,
     once_take_over,
     once_uncertain,
@@ -763,19 +764,25 @@ def resource_bulk(request, *, admin):
     if not form.is_valid():
         messages.warning(request, _("Tick at least one document first."))
         return _redirect(request, list_url)
-    try:
-        job = bulk_delete.bulk_delete_prepare(
-            owner=request.user,
-            connection=request.connection,
-            client=client_for(request.connection),
-            admin=admin,
-            query=form.cleaned_data["query"],
-            ids=form.selected_ids(),
-        )
-    except SelectionError as error:
-        messages.error(request, str(error))
-        return _redirect(request, list_url)
-    return _redirect(request, reverse(f"{admin.namespace}:bulk-delete", args=[job.pk]))
+    with sent_once(request) as claim:
+        if claim.result_url:  # a double click: the draft the first click made
+            return _redirect(request, claim.result_url)
+        try:
+            job = bulk_delete.bulk_delete_prepare(
+                owner=request.user,
+                connection=request.connection,
+                client=client_for(request.connection),
+                admin=admin,
+                query=form.cleaned_data["query"],
+                ids=form.selected_ids(),
+            )
+        except SelectionError as error:
+            once_release(claim)
+            messages.error(request, str(error))
+            return _redirect(request, list_url)
+        confirm_url = reverse(f"{admin.namespace}:bulk-delete", args=[job.pk])
+        once_done(claim, url=confirm_url)
+    return _redirect(request, confirm_url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -791,6 +798,7 @@ def bulk_delete_confirm(request, job_id, *, admin):
         action = request.POST.get("action")
         if action == "discard":
             job_discard(job=job)
+            once_forget(owner=request.user, url=request.path)
             messages.info(request, _("Nothing was deleted."))
             return redirect(list_url)
         if action == "read_again":
