@@ -130,13 +130,16 @@ def once_uncertain(claim: OnceClaim, *, context: dict) -> None:
         )
 
 
-def once_take_over(claim: OnceClaim) -> None:
-    """After looking and finding nothing: this submission sends it again, and owns the claim."""
-    if claim.row is not None:
-        SentForm.objects.filter(pk=claim.row.pk).update(
-            state=SentForm.State.SENDING, updated_at=timezone.now()
-        )
-        claim.first = True
+def once_take_over(claim: OnceClaim) -> bool:
+    """After looking and finding nothing: this submission sends it again, and owns the claim. False
+    when another submission of the same form took it over first."""
+    if claim.row is None:
+        return True
+    taken = SentForm.objects.filter(pk=claim.row.pk, state=SentForm.State.UNCERTAIN).update(
+        state=SentForm.State.SENDING, updated_at=timezone.now()
+    )
+    claim.first = bool(taken)
+    return claim.first
 
 
 def once_forget(*, owner, url: str) -> None:

@@ -929,10 +929,10 @@ def _credit_note_send(request, admin, *, claim, client, record, form, formset, p
             once_done(claim, url=url)
             messages.info(request, _("Quipu did create the credit note the first time: here it is."))
             return url
-        if claim.seconds_since < 2 * settings.QUIPU_TIMEOUT_SECONDS:
-            form.add_error(None, CREDIT_NOTE_MAYBE_CREATED)  # a slow Quipu may still be creating it
+        # A slow Quipu may still be creating it; and only one submission sends it again.
+        if claim.seconds_since < 2 * settings.QUIPU_TIMEOUT_SECONDS or not once_take_over(claim):
+            form.add_error(None, CREDIT_NOTE_MAYBE_CREATED)
             return None
-        once_take_over(claim)
     sent_forms = formset.ordered_forms_to_send() if partial else []
     try:
         created = services.credit_note_create(
