@@ -149,8 +149,9 @@ def target_state(state: dict, change: CategoryChange, *, resource: str) -> dict:
 
 
 def write_input(record: BookEntry, target: dict) -> RecordInput:
-    """The PATCH body: absolute category values and the FULL item list with ids and every writable
-    attribute as read, so repeating it changes nothing and no line is dropped or altered."""
+    """The PATCH body: absolute category values and, when line categories change, the FULL item list
+    with ids and every writable attribute as read, so repeating it changes nothing and no line is
+    dropped or altered."""
     resource = resource_of(record)
     relationships = {
         "accounting_subcategory": target["accounting_subcategory"],
@@ -159,7 +160,10 @@ def write_input(record: BookEntry, target: dict) -> RecordInput:
     if resource not in FIXED_CATEGORY_RESOURCES:
         relationships["accounting_category"] = target["accounting_category"]
     items = None
-    if resource != "paysheets" and record.items_loaded:
+    # Lines are sent only when their categories change: otherwise Quipu keeps them as they are, so
+    # a line edited in Quipu since the document was read cannot be overwritten.
+    lines_change = target.get("items") != category_state(record).get("items")
+    if resource != "paysheets" and record.items_loaded and lines_change:
         by_id = {item["id"]: item for item in target.get("items", ())}
         items = []
         for item in record.items:

@@ -1,13 +1,20 @@
 """The job kinds of this app: change categories, and undo such a change.
 
-Both write the same way: re-read the chunk's documents a page at a time (a GET per document only for
-the few not found on their page), compare each with what the preview saw, PATCH absolute values with
-the full item list, and check in the answer that Quipu applied what was sent.
+Both write the same way: read each document again at most ``reread_seconds`` before writing it, a
+listing page at a time (a GET per document only for the few not found on their page), compare it with
+what the preview saw, PATCH absolute values with the full item list, and check in the answer that
+Quipu applied what was sent. A document that already has the target values was changed by someone
+else: it is recorded as "already so", never as this job's change (so an undo leaves it alone).
 """
 
 import logging
+import math
+import time
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quipu_portal.bulk_categories.changes import (
     CategoryChange,
@@ -26,7 +33,7 @@ from quipu_portal.bulk_categories.services import (
     bulk_categories_read_page,
     category_label,
 )
-from quipu_portal.jobs.models import ItemState, JobKind
+from quipu_portal.jobs.models import ItemState, JobItem, JobKind
 from quipu_portal.jobs.registry import (
     FieldChange,
     JobHandler,
@@ -40,29 +47,47 @@ from quipu_portal.resource_admin.selection import Selection, selection_list_page
 
 logger = logging.getLogger(__name__)
 
+ALREADY_SO = gettext_lazy(
+    "Already so in Quipu (changed there since the preview): not counted as this job's change."
+)
+
+
+def reread_seconds() -> float:
+    """How old a document read may be when it is written: its listing page is read again after that."""
+    return float(getattr(settings, "QUIPU_JOB_REREAD_SECONDS", 10))
+
 
 class CategoryWriteHandler(JobHandler):
     # An undo never recomputes: a document edited since the change is left alone.
     recompute_when_edited = True
 
     def prefetch(self, *, job, items, client) -> dict:
-        records: dict[tuple[str, str], object] = {}
+        """Nothing is read ahead: each document is read at most ``reread_seconds`` before its write,
+        a listing page at a time (a GET per document only for those not found on their page)."""
         listing = job.params.get("listing")
-        if listing and "namespace" in listing:
-            selection = Selection.from_params(listing)
-            for page in sorted({item.source_page for item in items}):
-                found = selection_list_page(client=client, selection=selection, page=page, include=INCLUDE)
-                for record in found.records:
-                    records[(resource_of(record), record.id)] = record
-        return {"records": records, "refdata": None}
+        selection = Selection.from_params(listing) if listing and "namespace" in listing else None
+        return {"selection": selection, "records": {}, "pages_read": {}, "refdata": None}
+
+    def _read_page(self, *, page: int, client, prefetched) -> None:
+        found = selection_list_page(
+            client=client, selection=prefetched["selection"], page=page, include=INCLUDE
+        )
+        now = time.monotonic()
+        for record in found.records:
+            prefetched["records"][(resource_of(record), record.id)] = (record, now)
+        prefetched["pages_read"][page] = now
 
     def _record(self, *, item, client, prefetched):
         records = prefetched.setdefault("records", {})
-        record = records.get((item.resource, item.document_id))
-        if record is None or not record.items_loaded:
+        fresh_since = time.monotonic() - reread_seconds()
+        page_read_at = prefetched.setdefault("pages_read", {}).get(item.source_page, -math.inf)
+        if prefetched.get("selection") is not None and page_read_at < fresh_since:
+            self._read_page(page=item.source_page, client=client, prefetched=prefetched)
+        record, read_at = records.get((item.resource, item.document_id), (None, -math.inf))
+        if record is None or not record.items_loaded or read_at < fresh_since:
             # Not on its page any more (the list moved): read this one document.
             record = client.retrieve(item.resource, item.document_id, include=self._include(item.resource))
-            records[(item.resource, item.document_id)] = record
+            records[(item.resource, item.document_id)] = (record, time.monotonic())
         return record
 
     @staticmethod
@@ -82,6 +107,11 @@ class CategoryWriteHandler(JobHandler):
         current = category_state(record)
         target = item.after
         if current == target and current != item.before:
+            if item.written_at is None:
+                # Someone else made the same change in Quipu: not this job's doing, so not undone with it.
+                return Outcome(
+                    ItemState.SKIPPED, after=current, fingerprint=fingerprint(record), error=ALREADY_SO
+                )
             # Our own write landed but its worker died before recording it: record it now, once.
             refdata = self._refdata(client, prefetched)
             return Outcome(
@@ -103,15 +133,23 @@ class CategoryWriteHandler(JobHandler):
                 return Outcome(ItemState.SKIPPED, after=current, error=reason)
             target = target_state(current, change, resource=item.resource)
         if target == current:
-            return Outcome(ItemState.SKIPPED, after=current, fingerprint=fingerprint(record))
+            return Outcome(
+                ItemState.SKIPPED,
+                after=current,
+                fingerprint=fingerprint(record),
+                error=ALREADY_SO if current != item.before else "",
+            )
 
+        JobItem.objects.filter(pk=item.pk).update(written_at=timezone.now())
         try:
             written = client.update(item.resource, item.document_id, write_input(record, target))
         except QuipuValidationError as error:
+            JobItem.objects.filter(pk=item.pk).update(written_at=None)  # refused: nothing was applied
             return Outcome(
                 ItemState.FAILED, error=_("Quipu refused the change: %(detail)s") % {"detail": error.detail}
             )
         except QuipuForbiddenError as error:
+            JobItem.objects.filter(pk=item.pk).update(written_at=None)
             return Outcome(ItemState.FAILED, error=error.reason or str(error.message))
         # A lost answer carries no document: read it back rather than guess.
         if not getattr(written, "items_loaded", False):

@@ -13,6 +13,7 @@ from quipu_portal.bulk_categories.forms import BulkCategoriesForm, SelectionForm
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
+from quipu_portal.core.once import once_done, once_forget, once_release, sent_once
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_estimate_seconds, job_prepare_again, job_start
 from quipu_portal.quipu.errors import QuipuError
@@ -61,23 +62,29 @@ def bulk_categories(request, namespace: str | None = None):
     )
     if submitted and form.is_valid():
         change = form.change()
-        try:
-            documents = services.bulk_categories_selection(
-                namespace=namespace, query=query, ids=form.selected_ids()
-            )
-            job = services.bulk_categories_preview(
-                owner=request.user,
-                connection=request.connection,
-                client=client,
-                selection=documents,
-                change=change,
-                title=_("Change categories: %(change)s")
-                % {"change": services.change_summary(change, refdata)},
-            )
-        except SelectionError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect(connection_reverse("jobs:bulk_categories_preview", args=[job.pk]))
+        with sent_once(request) as claim:
+            if claim.result_url:  # a double click: the preview the first click made
+                return redirect(claim.result_url)
+            try:
+                documents = services.bulk_categories_selection(
+                    namespace=namespace, query=query, ids=form.selected_ids()
+                )
+                job = services.bulk_categories_preview(
+                    owner=request.user,
+                    connection=request.connection,
+                    client=client,
+                    selection=documents,
+                    change=change,
+                    title=_("Change categories: %(change)s")
+                    % {"change": services.change_summary(change, refdata)},
+                )
+            except SelectionError as error:
+                once_release(claim)
+                form.add_error(None, str(error))
+            else:
+                url = connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
+                once_done(claim, url=url)
+                return redirect(url)
     admin = services.document_list_admin(namespace)
     context = {
         "form": form,
@@ -112,6 +119,7 @@ def bulk_categories_preview(request, pk):
         action = request.POST.get("action")
         if action == "discard":
             job_discard(job=job)
+            once_forget(owner=request.user, url=request.path)
             messages.info(request, _("Nothing was changed."))
             return redirect(connection_reverse("jobs:list"))
         if action == "read_again":

@@ -118,6 +118,9 @@ class JobItem(models.Model):
     source_page = models.PositiveIntegerField(default=1)
     error = models.TextField(_("reason"), blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # When a write for this document was last sent: Quipu may have applied it even if its outcome
+    # was never recorded (a worker that died), so the document's new state may be this job's doing.
+    written_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

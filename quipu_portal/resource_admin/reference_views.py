@@ -22,6 +22,7 @@ from quipu_portal.quipu.errors import (
     QuipuValidationError,
 )
 from quipu_portal.quipu.refdata import reference_data
+from quipu_portal.resource_admin import conflicts
 from quipu_portal.resource_admin import reference_services as services
 from quipu_portal.resource_admin.access import attr
 from quipu_portal.resource_admin.columns import COUNTERPART, DOCUMENT_COLUMNS
@@ -209,14 +210,25 @@ def reference_form(request, pk, *, admin):
     if (pk is None and not admin.can_create) or (pk is not None and not admin.can_edit):
         raise Http404
     client = client_for(request.connection)
+    # Read right before writing: a save checks Quipu's version against the one the form loaded.
     record = services.reference_record_get(client=client, admin=admin, record_id=pk) if pk else None
+    loaded = current = conflict = None
     if record is not None:
-        initial = admin.form_class.initial_from(record)
+        current = {"fields": admin.form_class.initial_from(record)}
+        loaded = conflicts.loaded_state(request, current)
+        shown = loaded or conflicts.state_json(current)
+        initial = conflicts.retyped(admin.form_class.base_fields, shown["fields"])
     else:
         initial = {name: value for name, value in request.GET.items() if name in admin.form_class.base_fields}
     data = request.POST if request.method == "POST" else None
     form = admin.form_class(data, initial=initial, refdata=_lazy_refdata(client), record=record)
-    if data is not None and form.is_valid():
+    if data is not None and form.is_valid() and record is not None:
+        outcome = conflicts.edit_outcome(request, loaded=loaded, current=current)
+        if outcome == conflicts.CONFLICT:
+            conflict = conflicts.conflict_for(loaded=loaded, current=current, form_fields=form.fields)
+        elif outcome == conflicts.MERGE:
+            conflicts.merge_fields(form, conflicts.state_json(current)["fields"])
+    if data is not None and form.is_valid() and conflict is None:
         if record is None:
             saved = _send(
                 form,
@@ -250,6 +262,8 @@ def reference_form(request, pk, *, admin):
         "record": record,
         "label": admin.record_label(record) if record is not None else "",
         "title": title,
+        "conflict": conflict,
+        "loaded_token": conflicts.loaded_token(request, loaded) if record is not None else "",
     }
     return render(
         request, _templates(admin, "form", "reference-form" if _partial(request) else None), context

@@ -295,6 +295,66 @@ def document_input(*, form, formset=None, record=None, item_categories=True) -> 
     return RecordInput(attributes=attributes, relationships=relationships, items=items), sent_forms
 
 
+def document_state(*, record, admin) -> dict:
+    """The writable state of a document as its edit form loads it: the fields and every line."""
+    return {
+        "fields": document_initial(record=record, fields=admin.form_fields),
+        "items": items_initial(record=record) if admin.has_items else [],
+    }
+
+
+def _item_from_form(item_form, *, base: ItemInput, names=None, item_categories=True) -> ItemInput:
+    """``base`` with what the user typed in the line (only the fields in ``names``, when given)."""
+    for name, value in item_form.api_attributes().items():
+        if names is None or name in names:
+            base.attributes[name] = _api_value(value)
+    if item_categories:
+        relationships = item_form.api_relationships()
+        if names is not None:
+            relationships = {key: value for key, value in relationships.items() if key in names}
+        base.relationships.update(relationships)
+    return base
+
+
+def document_input_merged(*, form, formset, record, loaded: dict, item_categories=True):
+    """The user's edit applied on top of Quipu's present version (see conflicts.py): the fields they
+    changed win, the others take Quipu's values; lines added in Quipu are kept, lines deleted there
+    stay deleted unless the user edited them; a line both sides changed takes the user's fields."""
+    from quipu_portal.resource_admin.conflicts import item_changed_fields, merge_fields, state_json
+
+    merge_fields(form, state_json(document_initial(record=record, fields=tuple(form.fields))))
+    payload, _sent = document_input(form=form, formset=None, record=record)
+    if formset is None:
+        return payload, []
+    loaded_ids = {row["id"] for row in loaded.get("items") or () if row.get("id")}
+    present = {item.id: item for item in (getattr(record, "items", ()) or ())}
+    items, sent_forms = [], []
+    for item_form in formset.ordered_forms_to_send():
+        item_id = item_form.cleaned_data.get("id") or None
+        changed = item_changed_fields(item_form)
+        if item_id in loaded_ids and item_id in present:
+            item = _item_from_form(
+                item_form,
+                base=_item_as_sent(present[item_id]),
+                names=changed,
+                item_categories=item_categories,
+            )
+        elif item_id in loaded_ids and not changed:
+            continue  # deleted in Quipu and not touched here: it stays deleted
+        else:
+            # A new line, or one deleted in Quipu that the user edited: sent as a new line.
+            item = _item_from_form(item_form, base=ItemInput(), item_categories=item_categories)
+            item.attributes = {k: v for k, v in item.attributes.items() if v not in (None, "")}
+        items.append(item)
+        sent_forms.append(item_form)
+    for item in getattr(record, "items", ()) or ():
+        if item.id not in loaded_ids:
+            items.append(_item_as_sent(item))  # added in Quipu meanwhile: kept
+            sent_forms.append(None)
+    payload.items = items
+    return payload, sent_forms
+
+
 FIELD_ALIASES = {
     "filing_number": "number",
     "filling_number": "number",
@@ -309,8 +369,10 @@ def validation_errors_apply(*, error, form, formset=None, sent_forms=()) -> None
     for field_error in error.field_errors:
         detail = field_error.detail or _("Quipu did not accept this value.")
         if field_error.item_index is not None and formset is not None:
+            item_form = None
             if 0 <= field_error.item_index < len(sent_forms):
                 item_form = sent_forms[field_error.item_index]
+            if item_form is not None:
                 name = field_error.item_field if field_error.item_field in item_form.fields else None
                 item_form.add_error(name, detail)
             else:
@@ -370,6 +432,17 @@ def credit_note_create(*, client, admin, document_id: str, attributes: dict, ite
         items=items,
     )
     return client.create(admin.resource, payload)
+
+
+def credit_note_ids(record) -> list[str]:
+    return [ref.id for ref in amending_documents(record)]
+
+
+def credit_note_find(*, client, admin, document_id: str, known: list[str]) -> str | None:
+    """The id of a credit note of the document that Quipu lists now and ``known`` (its credit notes
+    before a create) did not: the one a create whose answer was lost did make."""
+    now = document_get(client=client, admin=admin, document_id=document_id)
+    return next((ref_id for ref_id in credit_note_ids(now) if ref_id not in set(known)), None)
 
 
 def attachment_upload(*, client, document_id: str, upload):

@@ -8,6 +8,7 @@ response (full page, an htmx partial, or a redirect). Quipu's errors are turned 
 import datetime
 import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -22,10 +23,19 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
+from quipu_portal.core.once import (
+    once_done,
+    once_forget,
+    once_release,
+    once_take_over,
+    once_uncertain,
+    sent_once,
+)
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_prepare_again, job_start
 from quipu_portal.pdfs.filenames import content_disposition, download_names
 from quipu_portal.quipu.errors import (
+    QuipuError,
     QuipuForbiddenError,
     QuipuRateLimitedError,
     QuipuServerError,
@@ -33,7 +43,7 @@ from quipu_portal.quipu.errors import (
     QuipuUnavailableError,
     QuipuValidationError,
 )
-from quipu_portal.resource_admin import bulk_delete, services
+from quipu_portal.resource_admin import bulk_delete, conflicts, services
 from quipu_portal.resource_admin.access import (
     attr,
     counterpart_name,
@@ -56,8 +66,10 @@ from quipu_portal.resource_admin.forms import (
     RELATIONSHIP_FIELDS,
     AttachmentForm,
     BulkSelectionForm,
+    Choices,
     CreditNoteForm,
     DocumentForm,
+    ItemForm,
     ItemFormSet,
     blank_item_formset,
 )
@@ -550,11 +562,21 @@ def _not_saved_error(form, error) -> None:
     form.add_error(None, message)
 
 
-def _save(request, admin, *, form, formset, record, write):
-    """Send the write; on a 422 put Quipu's messages on the fields and return None."""
-    payload, sent_forms = services.document_input(
-        form=form, formset=formset, record=record, item_categories=admin.item_categories
-    )
+def _save(request, admin, *, form, formset, record, write, merge_from=None):
+    """Send the write; on a 422 put Quipu's messages on the fields and return None. With
+    ``merge_from`` (the version the form loaded), the edit is applied on top of ``record``."""
+    if merge_from is not None:
+        payload, sent_forms = services.document_input_merged(
+            form=form,
+            formset=formset,
+            record=record,
+            loaded=merge_from,
+            item_categories=admin.item_categories,
+        )
+    else:
+        payload, sent_forms = services.document_input(
+            form=form, formset=formset, record=record, item_categories=admin.item_categories
+        )
     try:
         return write(payload)
     except QuipuValidationError as error:
@@ -564,16 +586,37 @@ def _save(request, admin, *, form, formset, record, write):
     return None
 
 
-def _document_form_page(request, admin, *, form, formset, record, write, title):
-    """Save a complete submission and go to the document; otherwise show the form (again)."""
+def _document_form_page(request, admin, *, form, formset, record, write, title, versions=None):
+    """Save a complete submission and go to the document; otherwise show the form (again).
+
+    ``versions`` (editing): the state the form loaded and Quipu's present one. When they differ,
+    nothing is written until the user has seen the differences and chosen (see conflicts.py)."""
+    conflict = None
     if _submitted(request) and form.is_valid() and (formset is None or formset.is_valid()):
-        saved = _save(request, admin, form=form, formset=formset, record=record, write=write)
-        if saved is not None:
-            document = saved if record is None else record
-            message = _("%(document)s created.") if record is None else _("%(document)s saved.")
-            messages.success(request, message % {"document": admin.record_label(document)})
-            return _redirect(request, connection_reverse(f"{admin.namespace}:detail", args=[document.id]))
+        outcome, loaded = conflicts.SAVE, None
+        if versions is not None:
+            loaded, current = versions
+            outcome = conflicts.edit_outcome(request, loaded=loaded, current=current)
+        if outcome == conflicts.CONFLICT:
+            conflict = conflicts.conflict_for(
+                loaded=loaded,
+                current=current,
+                form_fields=form.fields,
+                item_fields=formset.empty_form.fields if formset is not None else None,
+            )
+        else:
+            merge_from = loaded if outcome == conflicts.MERGE else None
+            saved = _save(
+                request, admin, form=form, formset=formset, record=record, write=write, merge_from=merge_from
+            )
+            if saved is not None:
+                document = saved if record is None else record
+                message = _("%(document)s created.") if record is None else _("%(document)s saved.")
+                messages.success(request, message % {"document": admin.record_label(document)})
+                return _redirect(request, connection_reverse(f"{admin.namespace}:detail", args=[document.id]))
     context = _form_context(request, admin, form=form, formset=formset, record=record, title=title)
+    if versions is not None:
+        context.update(conflict=conflict, loaded_token=conflicts.loaded_token(request, versions[0]))
     return _form_response(request, admin, context)
 
 
@@ -615,17 +658,20 @@ def resource_edit(request, pk, *, admin):
     if not admin.can_edit:
         raise Http404
     client = client_for(request.connection)
-    # Always the current version from Quipu: the items we keep are the ones it has now.
+    # Always the current version from Quipu, read right before writing: a save checks it against the
+    # version the form loaded, so that nothing changed in Quipu meanwhile is overwritten.
     record = services.document_get(client=client, admin=admin, document_id=pk)
     choices = services.document_choices(client=client, connection=request.connection)
-    initial = services.document_initial(record=record, fields=admin.form_fields)
+    current = services.document_state(record=record, admin=admin)
+    loaded = conflicts.loaded_state(request, current)
+    shown = loaded or conflicts.state_json(current)
     kind = request.POST.get("kind") or attr(record, "kind")
     form, formset = _document_forms(
         request,
         admin,
         choices=choices,
-        initial=initial,
-        item_initial=services.items_initial(record=record),
+        initial=conflicts.retyped(DocumentForm.base_fields, shown["fields"]),
+        item_initial=[conflicts.retyped(ItemForm.base_fields, row) for row in shown.get("items") or ()],
         kind=kind,
     )
     return _document_form_page(
@@ -643,6 +689,7 @@ def resource_edit(request, pk, *, admin):
             connection=request.connection,
         ),
         title=_("Edit %(document)s") % {"document": admin.record_label(record)},
+        versions=(loaded, current),
     )
 
 
@@ -722,19 +769,25 @@ def resource_bulk(request, *, admin):
     if not form.is_valid():
         messages.warning(request, _("Tick at least one document first."))
         return _redirect(request, list_url)
-    try:
-        job = bulk_delete.bulk_delete_prepare(
-            owner=request.user,
-            connection=request.connection,
-            client=client_for(request.connection),
-            admin=admin,
-            query=form.cleaned_data["query"],
-            ids=form.selected_ids(),
-        )
-    except SelectionError as error:
-        messages.error(request, str(error))
-        return _redirect(request, list_url)
-    return _redirect(request, connection_reverse(f"{admin.namespace}:bulk-delete", args=[job.pk]))
+    with sent_once(request) as claim:
+        if claim.result_url:  # a double click: the draft the first click made
+            return _redirect(request, claim.result_url)
+        try:
+            job = bulk_delete.bulk_delete_prepare(
+                owner=request.user,
+                connection=request.connection,
+                client=client_for(request.connection),
+                admin=admin,
+                query=form.cleaned_data["query"],
+                ids=form.selected_ids(),
+            )
+        except SelectionError as error:
+            once_release(claim)
+            messages.error(request, str(error))
+            return _redirect(request, list_url)
+        confirm_url = connection_reverse(f"{admin.namespace}:bulk-delete", args=[job.pk])
+        once_done(claim, url=confirm_url)
+    return _redirect(request, confirm_url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -752,6 +805,7 @@ def bulk_delete_confirm(request, job_id, *, admin):
         action = request.POST.get("action")
         if action == "discard":
             job_discard(job=job)
+            once_forget(owner=request.user, url=request.path)
             messages.info(request, _("Nothing was deleted."))
             return redirect(list_url)
         if action == "read_again":
@@ -793,9 +847,15 @@ def resource_amend(request, pk, *, admin):
     if not admin.amended_relation:
         raise Http404
     client = client_for(request.connection)
-    record = services.document_get(client=client, admin=admin, document_id=pk)
-    choices = services.document_choices(client=client, connection=request.connection, with_contacts=False)
-    label = admin.record_label(record)
+    record, choices, reading_error = None, Choices(), None
+    try:
+        record = services.document_get(client=client, admin=admin, document_id=pk)
+        choices = services.document_choices(client=client, connection=request.connection, with_contacts=False)
+    except NOT_SAVED_ERRORS as error:
+        if request.method != "POST":
+            raise
+        reading_error = error  # the lines typed are shown again, with what is happening
+    label = admin.record_label(record) if record is not None else _("document %(id)s") % {"id": pk}
     data = request.POST if request.method == "POST" else None
     if data is not None and "_add_item" in data:
         data = blank_item_formset(ItemFormSet, data, prefix=ITEMS_PREFIX)
@@ -806,43 +866,139 @@ def resource_amend(request, pk, *, admin):
         initial=[],
         choices=choices,
         with_categories=admin.item_categories,
-        document_kind=attr(record, "kind"),
+        document_kind=attr(record, "kind") if record is not None else None,
         subcategories_url=connection_reverse(f"{admin.namespace}:subcategories"),
     )
     if not formset.is_bound:
         formset.extra = 1
-    if request.method == "POST" and "_add_item" not in request.POST and form.is_valid():
+    if reading_error is not None:
+        form.is_valid()
+        _not_saved_error(form, reading_error)
+    elif request.method == "POST" and "_add_item" not in request.POST and form.is_valid():
         partial = form.cleaned_data["mode"] == "partial"
         if not partial or formset.is_valid():
-            sent_forms = formset.ordered_forms_to_send() if partial else []
-            items = services.new_items_input(sent_forms) if partial else None
-            try:
-                created = services.credit_note_create(
+            with sent_once(request) as claim:
+                created_url = _credit_note_send(
+                    request,
+                    admin,
+                    claim=claim,
                     client=client,
-                    admin=admin,
-                    document_id=pk,
-                    attributes={
-                        "issue_date": form.cleaned_data["issue_date"].isoformat(),
-                        "credit_note_reason": form.cleaned_data.get("credit_note_reason"),
-                    },
-                    items=items,
+                    record=record,
+                    form=form,
+                    formset=formset,
+                    partial=partial,
                 )
-            except QuipuValidationError as error:
-                services.validation_errors_apply(
-                    error=error, form=form, formset=formset, sent_forms=sent_forms
-                )
-            else:
-                messages.success(request, _("Credit note created for %(document)s.") % {"document": label})
-                return _redirect(request, connection_reverse(f"{admin.namespace}:detail", args=[created.id]))
+            if created_url:
+                return _redirect(request, created_url)
     context = {
         **_base_context(request, admin),
         "record": record,
+        "record_id": pk,
         "label": label,
         "form": form,
         "formset": formset,
-        "items": _detail_items(record, services.document_names(client=client, connection=request.connection)),
+        "items": _original_items(client, request.connection, record),
     }
     return render(request, _templates(admin, "amend"), context)
+
+
+def _original_items(client, connection, record) -> list[dict]:
+    if record is None:
+        return []
+    try:
+        return _detail_items(record, services.document_names(client=client, connection=connection))
+    except NOT_SAVED_ERRORS:
+        return [{"item": item} for item in getattr(record, "items", ()) or ()]
+
+
+def _credit_note_send(request, admin, *, claim, client, record, form, formset, partial) -> str | None:
+    """Create the credit note once per rendered form; the URL to go to, or None to show the form again
+    with what went wrong (everything typed kept). A create whose answer was lost is never repeated
+    blindly: Quipu is asked first whether the credit note exists."""
+    if claim.result_url:
+        messages.info(request, _("This form was already sent: here is the credit note it created."))
+        return claim.result_url
+    if claim.sending:
+        form.add_error(
+            None, _("This form is still being sent. Wait a moment, then look at the document's credit notes.")
+        )
+        return None
+    if claim.uncertain:
+        try:
+            found = services.credit_note_find(
+                client=client, admin=admin, document_id=record.id, known=claim.context.get("known", [])
+            )
+        except NOT_SAVED_ERRORS as error:
+            _not_saved_error(form, error)
+            return None
+        if found is not None:
+            url = connection_reverse(f"{admin.namespace}:detail", args=[found])
+            once_done(claim, url=url)
+            messages.info(request, _("Quipu did create the credit note the first time: here it is."))
+            return url
+        # A slow Quipu may still be creating it; and only one submission sends it again.
+        if claim.seconds_since < 2 * settings.QUIPU_TIMEOUT_SECONDS or not once_take_over(claim):
+            form.add_error(None, CREDIT_NOTE_MAYBE_CREATED)
+            return None
+    sent_forms = formset.ordered_forms_to_send() if partial else []
+    try:
+        created = services.credit_note_create(
+            client=client,
+            admin=admin,
+            document_id=record.id,
+            attributes={
+                "issue_date": form.cleaned_data["issue_date"].isoformat(),
+                "credit_note_reason": form.cleaned_data.get("credit_note_reason"),
+            },
+            items=services.new_items_input(sent_forms) if partial else None,
+        )
+    except QuipuValidationError as error:
+        once_release(claim)
+        services.validation_errors_apply(error=error, form=form, formset=formset, sent_forms=sent_forms)
+        return None
+    except QuipuForbiddenError as error:
+        once_release(claim)
+        form.add_error(None, _("Quipu refused: %(reason)s") % {"reason": error.reason or error.message})
+        return None
+    except QuipuUnavailableError as error:
+        if not error.may_have_been_applied:
+            once_release(claim)
+            _not_saved_error(form, error)
+            return None
+        return _credit_note_answer_lost(request, admin, claim=claim, client=client, record=record, form=form)
+    except NOT_SAVED_ERRORS as error:
+        once_release(claim)
+        _not_saved_error(form, error)
+        return None
+    url = connection_reverse(f"{admin.namespace}:detail", args=[created.id])
+    once_done(claim, url=url)
+    messages.success(
+        request, _("Credit note created for %(document)s.") % {"document": admin.record_label(record)}
+    )
+    return url
+
+
+def _credit_note_answer_lost(request, admin, *, claim, client, record, form) -> str | None:
+    known = services.credit_note_ids(record)  # read before the create was sent
+    once_uncertain(claim, context={"known": known})
+    try:
+        found = services.credit_note_find(client=client, admin=admin, document_id=record.id, known=known)
+    except QuipuError:
+        found = None  # Quipu cannot be asked now either
+    if found is not None:
+        url = connection_reverse(f"{admin.namespace}:detail", args=[found])
+        once_done(claim, url=url)
+        messages.info(request, _("Quipu's answer was lost, but the credit note was created: here it is."))
+        return url
+    form.add_error(None, CREDIT_NOTE_MAYBE_CREATED)
+    return None
+
+
+CREDIT_NOTE_MAYBE_CREATED = gettext_lazy(
+    "Quipu did not answer in time, so the credit note may have been created anyway. Nothing will be "
+    "sent twice: check the document's credit notes, or press the button again in a minute and the "
+    "portal will look for it first."
+)
 
 
 # Attachments -------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import Job
 from quipu_portal.jobs.services import job_start
-from tests.helpers import run_to_end
+from tests.helpers import form_data, run_to_end
 
 from .conftest import add_expense_documents, change_to, preview
 
@@ -209,3 +209,51 @@ def test_cancel_and_undo_buttons_work_as_plain_form_posts(portal, accountant, co
     undo = Job.objects.get(undo_of=job)
     assert response["Location"] == connection_reverse("jobs:detail", args=[undo.pk])
     assert run_to_end(undo).changed_count == job.changed_count
+
+
+def test_a_double_click_on_preview_the_change_makes_one_job(portal, quipu, targets):
+    rows = quipu.list(
+        "book_entries", filters={"type": "invoices", "kind": "expenses", "period": "2025"}
+    ).records
+    ids = [rows[0].id, rows[1].id]
+    page = portal.post(
+        connection_reverse("jobs:bulk_categories", args=["invoices"]),
+        {"ids": ids, "query": EXPENSES_2025_QUERY},
+    )
+    data = form_data(page, "bulk-categories-form")
+    data.update(_form_post(targets))
+
+    first = portal.post(connection_reverse("jobs:bulk_categories"), data)
+    second = portal.post(connection_reverse("jobs:bulk_categories"), data)
+
+    job = Job.objects.get()
+    assert (
+        first["Location"]
+        == second["Location"]
+        == connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
+    )
+    # Discarded, the same form sent again (the Back button) makes a new preview.
+    portal.post(first["Location"], {"action": "discard"})
+    third = portal.post(connection_reverse("jobs:bulk_categories"), data)
+    assert third["Location"] == connection_reverse(
+        "jobs:bulk_categories_preview", args=[Job.objects.get().pk]
+    )
+
+
+def test_a_double_click_on_change_them_now_starts_one_job(
+    portal, quipu, targets, django_capture_on_commit_callbacks
+):
+    rows = quipu.list(
+        "book_entries", filters={"type": "invoices", "kind": "expenses", "period": "2025"}
+    ).records
+    preview_url = portal.post(
+        connection_reverse("jobs:bulk_categories"), _form_post(targets, ids=[rows[0].id])
+    )["Location"]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = portal.post(preview_url, {"action": "run"})
+        second = portal.post(preview_url, {"action": "run"})
+
+    job = Job.objects.get()
+    assert first["Location"] == second["Location"] == connection_reverse("jobs:detail", args=[job.pk])
+    assert len(callbacks) == 1 and job.status == "pending"

@@ -16,6 +16,7 @@ from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.pdfs.models import Bundle
 from quipu_portal.pdfs.services import bundle_expired_delete
+from tests.helpers import form_data
 
 
 @pytest.fixture(autouse=True)
@@ -300,3 +301,18 @@ def test_the_document_lists_with_pdfs_offer_the_bulk_button(portal):
         in portal.get(connection_reverse("simplified_invoices:list")).content.decode()
     )
     assert "Download PDFs" not in portal.get(connection_reverse("additional_income:list")).content.decode()
+
+
+def test_a_double_click_on_start_makes_one_bundle(portal, quipu, django_capture_on_commit_callbacks):
+    rows = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=5).records
+    url = connection_reverse("pdfs:bundle-start", args=["invoices"])
+    confirm = portal.post(url, {"ids": [row.id for row in rows[:2]]})
+    data = form_data(confirm, "bundle-confirm-form")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = portal.post(url, data)
+        second = portal.post(url, data)
+
+    bundle = Bundle.objects.get()
+    assert first["Location"] == second["Location"] == connection_reverse("pdfs:bundle", args=[bundle.pk])
+    assert Job.objects.count() == 1 and len(callbacks) == 1

@@ -14,7 +14,7 @@ from quipu_portal.jobs.models import ItemState, Job, JobKind
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.quipu.errors import QuipuNotFoundError
 from quipu_portal.quipu.records import ItemInput, RecordInput
-from tests.helpers import run_to_end
+from tests.helpers import form_data, run_to_end
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +315,25 @@ def test_every_post_needs_the_csrf_token(accountant, connection, quipu):
     )
     job.refresh_from_db()
     assert job.status == "draft"
+
+
+def test_a_double_click_on_delete_selected_makes_one_draft(portal, quipu):
+    created = add_expense_invoices(quipu, 2)
+    page = portal.get(connection_reverse("invoices:list") + "?" + EMPTY_MONTH_QUERY)
+    data = form_data(page, "bulk-form")
+    data.setlist("ids", [record.id for record in created])
+    data["action"] = "delete"
+
+    first = portal.post(connection_reverse("invoices:bulk"), data)
+    second = portal.post(connection_reverse("invoices:bulk"), data)
+
+    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    assert (
+        first["Location"] == second["Location"] == connection_reverse("invoices:bulk-delete", args=[job.pk])
+    )
+    # Discarded, the same selection sent again (the Back button) asks afresh.
+    portal.post(first["Location"], {"action": "discard"})
+    third = portal.post(connection_reverse("invoices:bulk"), data)
+    assert third["Location"] == reverse(
+        "invoices:bulk-delete", args=[Job.objects.get(kind=JobKind.BULK_DELETE).pk]
+    )

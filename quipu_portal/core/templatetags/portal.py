@@ -23,3 +23,15 @@ def quarter(value):
 @register.filter
 def duration(seconds):
     return display.duration(seconds)
+
+
+@register.simple_tag(takes_context=True)
+def once_field(context):
+    """The hidden one-time token of a form that creates something (see core/once.py)."""
+    from django.utils.html import format_html
+
+    from quipu_portal.core.once import ONCE_FIELD, once_token
+
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', ONCE_FIELD, once_token(context["request"])
+    )
