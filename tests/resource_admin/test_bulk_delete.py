@@ -334,6 +334,6 @@ def test_a_double_click_on_delete_selected_makes_one_draft(portal, quipu):
     # Discarded, the same selection sent again (the Back button) asks afresh.
     portal.post(first["Location"], {"action": "discard"})
     third = portal.post(connection_reverse("invoices:bulk"), data)
-    assert third["Location"] == reverse(
+    assert third["Location"] == connection_reverse(
         "invoices:bulk-delete", args=[Job.objects.get(kind=JobKind.BULK_DELETE).pk]
     )
