@@ -20,7 +20,18 @@ def parse_rate(text: str) -> tuple[int, float]:
     return limit, window
 
 
-FAULT_KEYS = ("latency", "p429", "p500", "p502", "p503", "drop", "expire", "seed")
+FAULT_KEYS = (
+    "latency",
+    "p429",
+    "p500",
+    "p502",
+    "p503",
+    "drop",
+    "expire",
+    "drop_after_write",
+    "cut_pdf",
+    "seed",
+)
 
 
 @dataclass
@@ -32,10 +43,15 @@ class FaultSettings:
     p503: float = 0.0
     drop: float = 0.0
     expire: float = 0.0
+    # Faults on the answer of a request that was carried out: a write applied to the store whose
+    # answer never comes, a PDF whose body stops half way through its announced Content-Length.
+    drop_after_write: float = 0.0
+    cut_pdf: float = 0.0
     seed: int = 0
 
     @property
     def active(self) -> bool:
+        """Whether a fault may strike before a request is carried out (the answer faults draw apart)."""
         return any((self.latency, self.p429, self.p500, self.p502, self.p503, self.drop, self.expire))
 
     def as_dict(self) -> dict:
@@ -58,13 +74,14 @@ class FaultSettings:
                 setattr(settings, name, float(value))
             else:
                 raise ValueError(
-                    f"unknown fault {key!r}; known: latency, 429, 500, 502, 503, 5xx, drop, expire, seed"
+                    f"unknown fault {key!r}; known: latency, 429, 500, 502, 503, 5xx, drop, expire, "
+                    "drop_after_write, cut_pdf, seed"
                 )
         return settings
 
 
 def parse_faults(text: str | None) -> FaultSettings:
-    """``"latency=0.2,429=0.1,5xx=0.05,drop=0.02,seed=1"`` -> FaultSettings."""
+    """``"latency=0.2,429=0.1,5xx=0.05,drop=0.02,drop_after_write=0.05,cut_pdf=0.1,seed=1"``."""
     values = {}
     for part in (text or "").split(","):
         if not part.strip():
