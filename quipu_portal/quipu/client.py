@@ -359,6 +359,14 @@ class QuipuClient:
                     response.close()
                     time.sleep(delay)
                     continue
+                if maybe_applied and (status == 429 or status >= 500):
+                    # This attempt did nothing, but an earlier one got no answer: it may have been applied.
+                    response.close()
+                    raise QuipuUnavailableError(
+                        f"{method} {urlsplit(url).path}: HTTP {status} after an attempt without an answer",
+                        status=status,
+                        may_have_been_applied=True,
+                    )
                 raise self._error(response)
         finally:
             self.last_wait_seconds = self._wait
