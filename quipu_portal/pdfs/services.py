@@ -63,6 +63,7 @@ def pdf_document_get(*, client, resource: str, document_id: str) -> PdfDocument:
 
 # A download cut short is asked for again (a GET repeats safely) this many times in all.
 PDF_DOWNLOAD_TRIES = 3
+PDF_HEAD_SIZE = 64 * 1024
 
 
 def pdf_stream_open(*, client, document: PdfDocument) -> PdfStream:
@@ -74,11 +75,15 @@ def pdf_stream_open(*, client, document: PdfDocument) -> PdfStream:
         download = client.download(document.pdf_url)
         chunks = download.iter_content()
         try:
-            first = next(chunks, b"")
+            head = [next(chunks, b"")]
             if download.content_type not in ("application/pdf", "application/octet-stream", ""):
                 raise NotAPdfError(f"Quipu sent {download.content_type}, not a PDF")
-            if not first.startswith(PDF_MAGIC):
+            if not head[0].startswith(PDF_MAGIC):
                 raise NotAPdfError("The file Quipu sent is not a PDF")
+            # Up to the first chunk's worth of the announced size, so that a short file is noticed here.
+            wanted = min(download.length or 0, PDF_HEAD_SIZE)
+            while sum(map(len, head)) < wanted and (more := next(chunks, None)) is not None:
+                head.append(more)
         except QuipuUnavailableError:
             download.close()
             if attempt == PDF_DOWNLOAD_TRIES:
@@ -88,7 +93,7 @@ def pdf_stream_open(*, client, document: PdfDocument) -> PdfStream:
         except BaseException:
             download.close()
             raise
-        return PdfStream(document=document, chunks=itertools.chain([first], chunks), length=download.length)
+        return PdfStream(document=document, chunks=itertools.chain(head, chunks), length=download.length)
     raise AssertionError("unreachable")
 
 
