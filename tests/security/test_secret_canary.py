@@ -7,6 +7,7 @@ log output (at DEBUG), in the cache's entries (the shared token included), nor i
 import base64
 import collections
 import html
+import logging
 import pickle
 import re
 import socket
@@ -151,7 +152,10 @@ def forms_of(secret: str) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
-def test_no_secret_or_token_in_logs_cache_or_database_after_a_job_run(sandbox, user, settings, tmp_path):
+def test_no_secret_or_token_in_logs_cache_or_database_after_a_job_run(
+    sandbox, user, settings, tmp_path, caplog
+):
+    caplog.set_level(logging.DEBUG)
     settings.MEDIA_ROOT = str(tmp_path / "files")
     account = sandbox.create_account("Canario S.L.", seed="small")
     secret = account["app_secret"]
@@ -235,7 +239,11 @@ def test_no_secret_or_token_in_logs_cache_or_database_after_a_job_run(sandbox, u
     assert token is not None and len(token.access_token) >= 32  # the token every process used last
     bulk.refresh_from_db()
     assert bulk.changed_count > 0 and Job.objects.get(pk=bundle.job_id).changed_count == len(documents)
-    logs = {"cluster": cluster.log_path.read_text(errors="replace"), "gunicorn": web.log()}
+    logs = {
+        "cluster": cluster.log_path.read_text(errors="replace"),
+        "gunicorn": web.log(),
+        "test process": caplog.text,
+    }
     assert "quipu PATCH /invoices/" in logs["cluster"] and "quipu GET /invoices/" in logs["gunicorn"]
     places = {
         **logs,
