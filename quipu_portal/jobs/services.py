@@ -408,6 +408,7 @@ def _run_leased_preparation(job: Job, token: str) -> str:
         client = client_for(job.connection, priority=Priority.BACKGROUND)
     except ConnectionSecretError:
         return _preparation_fail(job.pk, _("The connection's app secret cannot be read; enter it again."))
+    transient_failures = 0
     with client:
         while True:
             if not _lease_renew(job.pk, token):
@@ -419,10 +420,19 @@ def _run_leased_preparation(job: Job, token: str) -> str:
             except QuipuAuthError as error:
                 return _preparation_fail(job.pk, str(error.message))
             except QuipuError as error:
+                transient_failures += 1
+                if isinstance(error, TRANSIENT_ERRORS) and transient_failures < MAX_ITEM_ATTEMPTS:
+                    # A page that failed once (a 500, a lost answer) is read again, like an item's write.
+                    logger.warning(
+                        "Job %s: reading a page failed (%s); reading it again", job.pk, error.detail
+                    )
+                    time.sleep(min(2.0, 0.5 * transient_failures))
+                    continue
                 return _preparation_fail(
                     job.pk,
                     _("Reading the documents from Quipu stopped: %(reason)s") % {"reason": error.message},
                 )
+            transient_failures = 0
             if not _preparation_save(job, token, step):
                 return "gone"
             if step.done:

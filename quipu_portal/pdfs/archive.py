@@ -31,6 +31,10 @@ class NotAPdfError(Exception):
     """Quipu answered with something that is not a PDF (an HTML error page, an empty body)."""
 
 
+class IncompletePdfError(Exception):
+    """The download ended before the whole PDF arrived (shorter than announced, or no end marker)."""
+
+
 def bundles_root() -> Path:
     # Under MEDIA_ROOT but never served by a static or media URL: only the owner-checked view reads it.
     return Path(settings.MEDIA_ROOT) / "bundles"
@@ -57,8 +61,11 @@ def pdf_is_complete(path: Path) -> bool:
         return False
 
 
-def pdf_write(chunks: Iterable[bytes], path: Path) -> int:
+def pdf_write(chunks: Iterable[bytes], path: Path, *, expected_size: int | None = None) -> int:
     """Write a streamed PDF to ``path`` via a temporary file and an atomic rename; return its size.
+
+    Only a whole PDF is renamed into place: the size announced (``expected_size``, the Content-Length)
+    and the end marker are checked first, so a transfer cut short never becomes a file in a bundle.
 
     A retry after a crash overwrites the temporary file; a reader never sees half a PDF under ``path``.
     No fsync: after a power cut a damaged file fails ``pdf_is_complete`` and is simply fetched again.
@@ -75,6 +82,10 @@ def pdf_write(chunks: Iterable[bytes], path: Path) -> int:
                 size += len(chunk)
         if size == 0:
             raise NotAPdfError("Quipu sent an empty file.")
+        if expected_size is not None and size != expected_size:
+            raise IncompletePdfError(f"The PDF download ended after {size} of {expected_size} bytes.")
+        if not pdf_is_complete(partial):
+            raise IncompletePdfError("The PDF download ended before the end of the file.")
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)

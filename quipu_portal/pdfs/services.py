@@ -17,6 +17,7 @@ from quipu_portal.jobs.models import ItemState, Job, JobItem, JobKind
 from quipu_portal.jobs.services import job_create, job_discard, job_start
 from quipu_portal.pdfs.archive import (
     PDF_MAGIC,
+    IncompletePdfError,
     IndexLine,
     NotAPdfError,
     bundle_folder,
@@ -32,7 +33,7 @@ from quipu_portal.pdfs.archive import (
 from quipu_portal.pdfs.documents import PDF_RESOURCES, PdfDocument, pdf_document_from
 from quipu_portal.pdfs.filenames import pdf_filename, unique_name
 from quipu_portal.pdfs.models import Bundle, BundleDocument, BundleFormat
-from quipu_portal.quipu.errors import QuipuNotFoundError
+from quipu_portal.quipu.errors import QuipuNotFoundError, QuipuUnavailableError
 from quipu_portal.resource_admin.selection import (
     Selection,
     SelectionError,
@@ -60,34 +61,65 @@ def pdf_document_get(*, client, resource: str, document_id: str) -> PdfDocument:
     return document
 
 
+# A download cut short is asked for again (a GET repeats safely) this many times in all.
+PDF_DOWNLOAD_TRIES = 3
+PDF_HEAD_SIZE = 64 * 1024
+
+
 def pdf_stream_open(*, client, document: PdfDocument) -> PdfStream:
-    """Start the download and read its first chunk, so that errors surface before the browser gets bytes."""
-    download = client.download(document.pdf_url)
-    chunks = download.iter_content()
-    try:
-        first = next(chunks, b"")
-        if download.content_type not in ("application/pdf", "application/octet-stream", ""):
-            raise NotAPdfError(f"Quipu sent {download.content_type}, not a PDF")
-        if not first.startswith(PDF_MAGIC):
-            raise NotAPdfError("The file Quipu sent is not a PDF")
-    except BaseException:
-        download.close()
-        raise
-    return PdfStream(document=document, chunks=itertools.chain([first], chunks), length=download.length)
+    """Start the download and read its first chunk, so that errors surface before the browser gets bytes.
+
+    A download cut within that chunk (most invoices fit in it) is fetched again; one cut later can only
+    end the response short of its Content-Length, which the browser reports as a failed download."""
+    for attempt in range(1, PDF_DOWNLOAD_TRIES + 1):
+        download = client.download(document.pdf_url)
+        chunks = download.iter_content()
+        try:
+            head = [next(chunks, b"")]
+            if download.content_type not in ("application/pdf", "application/octet-stream", ""):
+                raise NotAPdfError(f"Quipu sent {download.content_type}, not a PDF")
+            if not head[0].startswith(PDF_MAGIC):
+                raise NotAPdfError("The file Quipu sent is not a PDF")
+            # Up to the first chunk's worth of the announced size, so that a short file is noticed here.
+            wanted = min(download.length or 0, PDF_HEAD_SIZE)
+            while sum(map(len, head)) < wanted and (more := next(chunks, None)) is not None:
+                head.append(more)
+        except QuipuUnavailableError:
+            download.close()
+            if attempt == PDF_DOWNLOAD_TRIES:
+                raise
+            logger.info("PDF of %s cut short; fetching it again", document.document_id)
+            continue
+        except BaseException:
+            download.close()
+            raise
+        return PdfStream(document=document, chunks=itertools.chain(head, chunks), length=download.length)
+    raise AssertionError("unreachable")
 
 
 def pdf_store(*, client, document: PdfDocument, folder) -> tuple[bool, int]:
     """Fetch the document's PDF into the bundle folder unless a complete copy is already there.
 
     Returns ``(fetched, size)``: ``fetched`` is False when the file was kept from an earlier run
-    (a worker killed after the rename but before the item was marked done refetches nothing).
+    (a worker killed after the rename but before the item was marked done refetches nothing). A download
+    cut short is fetched again; nothing short of the whole file is ever stored.
     """
     path = stored_pdf_path(folder, document.document_id)
     if pdf_is_complete(path):
         return False, path.stat().st_size
-    with client.download(document.pdf_url) as download:
-        size = pdf_write(download.iter_content(), path)
-    return True, size
+    for attempt in range(1, PDF_DOWNLOAD_TRIES + 1):
+        try:
+            with client.download(document.pdf_url) as download:
+                size = pdf_write(download.iter_content(), path, expected_size=download.length)
+        except (QuipuUnavailableError, IncompletePdfError) as error:
+            if attempt == PDF_DOWNLOAD_TRIES:
+                if isinstance(error, IncompletePdfError):
+                    raise QuipuUnavailableError(str(error)) from error
+                raise
+            logger.info("PDF of %s cut short; fetching it again", document.document_id)
+            continue
+        return True, size
+    raise AssertionError("unreachable")
 
 
 # Bundles: many PDFs in one file --------------------------------------------------------------------

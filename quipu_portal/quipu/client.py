@@ -78,12 +78,20 @@ class DownloadedFile:
         self.filename = _filename(response.headers.get("Content-Disposition") or "")
 
     def iter_content(self, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+        """The body in chunks; QuipuUnavailableError when it stops short of its Content-Length."""
+        received = 0
         try:
-            yield from self._response.iter_content(chunk_size)
+            for chunk in self._response.iter_content(chunk_size):
+                received += len(chunk)
+                yield chunk
         except requests.RequestException as exc:
             raise QuipuUnavailableError(f"Download interrupted: {type(exc).__name__}") from exc
         finally:
             self._response.close()
+        # urllib3 checks this too; a compressed body is counted after decoding, so it cannot be compared.
+        encoded = self._response.headers.get("Content-Encoding", "identity").lower() != "identity"
+        if self.length is not None and not encoded and received < self.length:
+            raise QuipuUnavailableError(f"Download interrupted after {received} of {self.length} bytes")
 
     def read(self) -> bytes:
         return b"".join(self.iter_content())
@@ -397,6 +405,14 @@ class QuipuClient:
                     response.close()
                     time.sleep(delay)
                     continue
+                if maybe_applied and (status == 429 or status >= 500):
+                    # This attempt did nothing, but an earlier one got no answer: it may have been applied.
+                    response.close()
+                    raise QuipuUnavailableError(
+                        f"{method} {urlsplit(url).path}: HTTP {status} after an attempt without an answer",
+                        status=status,
+                        may_have_been_applied=True,
+                    )
                 raise self._error(response)
         finally:
             self.last_wait_seconds = self._wait

@@ -95,7 +95,11 @@ class SandboxApp:
         )
         headers = list(response.headers) + [("Content-Length", str(len(response.body)))]
         start_response(f"{response.status} {phrase}", headers)
-        return [response.body] if request.method != "HEAD" else [b""]
+        if request.method == "HEAD":
+            return [b""]
+        if response.cut_at is not None:
+            return _cut_body(response.body, response.cut_at)
+        return [response.body]
 
     def dispatch(self, request: Request) -> Response:
         path = request.path.rstrip("/") or "/"
@@ -137,8 +141,9 @@ class SandboxApp:
                 if resource_name is not None and slug is not None and slug != account.slug:
                     raise Forbidden()
                 response = self.handle(request, account, resource_name, rest)
-        except DropConnection:
-            self.stats.record(account.app_id, "dropped", served=True, refused=False)
+                self.answer_faults(account.app_id, request, response)
+        except DropConnection as drop:
+            self.stats.record(account.app_id, drop.reason, served=True, refused=False)
             raise
         except ApiError as error:
             response = Response.error(error)
@@ -146,8 +151,21 @@ class SandboxApp:
             logger.exception("sandbox error on %s %s", request.method, request.path)
             response = Response.error(ApiError(500))
         response.headers += decision.headers()
-        self.stats.record(account.app_id, response.status, served=True, refused=False)
+        status = response.status if response.cut_at is None else "cut_pdf"
+        self.stats.record(account.app_id, status, served=True, refused=False)
         return response
+
+    def answer_faults(self, app_id: str, request: Request, response: Response) -> None:
+        """A write carried out whose answer is lost; a PDF whose body stops half way."""
+        if response.status >= 300:
+            return
+        if request.method in WRITE_METHODS and self.faults.strikes(app_id, "drop_after_write"):
+            raise DropConnection("dropped_after_write")
+        is_pdf = any(
+            name == "Content-Type" and value == "application/pdf" for name, value in response.headers
+        )
+        if is_pdf and len(response.body) > 1 and self.faults.strikes(app_id, "cut_pdf"):
+            response.cut_at = len(response.body) // 2
 
     def over_limit(self, account, decision) -> Response:
         limit, window = self.limiter.rule_for(account.app_id)
@@ -409,6 +427,12 @@ class SandboxApp:
             seed.populate(self.store, account)
             self.store.dirty = True
         return Response.json(201, account.public(), "application/json")
+
+
+def _cut_body(body: bytes, cut_at: int):
+    """The first ``cut_at`` bytes of a body announced in full, then the connection closes."""
+    yield body[:cut_at]
+    raise DropConnection("cut_pdf")
 
 
 def _seconds(window: float) -> str:

@@ -28,6 +28,8 @@ FAULT_KEYS = (
     "p503",
     "drop",
     "expire",
+    "drop_after_write",
+    "cut_pdf",
     "seed",
     "delete_status",
     "upload_limit",
@@ -45,12 +47,17 @@ class FaultSettings:
     p503: float = 0.0
     drop: float = 0.0
     expire: float = 0.0
+    # Faults on the answer of a request that was carried out: a write applied to the store whose
+    # answer never comes, a PDF whose body stops half way through its announced Content-Length.
+    drop_after_write: float = 0.0
+    cut_pdf: float = 0.0
     seed: int = 0
     delete_status: int = 0
     upload_limit: int = 0
 
     @property
     def active(self) -> bool:
+        """Whether a fault may strike before a request is carried out (the answer faults draw apart)."""
         return any(
             (
                 self.latency,
@@ -85,14 +92,14 @@ class FaultSettings:
                 setattr(settings, name, float(value))
             else:
                 raise ValueError(
-                    f"unknown fault {key!r}; known: latency, 429, 500, 502, 503, 5xx, drop, expire, seed, "
-                    "delete_status, upload_limit"
+                    f"unknown fault {key!r}; known: latency, 429, 500, 502, 503, 5xx, drop, expire, "
+                    "drop_after_write, cut_pdf, seed, delete_status, upload_limit"
                 )
         return settings
 
 
 def parse_faults(text: str | None) -> FaultSettings:
-    """``"latency=0.2,429=0.1,5xx=0.05,drop=0.02,seed=1"`` -> FaultSettings."""
+    """``"latency=0.2,429=0.1,5xx=0.05,drop=0.02,drop_after_write=0.05,cut_pdf=0.1,seed=1"``."""
     values = {}
     for part in (text or "").split(","):
         if not part.strip():

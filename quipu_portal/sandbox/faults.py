@@ -1,7 +1,9 @@
-"""Fault injection: added latency, 429/5xx answers, dropped connections and forced token expiry.
+"""Fault injection: added latency, 429/5xx answers, dropped connections and forced token expiry
+before a request is carried out; after it, a write's answer dropped or a PDF cut half way.
 
 Every decision is drawn from one seeded random generator, so a run with the same seed and the
-same sequence of requests injects the same faults.
+same sequence of requests injects the same faults. The answer faults draw from the generator only
+while they are set, so runs without them meet the same faults as before they existed.
 """
 
 import random
@@ -29,17 +31,24 @@ class FaultInjector:
                 self._per_account[app_id] = settings
                 self._account_random[app_id] = random.Random(settings.seed)
 
+    def _settings_and_random(self, app_id: str) -> tuple[FaultSettings, random.Random]:
+        if app_id in self._per_account:
+            return self._per_account[app_id], self._account_random[app_id]
+        return self._global, self._random
+
+    def strikes(self, app_id: str, name: str) -> bool:
+        """Whether the answer fault ``name`` (``drop_after_write``, ``cut_pdf``) hits this answer."""
+        with self._lock:
+            settings, rng = self._settings_and_random(app_id)
+            chance = getattr(settings, name)
+            return bool(chance) and rng.random() < chance
+
     def apply(self, app_id: str, expire_tokens, request=None) -> Response | None:
         """Sleep, drop, or answer an injected error for one admitted request; None to proceed."""
         with self._lock:
-            settings = self._per_account.get(app_id, self._global)
+            settings, rng = self._settings_and_random(app_id)
             if not settings.active:
                 return None
-            rng = (
-                self._account_random.get(app_id, self._random)
-                if app_id in self._per_account
-                else self._random
-            )
             rolls = [rng.random() for _ in range(6)]
         if settings.latency:
             time.sleep(settings.latency)

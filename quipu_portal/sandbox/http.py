@@ -60,7 +60,11 @@ class Invalid(ApiError):
 
 
 class DropConnection(Exception):
-    """Raised to close the socket without answering (fault injection)."""
+    """Raised to close the socket without answering, or in the middle of a body (fault injection)."""
+
+    def __init__(self, reason: str = "dropped"):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -68,6 +72,8 @@ class Response:
     status: int
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
+    # Fault injection: send the headers (with the full Content-Length) and this many bytes, then close.
+    cut_at: int | None = None
 
     @classmethod
     def json(cls, status: int, payload, content_type: str = API_CONTENT_TYPE) -> "Response":

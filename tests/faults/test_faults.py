@@ -48,14 +48,17 @@ KILL_AFTER = (4.0, 10.0)
 DEADLINE = 300.0
 
 
-def _cluster_env() -> dict:
+def _cluster_env(**extra) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env.update(
         DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
         FAULTS_DATABASE_NAME=str(database.settings_dict["NAME"]),
         FAULTS_ENCRYPTION_KEYS=",".join(settings.QUIPU_ENCRYPTION_KEYS),
         FAULTS_CLUSTER_NAME=settings.Q_CLUSTER["name"],
+        # The test's own folder for the bundles: PDFs left by an earlier run are never taken for new ones.
+        FAULTS_MEDIA_ROOT=str(settings.MEDIA_ROOT),
         PYTHONPATH=str(ROOT),
+        **extra,
     )
     return env
 
@@ -64,13 +67,13 @@ class Cluster:
     """A qcluster subprocess. Its sentinel spawns the workers first, then the monitor and the pusher;
     workers spawned later replace dead ones."""
 
-    def __init__(self, log_path: Path, sandbox_port: int):
+    def __init__(self, log_path: Path, sandbox_port: int, **env):
         self.log_path = log_path
         self.sandbox_port = sandbox_port
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "manage.py"), "qcluster"],
             cwd=ROOT,
-            env=_cluster_env(),
+            env=_cluster_env(**env),
             stdin=subprocess.DEVNULL,
             stdout=log_path.open("wb"),
             stderr=subprocess.STDOUT,
@@ -145,6 +148,12 @@ class TokenExpirer(threading.Thread):
             self.sandbox.expire_tokens(self.app_id)
             self.expired += 1
             delay = TOKEN_EXPIRY_EVERY
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "files")
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

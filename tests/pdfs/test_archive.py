@@ -12,6 +12,7 @@ from fpdf import FPDF
 from pypdf import PdfReader
 
 from quipu_portal.pdfs.archive import (
+    IncompletePdfError,
     IndexLine,
     NotAPdfError,
     index_csv,
@@ -49,6 +50,18 @@ def test_a_pdf_is_written_whole_or_not_at_all(tmp_path):
     with pytest.raises(ConnectionError):
         pdf_write(broken(), target)
     assert not target.exists() and not list(tmp_path.glob("pdfs/*.part"))
+
+
+def test_a_transfer_that_ends_quietly_short_of_the_whole_pdf_is_not_stored(tmp_path):
+    data = a_pdf("F-2")
+    path = tmp_path / "pdfs" / "3.pdf"
+
+    with pytest.raises(IncompletePdfError):
+        pdf_write(chunks(data[: len(data) // 2]), path, expected_size=len(data))
+    with pytest.raises(IncompletePdfError):
+        pdf_write(chunks(data[: len(data) // 2]), path)  # no size announced: the end marker is missing
+    assert not path.exists() and not list(tmp_path.glob("pdfs/*.part"))
+    assert pdf_write(chunks(data), path, expected_size=len(data)) == len(data)
 
 
 def test_an_html_error_page_is_not_stored_as_a_pdf(tmp_path):

@@ -55,3 +55,30 @@ def test_a_post_is_never_sent_twice_so_no_invoice_or_contact_is_duplicated(clien
     assert created, "429s are repeated for a POST, so most creates succeed"
     assert sorted(names) == sorted(created)  # each success exactly once; nothing from a failed attempt twice
     assert account_stats(sandbox, app_id)["by_status"].get("429")
+
+
+def test_an_update_refused_after_an_attempt_without_answer_is_reported_as_maybe_applied(
+    client, sandbox, quipu_account
+):
+    """Quipu applies each PATCH but loses its answer, or answers 500 before doing anything: a 500 on a
+    repeat must not read as "nothing saved", since the first attempt was."""
+    app_id = quipu_account["app_id"]
+    contacts = [c.id for c in client.iterate("contacts", page_size=10)][:8]
+    sandbox.set_faults(drop_after_write=1.0, p500=0.5, seed=8, app_id=app_id)
+
+    outcomes = {}
+    for n, contact_id in enumerate(contacts):
+        try:
+            client.update("contacts", contact_id, RecordInput(attributes={"phone": f"97600000{n}"}))
+            outcomes[contact_id] = "saved"
+        except QuipuUnavailableError as error:
+            assert error.may_have_been_applied
+            outcomes[contact_id] = "maybe"
+        except QuipuServerError:
+            outcomes[contact_id] = "not saved"
+
+    sandbox.clear_faults(app_id)
+    for n, contact_id in enumerate(contacts):
+        applied = client.retrieve("contacts", contact_id).phone == f"97600000{n}"
+        assert applied == (outcomes[contact_id] != "not saved"), (contact_id, outcomes[contact_id])
+    assert {"maybe", "not saved"} <= set(outcomes.values()), outcomes

@@ -1,5 +1,8 @@
 """The control surface under /_sandbox/: accounts, stats, reset, faults."""
 
+import http.client
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 
@@ -105,3 +108,107 @@ def test_unknown_control_paths_and_bad_bodies_are_refused(sandbox_server):
     assert requests.post(f"{sandbox_server.base_url}/_sandbox/nothing", json={}, timeout=5).status_code == 404
     bad = requests.post(f"{sandbox_server.base_url}/_sandbox/faults", json={"p999": 1}, timeout=5)
     assert bad.status_code == 400
+
+
+def _contact_names(api) -> list[str]:
+    return sorted(contact["attributes"]["name"] for contact in api.all("/contacts"))
+
+
+def test_a_write_whose_answer_is_dropped_is_applied_all_the_same(sandbox_server, api):
+    api.authenticate()
+    before = _contact_names(api)
+    sandbox_server.set_faults(drop_after_write=1.0, app_id=api.app_id)
+    with pytest.raises(requests.ConnectionError):
+        api.post(
+            "/contacts", {"data": {"type": "contacts", "attributes": {"name": "Aplicada Sin Respuesta"}}}
+        )
+    reads = api.get("/contacts")  # reads are answered as usual
+    stats = sandbox_server.stats()["accounts"][api.app_id]
+    sandbox_server.clear_faults(api.app_id)
+
+    assert reads.status_code == 200
+    assert _contact_names(api) == sorted([*before, "Aplicada Sin Respuesta"])
+    assert stats["by_status"]["dropped_after_write"] == 1
+
+
+def test_dropped_answers_hit_patches_and_deletes_but_not_refused_writes(sandbox_server, api):
+    api.authenticate()
+    contacts = api.all("/contacts")
+    editable, deletable = contacts[0], next(c for c in contacts if c["attributes"]["deletable"])
+    sandbox_server.set_faults(drop_after_write=1.0, app_id=api.app_id)
+    with pytest.raises(requests.ConnectionError):
+        api.patch(
+            f"/contacts/{editable['id']}",
+            {"data": {"type": "contacts", "id": editable["id"], "attributes": {"name": "Renombrada"}}},
+        )
+    with pytest.raises(requests.ConnectionError):
+        api.delete(f"/contacts/{deletable['id']}")
+    refused = api.post("/contacts", {"data": {"type": "contacts", "attributes": {"name": ""}}})
+    sandbox_server.clear_faults(api.app_id)
+
+    assert refused.status_code == 422  # nothing was written, so the answer comes
+    assert api.get(f"/contacts/{editable['id']}").json()["data"]["attributes"]["name"] == "Renombrada"
+    assert api.get(f"/contacts/{deletable['id']}").status_code == 404
+
+
+def test_a_cut_pdf_announces_its_full_length_and_stops_half_way(sandbox_server, api):
+    url = income_invoice_url(api)
+    complete = api.fetch(url, token=...).content
+    sandbox_server.set_faults(cut_pdf=1.0, app_id=api.app_id)
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.request("GET", address.path, headers={"Authorization": f"Bearer {api.token}"})
+    cut = connection.getresponse()
+    with pytest.raises(http.client.IncompleteRead) as raised:
+        cut.read()
+    connection.close()
+    stats = sandbox_server.stats()["accounts"][api.app_id]
+    sandbox_server.clear_faults(api.app_id)
+
+    assert cut.status == 200 and int(cut.getheader("Content-Length")) == len(complete)
+    assert raised.value.partial == complete[: len(complete) // 2]
+    assert b"%%EOF" not in raised.value.partial
+    assert stats["by_status"]["cut_pdf"] == 1
+    assert api.fetch(url, token=...).content == complete
+
+
+def test_requests_reports_a_cut_pdf_as_an_error_not_as_a_short_file(sandbox_server, api):
+    url = income_invoice_url(api)
+    sandbox_server.set_faults(cut_pdf=1.0, app_id=api.app_id)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        api.session.get(url, headers={"Authorization": f"Bearer {api.token}"}, timeout=30)
+    sandbox_server.clear_faults(api.app_id)
+
+
+def test_answer_faults_strike_at_their_rate_under_a_seed(sandbox_server, api):
+    url = income_invoice_url(api)
+
+    def run():
+        sandbox_server.set_faults(cut_pdf=0.5, seed=11, app_id=api.app_id)
+        outcomes = []
+        for _ in range(20):
+            try:
+                outcomes.append(
+                    len(api.session.get(url, headers={"Authorization": f"Bearer {api.token}"}).content)
+                )
+            except requests.exceptions.ChunkedEncodingError:
+                outcomes.append("cut")
+        return outcomes
+
+    first, second = run(), run()
+    sandbox_server.clear_faults(api.app_id)
+    assert first == second
+    assert 3 <= first.count("cut") <= 17
+
+
+def income_invoice_url(api) -> str:
+    return api.data("/invoices", params={"filter[kind]": "income"})[0]["attributes"]["download_pdf_url"]
+
+
+def test_the_command_line_takes_the_answer_faults():
+    from quipu_portal.sandbox.config import parse_faults
+
+    settings = parse_faults("drop_after_write=0.05,cut_pdf=0.1,seed=3")
+    assert (settings.drop_after_write, settings.cut_pdf, settings.seed) == (0.05, 0.1, 3)
+    with pytest.raises(ValueError, match="drop_after_write, cut_pdf"):
+        parse_faults("cut=0.1")
