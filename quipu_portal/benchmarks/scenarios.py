@@ -3,11 +3,13 @@ sandbox the ``benchmark`` command started, and returns a flat dict of figures.""
 
 import collections
 import logging
+import os
 import random
 import re
 import threading
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import requests
 from django.db import connection as database
@@ -511,8 +513,6 @@ def scenario_load(*, sandbox, accounts, options: Options) -> dict:
 def _machine_env(name: str, folder) -> dict:
     """What differs between two worker machines of one deployment: their own worker count and, when the
     database is a server (not SQLite in the data folder), their own local folder."""
-    import os
-
     env = {"Q_WORKERS": "1"}
     if os.environ.get("DATABASE_URL"):
         machine_folder = folder / name
@@ -534,9 +534,6 @@ def _wait_until_running(job_id: int, timeout: float = 30) -> None:
 def scenario_two_clusters(*, sandbox, accounts, options: Options) -> dict:
     """7. Two clusters, as on two machines, sharing the database, Redis and one connection: each runs
     one of two bulk jobs of the same connection at once; together they stay within its limit."""
-    import os
-    from pathlib import Path
-
     from quipu_portal.jobs.services import job_start
 
     account = accounts["large"]

@@ -55,7 +55,10 @@ def stack_prepare(name: str) -> Stack:
         )
     parts = urlsplit(url)
     database = f"{parts.path.lstrip('/') or 'quipu_portal'}_benchmark"
-    _database_recreate(url, database)
+    try:
+        _database_recreate(url, database)
+    except Exception as error:  # psycopg's errors: server down, no right to create a database…
+        raise StackError(f"Cannot create the database {database} on DATABASE_URL's server: {error}") from None
     return Stack(
         name,
         env={
