@@ -131,33 +131,55 @@ def _children(pid: int) -> list[psutil.Process]:
 
 
 @contextmanager
-def qcluster():
-    """A django-q2 cluster on this environment's database, stopped (gracefully) afterwards."""
+def qcluster(*, env: dict | None = None, name: str = "qcluster", wait_for_queued: bool = True):
+    """A django-q2 cluster on this environment's database, stopped (gracefully) afterwards.
+
+    ``env`` adds or changes variables for this cluster only (another "machine"). The tasks queued
+    before it started (a new connection's reference-data warm-up) are finished before it is yielded,
+    so a scenario's figures count only its own work."""
+    from quipu_portal.jobs.tasks import task_finished_count, task_queue_state
+
+    queued, finished = task_queue_state()[0], task_finished_count()
     process = subprocess.Popen(
         [sys.executable, MANAGE, "qcluster"],
         cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
         stdin=subprocess.DEVNULL,
-        stdout=_log_file("qcluster"),
+        stdout=_log_file(name),
         stderr=subprocess.STDOUT,
     )
     try:
-        time.sleep(1.5)
-        if process.poll() is not None:
-            raise BenchmarkError("qcluster exited at start; see the logs folder")
-        _wait_for_idle_queue()
+        _wait_for_cluster(process)
+        if wait_for_queued:
+            _wait_for_tasks(finished + queued)
         yield process
     finally:
         _stop(process)
 
 
-def _wait_for_idle_queue(timeout: float = 120) -> None:
-    """Let the tasks queued before the scenario (a new connection's reference-data warm-up) finish, so
-    the scenario's figures count only its own work."""
-    from quipu_portal.jobs.tasks import task_queue_state
+def _wait_for_cluster(process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the cluster's workers are up (a loaded machine takes seconds to start one)."""
+    from quipu_portal.jobs.tasks import cluster_is_running
 
     deadline = time.monotonic() + timeout
-    while task_queue_state()[0] and time.monotonic() < deadline:
+    while not cluster_is_running(process.pid):
+        if process.poll() is not None:
+            raise BenchmarkError("qcluster exited at start; see the logs folder")
+        if time.monotonic() > deadline:
+            raise BenchmarkError(f"qcluster not running after {timeout:.0f} s; see the logs folder")
         time.sleep(0.2)
+
+
+def _wait_for_tasks(finished: int, timeout: float = 120) -> None:
+    """Until the queue is empty and ``finished`` task results are stored (a task taken off the queue
+    may still be running)."""
+    from quipu_portal.jobs.tasks import task_finished_count, task_queue_state
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not task_queue_state()[0] and task_finished_count() >= finished:
+            return
+        time.sleep(0.1)
 
 
 @contextmanager
@@ -233,14 +255,18 @@ class MemorySampler:
         self._thread.join(timeout=2)
 
 
-def wait_for_job(job_id: int, *, timeout: float):
-    """Poll the job's row until it is done; returns it with the wall time from the call."""
+def wait_for_job(job_id: int, *, timeout: float, since=None):
+    """Poll the job's row until it is done; returns it with the seconds it took: from ``since`` (an
+    aware datetime, e.g. the click on Start) to the job's own ``finished_at`` when given, so the
+    polling interval does not count, else from the call to the poll that saw it done."""
     from quipu_portal.jobs.models import Job
 
     started = time.monotonic()
     while True:
         job = Job.objects.get(pk=job_id)
         if job.is_done:
+            if since is not None and job.finished_at is not None:
+                return job, (job.finished_at - since).total_seconds()
             return job, time.monotonic() - started
         if time.monotonic() - started > timeout:
             raise BenchmarkError(

@@ -10,3 +10,6 @@ import os
 from quipu_portal.settings.local import *  # noqa: F403
 
 QUIPU_RATE_MARGIN_SECONDS = float(os.environ.get("QUIPU_RATE_MARGIN_SECONDS", "0.15"))
+
+# Its own task queue: on a Redis database a portal also uses, the benchmark's cluster takes only its own tasks.
+Q_CLUSTER = {**Q_CLUSTER, "name": "quipu_benchmark"}  # noqa: F405

@@ -58,6 +58,9 @@ UNCONFIRMED_LIFETIME = datetime.timedelta(days=1)
 TRANSIENT_ERRORS = (QuipuServerError, QuipuUnavailableError, QuipuRateLimitedError)
 # How often a running chunk renews its lease, and so looks for a cancel.
 RENEW_EVERY_SECONDS = 0.25
+# A chunk past its time that holds the job's last items and would finish them within this long does:
+# handing a few seconds of work on costs a trip through the broker and a re-read of their pages.
+FINISH_WITHIN_SECONDS = 10
 
 
 def lease_seconds() -> float:
@@ -295,15 +298,44 @@ def _lease_take(job_id: int, token: str) -> bool:
     )
 
 
-def _lease_renew(job_id: int, token: str) -> bool:
+def _lease_renew(job_id: int, token: str, tally: "_Tally | None" = None) -> bool:
     """Extend the lease while the job is still wanted: False when it is being cancelled or another
-    task took the lease (the caller tells which apart, rarely)."""
+    task took the lease (the caller tells which apart, rarely). The counters of the items recorded
+    since the last renewal ride along in the same write."""
     expires = timezone.now() + datetime.timedelta(seconds=lease_seconds())
-    return bool(
+    renewed = bool(
         Job.objects.filter(pk=job_id, lease_owner=token)
         .exclude(status=JobStatus.CANCELLING)
-        .update(lease_expires_at=expires)
+        .update(lease_expires_at=expires, **(tally.take() if tally else {}))
     )
+    if not renewed and tally is not None:
+        tally.flush(job_id)
+    return renewed
+
+
+class _Tally:
+    """The job's counters for the items a chunk recorded and has not written to the job row yet.
+
+    Each item's own row (and its change-log entries) is written at once; the job's counters only every
+    renewal (a quarter second), which spares a write per document. They are exact again at the end of
+    every chunk, and a chunk that dies before writing them is made up for by the recount at the start
+    of the next one and at the job's close."""
+
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+
+    def add(self, counter: str) -> None:
+        self.counts[counter] = self.counts.get(counter, 0) + 1
+        self.counts["processed_since_start"] = self.counts.get("processed_since_start", 0) + 1
+
+    def take(self) -> dict:
+        """The pending counts as update expressions, and forget them."""
+        counts, self.counts = self.counts, {}
+        return {name: F(name) + count for name, count in counts.items()}
+
+    def flush(self, job_id: int) -> None:
+        if self.counts:
+            Job.objects.filter(pk=job_id).update(**self.take())
 
 
 def _lease_release(job_id: int, token: str) -> None:
@@ -350,6 +382,8 @@ def _run_leased_chunk(job_id: int, token: str) -> str:
             status=JobStatus.RUNNING, started_at=job.started_at or timezone.now()
         )
         job.refresh_from_db()
+    else:
+        _recount(job)  # a chunk killed before its tally was written left the counters short
     handler = handler_for(job.kind)
     items = list(
         JobItem.objects.filter(job=job, state=ItemState.PENDING).order_by("position", "pk")[: chunk_size()]
@@ -358,7 +392,9 @@ def _run_leased_chunk(job_id: int, token: str) -> str:
         handler.finish(job=job)
         return _job_close(job.pk, JobStatus.FINISHED)
 
-    deadline = time.monotonic() + chunk_seconds()
+    # Holding the job's last items, a chunk may run a little over to finish them.
+    grace = FINISH_WITHIN_SECONDS if len(items) < chunk_size() else 0.0
+    deadline = _Deadline(time.monotonic() + chunk_seconds(), grace=grace, total=len(items))
     try:
         client = client_for(job.connection, priority=Priority.BACKGROUND)
     except ConnectionSecretError:
@@ -373,31 +409,65 @@ def _run_leased_chunk(job_id: int, token: str) -> str:
         except TRANSIENT_ERRORS:
             logger.warning("Job %s: reading the chunk failed; trying again in the next chunk", job.pk)
             prefetched = {}
-        renewed_at = None
-        for item in items:
-            if time.monotonic() > deadline:
-                return "more"
-            # A cancel or a lost lease is noticed within a fraction of a second, without a write per document.
-            if renewed_at is None or time.monotonic() - renewed_at >= RENEW_EVERY_SECONDS:
-                if not _lease_renew(job.pk, token):
-                    if Job.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
-                        return _job_close(job.pk, JobStatus.CANCELLED)
-                    logger.warning("Job %s: lease lost; another task carries on", job.pk)
-                    return "busy"
-                renewed_at = time.monotonic()
-            try:
-                outcome = handler.process_item(job=job, item=item, client=client, prefetched=prefetched)
-            except QuipuAuthError as error:
-                return _job_close(job.pk, JobStatus.FAILED, str(error.message))
-            except TRANSIENT_ERRORS as error:
-                outcome = Outcome(ItemState.FAILED, error=str(error.message), retry=True)
-            except QuipuError as error:
-                outcome = Outcome(ItemState.FAILED, error=_error_text(error))
-            _item_finish(job, item, outcome)
+        tally = _Tally()
+        try:
+            stopped = _run_items(job, token, handler, items, client, prefetched, deadline, tally)
+        finally:
+            tally.flush(job.pk)
+        if stopped:
+            return stopped
     if JobItem.objects.filter(job=job, state=ItemState.PENDING).exists():
         return "more"
     handler.finish(job=job)
     return _job_close(job.pk, JobStatus.FINISHED)
+
+
+class _Deadline:
+    """A chunk's deadline that lets it finish its last items when they take at most ``grace`` more
+    seconds at the pace of the items done so far."""
+
+    def __init__(self, at: float, *, grace: float, total: int):
+        self.at, self.grace, self.total = at, grace, total
+        self.started = time.monotonic()
+
+    def past(self, done: int) -> bool:
+        """Whether to stop before the next item, ``done`` items in; a chunk always does one."""
+        now = time.monotonic()
+        if done == 0 or now <= self.at:
+            return False
+        if now > self.at + self.grace:
+            return True
+        per_item = (now - self.started) / done
+        return now + per_item * (self.total - done) > self.at + self.grace
+
+
+def _run_items(job, token, handler, items, client, prefetched, deadline: "_Deadline", tally) -> str | None:
+    """Process the chunk's items until the deadline; what to return when it stopped early."""
+    renewed_at = None
+    for done, item in enumerate(items):
+        if deadline.past(done):
+            return "more"
+        # A cancel or a lost lease is noticed within a fraction of a second, without a write per document.
+        if renewed_at is None or time.monotonic() - renewed_at >= RENEW_EVERY_SECONDS:
+            if not _lease_renew(job.pk, token, tally):
+                if Job.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
+                    return _job_close(job.pk, JobStatus.CANCELLED)
+                logger.warning("Job %s: lease lost; another task carries on", job.pk)
+                return "busy"
+            renewed_at = time.monotonic()
+        try:
+            outcome = handler.process_item(job=job, item=item, client=client, prefetched=prefetched)
+        except QuipuAuthError as error:
+            tally.flush(job.pk)  # before the close recounts, so nothing is counted twice
+            return _job_close(job.pk, JobStatus.FAILED, str(error.message))
+        except TRANSIENT_ERRORS as error:
+            outcome = Outcome(ItemState.FAILED, error=str(error.message), retry=True)
+        except QuipuError as error:
+            outcome = Outcome(ItemState.FAILED, error=_error_text(error))
+        counter = _item_finish(job, item, outcome)
+        if counter:
+            tally.add(counter)
+    return None
 
 
 def _run_leased_preparation(job: Job, token: str) -> str:
@@ -478,8 +548,9 @@ def _error_text(error: QuipuError) -> str:
     return f"{error.message} {error.detail}".strip() if error.detail else str(error.message)
 
 
-def _item_finish(job: Job, item: JobItem, outcome: Outcome) -> None:
-    """Record one item's outcome, its counters and its change-log entries in one short transaction.
+def _item_finish(job: Job, item: JobItem, outcome: Outcome) -> str | None:
+    """Record one item's outcome and its change-log entries in one short transaction; returns the
+    job counter to add one to (the caller's tally writes it), None when nothing was recorded.
 
     The update is guarded by ``state=pending``: if two tasks ever wrote the same document, only the
     first outcome (and one set of log entries) is kept.
@@ -489,7 +560,7 @@ def _item_finish(job: Job, item: JobItem, outcome: Outcome) -> None:
         JobItem.objects.filter(pk=item.pk, state=ItemState.PENDING).update(
             attempts=attempts, error=outcome.error
         )
-        return
+        return None
     fields = {
         "state": outcome.state,
         "error": outcome.error[:2000],
@@ -507,10 +578,7 @@ def _item_finish(job: Job, item: JobItem, outcome: Outcome) -> None:
     }[outcome.state]
     with transaction.atomic():
         if not JobItem.objects.filter(pk=item.pk, state=ItemState.PENDING).update(**fields):
-            return
-        Job.objects.filter(pk=job.pk).update(
-            **{counter: F(counter) + 1, "processed_since_start": F("processed_since_start") + 1}
-        )
+            return None
         if outcome.changes:
             audit_record_changes(
                 user=job.owner,
@@ -522,13 +590,16 @@ def _item_finish(job: Job, item: JobItem, outcome: Outcome) -> None:
                 after={change.field: change.after for change in outcome.changes},
                 job=job,
             )
+    return counter
 
 
 def _job_close(job_id: int, status: JobStatus, message: str = "") -> str:
     fields = {"status": status, "finished_at": timezone.now()}
     if message:
         fields["message"] = message[:500]
-    Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES).update(**fields)
+    with transaction.atomic():
+        if Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES).update(**fields):
+            _recount(Job(pk=job_id))  # exact counters, whatever a killed chunk left unwritten
     logger.info("Job %s: %s", job_id, status)
     return str(status)
 

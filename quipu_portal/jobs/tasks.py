@@ -60,6 +60,19 @@ def task_queue_state() -> tuple[int, datetime.datetime | None]:
     return size, None
 
 
+def cluster_is_running(pid: int) -> bool:
+    """Whether the qcluster started as process ``pid`` has its workers up (from django-q's own status)."""
+    from django_q.conf import Conf
+    from django_q.status import Stat
+
+    return any(stat.pid == pid and stat.status in (Conf.IDLE, Conf.WORKING) for stat in Stat.get_all())
+
+
+def task_finished_count() -> int:
+    """How many task results are kept (successes up to ``save_limit``, and failures)."""
+    return Task.objects.count()
+
+
 def task_last_finished_at() -> datetime.datetime | None:
     """When a worker last finished a task (successful results are kept up to ``save_limit``)."""
     return Task.objects.order_by("-stopped").values_list("stopped", flat=True).first()

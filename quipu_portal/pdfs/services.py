@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, ngettext
 
 from quipu_portal.jobs.models import ItemState, Job, JobItem, JobKind
 from quipu_portal.jobs.services import job_create, job_discard, job_start
@@ -124,11 +124,6 @@ def pdf_store(*, client, document: PdfDocument, folder) -> tuple[bool, int]:
 
 # Bundles: many PDFs in one file --------------------------------------------------------------------
 
-# Merging keeps every page's objects in memory (about 30 KB a page measured with pypdf), unlike the
-# ZIP, which streams: above this many documents only the ZIP is offered.
-MERGED_PDF_LIMIT = 500
-TOO_MANY_TO_MERGE = gettext_lazy("One merged PDF holds at most %(limit)d documents; choose the ZIP for more.")
-
 
 def bundle_documents_of(records) -> tuple[list[PdfDocument], int]:
     """The documents of ``records`` with a PDF (each with its number, date, counterparty and total for
@@ -137,16 +132,10 @@ def bundle_documents_of(records) -> tuple[list[PdfDocument], int]:
     return documents, len(records) - len(documents)
 
 
-def _selection_limit(format: str) -> int | None:
-    return MERGED_PDF_LIMIT if format == BundleFormat.MERGED else None
-
-
 def bundle_start(*, owner, connection, client, selection: Selection, format: str) -> Bundle:
     """A bundle of the selection's PDFs and its running ``pdf_bundle`` job. The user has confirmed:
     a selection larger than a page view may read is read by the job first, then fetched at once."""
-    pages, reading = selection_read_in_request(
-        client=client, selection=selection, limit=_selection_limit(format), too_many=TOO_MANY_TO_MERGE
-    )
+    pages, reading = selection_read_in_request(client=client, selection=selection)
     documents, without_pdf = bundle_documents_of([record for page in pages for record in page.records])
     complete = reading["next_page"] is None
     if complete and not documents:
@@ -171,8 +160,6 @@ def bundle_read_page(*, client, bundle: Bundle, selection: Selection, reading: d
         client=client,
         selection=selection,
         reading=reading,
-        limit=_selection_limit(bundle.format),
-        too_many=TOO_MANY_TO_MERGE,
     )
     documents, without_pdf = bundle_documents_of(page.records)
     _bundle_rows_add(bundle, documents)

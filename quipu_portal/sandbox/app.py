@@ -14,7 +14,7 @@ from .config import DEFAULT_TOKEN_LIFETIME, FaultSettings
 from .faults import FaultInjector
 from .http import ApiError, BadRequest, DropConnection, Forbidden, NotFound, Request, Response
 from .jsonapi import Renderer, ephemeral_token_is_valid
-from .pdf import render_pdf
+from .pdf import render_pdf, scan_jpeg
 from .ratelimit import SlidingLogLimiter
 from .resources import RESOURCES, Context
 from .store import ID_SPACE, Store
@@ -68,8 +68,11 @@ class SandboxApp:
         token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
         faults: FaultSettings | None = None,
         scale: int = 1,
+        pdf_kb: int = 0,
     ):
         self.store = store
+        # A JPEG made once and placed in every PDF, so PDFs weigh what scanned invoices do.
+        self.pdf_scan = scan_jpeg(pdf_kb * 1024) if pdf_kb else None
         self.limiter = SlidingLogLimiter(limit, window)
         self.token_lifetime = token_lifetime
         self.faults = FaultInjector(faults or FaultSettings())
@@ -257,7 +260,7 @@ class SandboxApp:
             return self.pdf_response(account, entry)
 
     def pdf_response(self, account, entry) -> Response:
-        body = render_pdf(self.store, account, entry)
+        body = render_pdf(self.store, account, entry, scan=self.pdf_scan)
         filename = f"{(entry.get('number') or entry['id'])}.pdf".replace("/", "-")
         return Response(
             200,

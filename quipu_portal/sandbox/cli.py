@@ -27,6 +27,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--rate", default="5/5s", help="LIMIT/WINDOWs, e.g. 5/5s or 1000/5s")
     parser.add_argument("--token-lifetime", type=int, default=DEFAULT_TOKEN_LIFETIME, metavar="SECONDS")
     parser.add_argument("--faults", default="", help="e.g. latency=0.2,429=0.1,5xx=0.05,drop=0.02,seed=1")
+    parser.add_argument(
+        "--pdf-kb",
+        type=int,
+        default=0,
+        metavar="KB",
+        help="make each PDF about this size with a scanned-looking image (e.g. 200); 0: text only (~2 KB)",
+    )
     parser.add_argument("--list-accounts", action="store_true", help="print the accounts as JSON and exit")
     parser.add_argument("--verbose-requests", action="store_true", help="log every request to stderr")
 
@@ -37,6 +44,8 @@ def run(options: dict, stdout=sys.stdout, stderr=sys.stderr) -> None:
     faults = parse_faults(options["faults"])
     if options["scale"] < 1:
         raise ValueError("--scale must be at least 1")
+    if not 0 <= options.get("pdf_kb", 0) <= 10_000:
+        raise ValueError("--pdf-kb must be between 0 and 10000")
     path = options["data"]
     if options["list_accounts"]:
         store = _store(path, "empty", 1)  # the accounts and their credentials are the same for every seed
@@ -46,7 +55,12 @@ def run(options: dict, stdout=sys.stdout, stderr=sys.stderr) -> None:
     started = time.monotonic()
     store = _store(path, options["seed"], options["scale"])
     app = SandboxApp(
-        store, limit=limit, window=window, token_lifetime=options["token_lifetime"], faults=faults
+        store,
+        limit=limit,
+        window=window,
+        token_lifetime=options["token_lifetime"],
+        faults=faults,
+        pdf_kb=options.get("pdf_kb", 0),
     )
     entries = sum(len(account.entries) for account in store.accounts.values())
     stderr.write(

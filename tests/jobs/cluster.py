@@ -24,12 +24,13 @@ def cluster_env() -> dict:
     }
 
 
-def start_cluster(log_path: Path) -> subprocess.Popen:
+def start_cluster(log_path: Path, *, env: dict | None = None) -> subprocess.Popen:
+    """``env`` adds variables for this cluster only (e.g. another "machine"'s worker count)."""
     log = open(log_path, "a")  # noqa: SIM115 - closed when the process ends
     return subprocess.Popen(
         [sys.executable, str(REPO / "manage.py"), "qcluster"],
         cwd=REPO,
-        env=cluster_env(),
+        env={**cluster_env(), **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -244,3 +244,54 @@ def test_cancel_stops_after_the_current_document_and_retry_resumes(
     job = run_to_end(job_retry_failed(job=job))
     assert job.status == "finished"
     assert job.changed_count == job.total - job.skipped_count
+
+
+def test_a_chunk_past_its_time_finishes_the_jobs_last_documents_itself(
+    accountant, connection, quipu, targets, sandbox, quipu_account, settings
+):
+    """Handing a few seconds of work on would cost a trip through the broker and a second read of the
+    documents' page: the chunk that holds the job's last documents finishes them, a little late."""
+    from quipu_portal.jobs.services import job_run_chunk, job_start
+
+    settings.QUIPU_JOB_CHUNK_SECONDS = 0.05  # past after the first document or two
+    add_expense_documents(quipu, targets, invoices=8)
+    job = preview(
+        accountant,
+        connection,
+        quipu,
+        change_to(targets),
+        filters={"kind": "expenses", "period": "2025", "type": "invoices"},
+    )
+    to_change = job.total - job.skipped_count
+    job_start(job=job)
+    before = sandbox.stats()["accounts"][quipu_account["app_id"]]["requests"]
+
+    assert job_run_chunk(job_id=job.pk) == "finished"
+
+    job.refresh_from_db()
+    assert job.changed_count == to_change
+    # One read of the documents' page, then one PATCH each: no second chunk re-read it.
+    assert sandbox.stats()["accounts"][quipu_account["app_id"]]["requests"] - before == to_change + 1
+
+
+def test_a_chunk_past_its_time_with_more_of_the_job_after_it_hands_on(
+    accountant, connection, quipu, targets, settings
+):
+    from quipu_portal.jobs.services import job_run_chunk, job_start
+
+    settings.QUIPU_JOB_CHUNK_SECONDS = 0.05
+    settings.QUIPU_JOB_CHUNK_SIZE = 6
+    add_expense_documents(quipu, targets, invoices=8)
+    job = preview(
+        accountant,
+        connection,
+        quipu,
+        change_to(targets),
+        filters={"kind": "expenses", "period": "2025", "type": "invoices"},
+    )
+    job_start(job=job)
+
+    assert job_run_chunk(job_id=job.pk) == "more"
+
+    job.refresh_from_db()
+    assert 0 < job.changed_count < 6  # its counters are written when the chunk hands on

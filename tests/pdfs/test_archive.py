@@ -156,3 +156,107 @@ def test_the_merged_pdf_has_every_page_in_order_with_a_bookmark_each(tmp_path):
     reader = PdfReader(tmp_path / "all.pdf")
     assert [page.extract_text().strip() for page in reader.pages] == ["F-1", "F-2", "F-3"]
     assert [item.title for item in reader.outline] == ["F-1", "F-2", "F-3"]
+
+
+def test_the_zip_is_written_as_announced_with_every_member_whole(tmp_path):
+    """zipstream-ng writes the archive to disk as it reads each PDF: the size it announced before
+    writing is the file's, every member reads back byte for byte, and the index lists them in order."""
+    members = []
+    for number in range(30):
+        path = tmp_path / f"{number}.pdf"
+        path.write_bytes(a_pdf(f"F-{number}") + bytes(number * 1000))  # members of different sizes
+        members.append((path, f"F-{number}.pdf"))
+    lines = [
+        IndexLine(f"F-{n}", datetime.date(2025, 7, 1), "Cliente", Decimal("10"), f"F-{n}.pdf")
+        for n in range(30)
+    ]
+
+    with translation.override("en"):
+        size = zip_write(members=members, index=index_csv(lines), target=tmp_path / "out" / "all.zip")
+
+    target = tmp_path / "out" / "all.zip"
+    assert size == target.stat().st_size
+    with zipfile.ZipFile(target) as archive:
+        assert archive.testzip() is None
+        assert archive.namelist() == ["index.csv", *(name for _path, name in members)]
+        assert all(archive.read(name) == path.read_bytes() for path, name in members)
+        rows = index_rows(archive.read("index.csv"), ",")
+        assert [row[4] for row in rows[1:]] == [name for _path, name in members]
+    assert not list(target.parent.glob("*.part"))
+
+
+def test_a_zip_that_cannot_be_completed_leaves_no_file(tmp_path):
+    present = tmp_path / "1.pdf"
+    present.write_bytes(a_pdf("F-1"))
+    target = tmp_path / "all.zip"
+
+    with pytest.raises(OSError):
+        zip_write(
+            members=[(present, "F-1.pdf"), (tmp_path / "gone.pdf", "F-2.pdf")], index=b"", target=target
+        )
+
+    assert not target.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_a_merged_pdf_of_more_than_500_documents_has_every_page(tmp_path):
+    """No cap on merged PDFs: 501 documents, some of two pages, in order with a bookmark each."""
+    members, expected_pages = [], 0
+    for number in range(501):
+        pdf = FPDF()
+        pdf.set_font("helvetica", size=12)
+        for page in range(2 if number % 100 == 0 else 1):
+            pdf.add_page()
+            pdf.cell(0, 10, f"F-{number} page {page + 1}")
+            expected_pages += 1
+        path = tmp_path / f"{number}.pdf"
+        path.write_bytes(bytes(pdf.output()))
+        members.append((path, f"F-{number}.pdf"))
+
+    merged_pdf_write(members=members, target=tmp_path / "all.pdf")
+
+    reader = PdfReader(tmp_path / "all.pdf", strict=True)
+    assert len(reader.pages) == expected_pages == 507
+    assert reader.pages[2].extract_text().strip() == "F-1 page 1"
+    assert reader.pages[-1].extract_text().strip() == "F-500 page 2"
+    assert len(reader.outline) == 501
+    assert reader.get_destination_page_number(reader.outline[101]) == 103  # after F-0 and F-100's 2nd pages
+
+
+def a_scanned_pdf(text: str, seed: int) -> bytes:
+    """A one-page PDF carrying ~60 KB of incompressible content, like a scanned invoice."""
+    import random
+
+    from PIL import Image
+
+    noise = random.Random(seed).randbytes(140 * 140 * 3)
+    image = Image.frombytes("RGB", (140, 140), noise)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(0, 10, text)
+    pdf.image(image, x=10, y=30, w=100)
+    return bytes(pdf.output())
+
+
+def test_merging_holds_one_document_at_a_time_in_memory(tmp_path):
+    """The peak memory of a merge of 60 scanned documents is about that of 6: each document is
+    written out and dropped before the next is read (pypdf's append kept all of them)."""
+    import tracemalloc
+
+    def peak_bytes(count: int) -> int:
+        members = []
+        for number in range(count):
+            path = tmp_path / f"{count}-{number}.pdf"
+            path.write_bytes(a_scanned_pdf(f"F-{number}", number))
+            members.append((path, f"F-{number}.pdf"))
+        tracemalloc.start()
+        try:
+            merged_pdf_write(members=members, target=tmp_path / f"all-{count}.pdf")
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak_bytes(6), peak_bytes(60)
+
+    assert len(PdfReader(tmp_path / "all-60.pdf").pages) == 60
+    assert large < 2 * small, (small, large)

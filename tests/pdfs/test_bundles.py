@@ -279,19 +279,6 @@ def test_a_cancelled_bundle_can_be_resumed(portal, quipu, django_capture_on_comm
     assert "2 of 2 PDFs" in portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
 
 
-def test_too_many_documents_for_one_merged_pdf_asks_for_the_zip(portal, quipu, monkeypatch):
-    monkeypatch.setattr("quipu_portal.pdfs.services.MERGED_PDF_LIMIT", 1)
-    income = quipu.list("book_entries", filters={"type": "invoices", "kind": "income"}, page_size=2).records
-
-    response = portal.post(
-        connection_reverse("pdfs:bundle-start", args=["invoices"]),
-        {"ids": [r.id for r in income], "format": "pdf", "confirm": "yes"},
-    )
-
-    assert response.status_code == 302 and not Bundle.objects.exists()
-    assert "choose the ZIP" in [str(m) for m in get_messages(response.wsgi_request)][0]
-
-
 def test_the_document_lists_with_pdfs_offer_the_bulk_button(portal):
     start = connection_reverse("pdfs:bundle-start", args=["invoices"])
     assert f'formaction="{start}"' in portal.get(connection_reverse("invoices:list")).content.decode()

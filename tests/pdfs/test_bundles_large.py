@@ -2,15 +2,15 @@
 limit, so the bundle's job reads them first (the page shows its progress), then fetches the PDFs without
 asking again: the user already confirmed the download."""
 
+import io
 import time
 
 import pytest
-from django.contrib.messages import get_messages
+from pypdf import PdfReader
 
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
-from quipu_portal.pdfs import services
 from quipu_portal.pdfs.models import Bundle
 from quipu_portal.resource_admin.registry import REGISTRY
 from quipu_portal.resource_admin.selection import PAGE_SIZE, selection_from_query, selection_list_page
@@ -163,15 +163,24 @@ def test_another_user_cannot_see_or_cancel_a_download_being_read(client, other_u
     assert bundle.job.status == JobStatus.PREPARING
 
 
-def test_a_whole_list_too_large_for_one_merged_pdf_is_refused_at_once(portal, quipu):
-    total, _with_pdf = listed(quipu, EVERY_INVOICE)
-    assert total > services.MERGED_PDF_LIMIT
+def test_a_whole_list_of_more_than_500_documents_becomes_one_merged_pdf(portal, quipu):
+    """There is no cap on a merged PDF any more (it is written document by document): a selection of
+    more than 500 documents is read by the job, then every income invoice's PDF is merged."""
+    total, with_pdf = listed(quipu, EVERY_INVOICE)
+    assert total > 500
 
     response = download_all(portal, format="pdf")
 
-    assert response["Location"] == connection_reverse("invoices:list")
-    assert not Bundle.objects.exists() and not Job.objects.exists()
-    assert "choose the ZIP" in [str(m) for m in get_messages(response.wsgi_request)][0]
+    bundle = Bundle.objects.get()
+    assert response["Location"] == connection_reverse("pdfs:bundle", args=[bundle.pk])
+    job = read_to_end(bundle.job)
+    assert job.total == with_pdf
+    assert run_job(job.pk) == JobStatus.FINISHED
+    merged = portal.get(connection_reverse("pdfs:bundle-file", args=[bundle.pk]))
+    assert merged["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(merged.streaming_content)))
+    assert len(reader.outline) == with_pdf
+    assert len(reader.pages) >= with_pdf
 
 
 def test_a_bundle_whose_reading_failed_and_was_left_goes_with_its_job_after_a_day(

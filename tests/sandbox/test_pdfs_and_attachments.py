@@ -154,3 +154,20 @@ def test_attachment_upload_needs_a_file_and_a_book_entry(api):
         "/data/attributes/file": "Can not be blank.",
         "/data/relationships/book_entry": "does not exist",
     }
+
+
+def test_with_pdf_kb_each_pdf_weighs_what_a_scanned_invoice_does():
+    """``--pdf-kb 200`` adds a scanned-looking page so downloads and bundles are measured at a
+    realistic size; the invoice's own page is unchanged."""
+    from quipu_portal.sandbox.testing import start_sandbox
+
+    with start_sandbox(seed="demo", extra_args=("--pdf-kb", "200")) as running:
+        api = Api(running.base_url, "demo-sl-app-id", "demo-sl-app-secret")
+        invoice = income_invoice(api)
+        response = api.fetch(invoice["attributes"]["download_pdf_url"], token=...)
+
+    assert response.status_code == 200
+    assert 190 * 1024 <= len(response.content) <= 230 * 1024
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 2
+    assert invoice["attributes"]["number"] in reader.pages[0].extract_text()
