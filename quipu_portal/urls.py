@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounting-subcategories/", include("quipu_portal.accounting_subcategories.urls")),
     path("analytic-categories/", include("quipu_portal.analytic_categories.urls")),
     path("pdfs/", include("quipu_portal.pdfs.urls")),
+    path("exports/", include("quipu_portal.exports.urls")),
     path("jobs/", include("quipu_portal.jobs.urls")),
     path("changes/", include("quipu_portal.audit.urls")),
     path("", include("quipu_portal.core.urls")),

@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.services import client_for
+from quipu_portal.exports.views import list_totals_context
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_prepare_again, job_start
 from quipu_portal.quipu.errors import (
@@ -229,6 +230,7 @@ def resource_list(request, *, admin):
         ignored_filters=[
             filter_form.fields[name].label for name in page.ignored_filters if name in filter_form.fields
         ],
+        **list_totals_context(request, admin=admin, page=page),
     )
 
 

@@ -1,0 +1,180 @@
+"""Totals of a whole filtered list: base, VAT, equivalence surcharge, withholding and total, for every
+document matching the filter (not only the page), with how fresh they are."""
+
+import datetime
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.quipu.records import ItemInput, RecordInput
+from tests.pdfs.test_bundles import run_job
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+def add_invoice(quipu, *, kind, contact, number, lines):
+    return quipu.create(
+        "invoices",
+        RecordInput(
+            attributes={"kind": kind, "issue_date": datetime.date(2019, 5, 14), "number": number},
+            relationships={"contact": contact.id},
+            items=[ItemInput(attributes=line) for line in lines],
+        ),
+    )
+
+
+def line(amount, vat="21", retention="0", surcharge=False):
+    return {
+        "concept": "Servicio",
+        "quantity": Decimal("1"),
+        "unitary_amount": Decimal(amount),
+        "vat_percent": Decimal(vat),
+        "retention_percent": Decimal(retention),
+        "equivalence_surcharge": surcharge,
+    }
+
+
+def listed_sums(quipu, filters) -> dict:
+    """What the sandbox lists for the filter, summed by kind in the test (every page)."""
+    sums = {}
+    for record in quipu.iterate("book_entries", filters=filters, page_size=100):
+        row = sums.setdefault(record.kind, dict.fromkeys(("count", "base", "vat", "withholding", "total"), 0))
+        row["count"] += 1
+        row["base"] += record.total_amount_without_taxes
+        row["vat"] += record.vat_amount
+        row["withholding"] += record.retention_amount
+        row["total"] += record.total_amount
+    return sums
+
+
+def euros(amount) -> str:
+    """An amount as an English page shows it."""
+    amount = Decimal(amount)
+    return f"{'-' if amount < 0 else ''}€{abs(amount):,.2f}"
+
+
+class _TotalsRows(HTMLParser):
+    """The cells of each row of the totals table, as text."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.cell, self.in_row = [], None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr" and ("data-testid", "totals-row") in attrs:
+            self.rows.append([])
+            self.in_row = True
+        elif tag in ("th", "td") and self.in_row:
+            self.cell = ""
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self.cell is not None:
+            self.rows[-1].append(" ".join(self.cell.split()))
+            self.cell = None
+        elif tag == "tr":
+            self.in_row = False
+
+
+def totals_cells(html: str) -> list[list[str]]:
+    reader = _TotalsRows()
+    reader.feed(html)
+    return reader.rows
+
+
+def test_a_filter_on_one_page_shows_its_totals_at_once(portal, quipu):
+    customer = next(c for c in quipu.iterate("contacts", page_size=20) if c.is_client)
+    supplier = next(c for c in quipu.iterate("contacts", page_size=20) if c.is_supplier)
+    # A shop under the equivalence surcharge regime: 100 € at 21 % carries 5.20 € of surcharge.
+    add_invoice(quipu, kind="income", contact=customer, number="T-1", lines=[line("100.00", surcharge=True)])
+    # A professional's invoice with 15 % withholding.
+    add_invoice(quipu, kind="income", contact=customer, number="T-2", lines=[line("200.00", retention="15")])
+    add_invoice(quipu, kind="expenses", contact=supplier, number="T-3", lines=[line("50.00", vat="10")])
+    expected = listed_sums(quipu, {"type": "invoices", "period": "2019"})
+    assert expected["income"]["count"] == 2 and expected["expenses"]["count"] == 1
+
+    response = portal.get(reverse("invoices:list"), {"period": "year", "year": "2019"})
+
+    html = response.content.decode()
+    income = expected["income"]
+    assert totals_cells(html) == [
+        [
+            "Income",
+            "2",
+            euros(income["base"]),
+            euros(income["vat"]),
+            euros("5.20"),
+            euros(income["withholding"]),
+            euros(income["total"]),
+        ],
+        [
+            "Expenses",
+            "1",
+            euros(expected["expenses"]["base"]),
+            euros(expected["expenses"]["vat"]),
+            euros("0"),
+            euros(expected["expenses"]["withholding"]),
+            euros(expected["expenses"]["total"]),
+        ],
+    ]
+    assert income["base"] == Decimal("300.00") and income["withholding"] == Decimal("30.00")
+    assert "Calculated at " in html and "now" in html
+    assert not Job.objects.filter(kind=JobKind.LIST_TOTALS).exists()
+
+
+class TestALongList:
+    """The demo workshop's invoices: several hundred, more than a page view may read."""
+
+    @pytest.fixture
+    def quipu_account(self, sandbox):
+        return sandbox.create_account("Talleres Ebro S.L.", seed="demo")
+
+    def test_its_totals_are_read_in_the_background_with_progress_then_shown_from_the_cache(
+        self, portal, quipu, django_capture_on_commit_callbacks
+    ):
+        expected = listed_sums(quipu, {"type": "invoices"})
+        count = sum(row["count"] for row in expected.values())
+        assert count > 2 * 100
+
+        page = portal.get(reverse("invoices:list")).content.decode()
+        assert f"Calculate the totals of the {count} documents" in page
+        assert 'data-testid="totals-row"' not in page
+
+        url = reverse("exports:totals-calculate", args=["invoices"])
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = portal.post(url, {"query": "sort=-issue_date"}, headers=HX)
+        assert len(callbacks) == 1
+        job = Job.objects.get(kind=JobKind.LIST_TOTALS)
+        assert job.status == JobStatus.PREPARING
+        progress = response.content.decode()
+        assert f"Reading {count} documents from Quipu for the totals… 100 read." in progress
+        assert 'hx-trigger="every 2s"' in progress and "<html" not in progress
+
+        # The page polls the region while the job reads; the list shows the progress too.
+        polled = portal.get(reverse("exports:totals", args=["invoices"]) + "?sort=-issue_date", headers=HX)
+        assert polled.status_code == 200 and "for the totals… 100 read." in polled.content.decode()
+
+        assert run_job(job.pk) == JobStatus.FINISHED
+
+        polled = portal.get(reverse("exports:totals", args=["invoices"]) + "?sort=-issue_date", headers=HX)
+        assert polled.status_code == 286  # polling stops: the totals are there
+        shown = portal.get(reverse("invoices:list")).content.decode()
+        assert totals_cells(shown) == [
+            [label, str(row["count"])]
+            + [euros(row[name]) for name in ("base", "vat")]
+            + [euros(0)]
+            + [euros(row[name]) for name in ("withholding", "total")]
+            for label, row in (("Income", expected["income"]), ("Expenses", expected["expenses"]))
+        ]
+        assert "Calculated at" in shown and 'data-testid="totals-recalculate"' in shown
+        # The totals belong to their filter: another one has its own.
+        other = portal.get(reverse("invoices:list"), {"kind": "income"}).content.decode()
+        assert 'data-testid="totals-row"' not in other
