@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 def totals_cache_seconds() -> int:
-    return int(getattr(settings, "QUIPU_TOTALS_CACHE_SECONDS", 600))
+    return int(settings.QUIPU_TOTALS_CACHE_SECONDS)
 
 
 # Totals -------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from quipu_portal.core.services import user_language_set
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from tests.pdfs.test_bundles import run_job
@@ -130,6 +131,43 @@ def test_a_filter_on_one_page_shows_its_totals_at_once(portal, quipu):
     assert not Job.objects.filter(kind=JobKind.LIST_TOTALS).exists()
 
 
+def test_a_spanish_user_reads_the_totals_in_spanish(portal, accountant, quipu):
+    customer = next(c for c in quipu.iterate("contacts", page_size=20) if c.is_client)
+    add_invoice(quipu, kind="income", contact=customer, number="T-9", lines=[line("1000.00")])
+    user_language_set(user=accountant, language="es")
+
+    html = portal.get(reverse("invoices:list"), {"period": "year", "year": "2019"}).content.decode()
+
+    assert totals_cells(html) == [
+        ["Ingresos", "1", "1.000,00 €", "210,00 €", "0,00 €", "0,00 €", "1.210,00 €"]
+    ]
+    assert "Calculados a las" in html
+
+
+def test_a_paysheet_list_sums_its_pay_figures(portal, quipu):
+    paysheets = list(quipu.iterate("book_entries", filters={"type": "paysheets"}))
+    assert 0 < len(paysheets) <= 20
+
+    html = portal.get(reverse("paysheets:list")).content.decode()
+
+    def summed(name):
+        return euros(sum((getattr(p, name) for p in paysheets), Decimal(0)))
+
+    assert "Equivalence surcharge" not in html.split('data-testid="list-totals"')[1].split("</section>")[0]
+    assert totals_cells(html) == [
+        [
+            "Expenses",
+            str(len(paysheets)),
+            summed("gross_pay"),
+            summed("employee_ss_amount"),
+            summed("employee_retention"),
+            summed("company_ss_amount"),
+            summed("net_pay"),
+            summed("total_amount"),
+        ]
+    ]
+
+
 class TestALongList:
     """The demo workshop's invoices: several hundred, more than a page view may read."""
 
@@ -175,6 +213,7 @@ class TestALongList:
             for label, row in (("Income", expected["income"]), ("Expenses", expected["expenses"]))
         ]
         assert "Calculated at" in shown and 'data-testid="totals-recalculate"' in shown
+        assert portal.get(reverse("jobs:detail", args=[job.pk])).status_code == 200
         # The totals belong to their filter: another one has its own.
         other = portal.get(reverse("invoices:list"), {"kind": "income"}).content.decode()
         assert 'data-testid="totals-row"' not in other
