@@ -29,7 +29,15 @@ def test_see_a_quarters_totals_and_export_it_as_xlsx(page_on_account, live_serve
     income = [invoice for invoice in invoices if invoice.kind == "income"]
     assert income and len(invoices) <= 20  # one page: the totals come with it
 
+    every = list(quipu.iterate("book_entries", filters={"type": "invoices"}))
+    assert 20 < len(every) <= 200  # more than the page, few enough to read while the user waits
     page.goto(f"{live_server.url}/invoices/")
+    page.get_by_test_id("totals-calculate").click()
+    every_income = page.get_by_test_id("totals-row").filter(has_text="Income")
+    income_total = sum((invoice.total_amount for invoice in every if invoice.kind == "income"), Decimal(0))
+    expect(every_income).to_contain_text(f"€{income_total:,.2f}")
+    expect(page).to_have_url(f"{live_server.url}/invoices/")  # the list's address did not change
+
     page.locator("#id_period").select_option("quarter")
     page.locator("#id_year").select_option(str(year))
     page.locator("#id_quarter").select_option(str(quarter))

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_q.models import Schedule
 
 from quipu_portal.core.services import user_language_set
 from quipu_portal.exports.models import Export
@@ -168,6 +169,7 @@ def test_the_file_is_deleted_after_the_retention_period(portal, documents, setti
 
     made.refresh_from_db()
     assert not path.exists() and export_file_path(export=made) is None
+    assert Schedule.objects.filter(func="quipu_portal.exports.tasks.delete_expired_exports").exists()
     response = portal.get(reverse("exports:file", args=[made.pk]))
     assert response.status_code == 302
 
