@@ -217,3 +217,23 @@ class TestALongList:
         # The totals belong to their filter: another one has its own.
         other = portal.get(reverse("invoices:list"), {"kind": "income"}).content.decode()
         assert 'data-testid="totals-row"' not in other
+
+
+def test_the_book_entries_list_adds_paysheets_without_inventing_a_surcharge(portal, quipu):
+    """A paysheet's total is its cost, not base + VAT − withholding: its withholding is no surcharge."""
+    expected = listed_sums(quipu, {})
+    assert 20 < sum(row["count"] for row in expected.values()) <= 100
+    assert any(r.retention_amount for r in quipu.iterate("book_entries", filters={"type": "paysheets"}))
+
+    html = portal.get(reverse("book_entries:list"), {"per_page": "100"}).content.decode()
+
+    expenses = expected["expenses"]
+    assert totals_cells(html)[1] == [
+        "Expenses",
+        str(expenses["count"]),
+        euros(expenses["base"]),
+        euros(expenses["vat"]),
+        euros(0),
+        euros(expenses["withholding"]),
+        euros(expenses["total"]),
+    ]
