@@ -81,12 +81,14 @@ def list_totals_cached(*, connection, selection: Selection) -> ListTotals | None
     return _as_totals(selection=selection, stored=stored) if stored else None
 
 
-def list_totals_of_page(*, connection, selection: Selection, page) -> ListTotals | None:
-    """The totals of a list whose first page holds every document of its filter (no more requests)."""
+def list_totals_of_page(*, selection: Selection, page) -> ListTotals | None:
+    """The totals of a list whose first page holds every document of its filter: no more requests,
+    and nothing to keep (the page shows them afresh each time)."""
     whole = page.current_page == 1 and page.total_pages <= 1 and len(page.records) >= page.total_results
     if not whole or page.ignored_filters:
         return None
-    return list_totals_store(connection=connection, selection=selection, sums=sums_add({}, page.records))
+    stored = {"sums": sums_add({}, page.records), "computed_at": timezone.now().isoformat()}
+    return _as_totals(selection=selection, stored=stored)
 
 
 def list_totals_job(*, owner, connection, selection: Selection) -> Job | None:

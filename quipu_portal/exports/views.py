@@ -212,7 +212,7 @@ def list_totals_context(request, *, admin, page) -> dict:
         selection = selection_from_query(admin=admin, query=request.GET.urlencode(), ids=None)
     except SelectionError as error:
         return {"totals_error": str(error)}
-    totals = services.list_totals_of_page(connection=request.connection, selection=selection, page=page)
+    totals = services.list_totals_of_page(selection=selection, page=page)
     whole_page = totals is not None
     if totals is None:
         totals = services.list_totals_cached(connection=request.connection, selection=selection)
