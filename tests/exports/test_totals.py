@@ -6,11 +6,16 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from quipu_portal.core.services import user_language_set
+from quipu_portal.exports import services
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
 from quipu_portal.quipu.records import ItemInput, RecordInput
+from quipu_portal.resource_admin.registry import REGISTRY
+from quipu_portal.resource_admin.selection import selection_from_query
 from tests.pdfs.test_bundles import run_job
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +219,16 @@ class TestALongList:
         ]
         assert "Calculated at" in shown and 'data-testid="totals-recalculate"' in shown
         assert portal.get(reverse("jobs:detail", args=[job.pk])).status_code == 200
+
+        # Reopened a few minutes later, the list still answers from the totals it keeps, and says how old.
+        selection = selection_from_query(admin=REGISTRY["invoices"], query="", ids=None)
+        key = services._totals_key(connection=job.connection, selection=selection)
+        computed_at = timezone.now() - datetime.timedelta(minutes=3, seconds=5)
+        cache.set(key, {**cache.get(key), "computed_at": computed_at.isoformat()})
+        later = portal.get(reverse("invoices:list")).content.decode()
+        assert totals_cells(later) == totals_cells(shown)
+        local = timezone.localtime(computed_at).strftime("%H:%M")
+        assert f"Calculated at {local}, 3\xa0minutes ago." in later
         # The totals belong to their filter: another one has its own.
         other = portal.get(reverse("invoices:list"), {"kind": "income"}).content.decode()
         assert 'data-testid="totals-row"' not in other
