@@ -128,6 +128,13 @@ def list_totals_calculate(*, client, owner, connection, selection: Selection) ->
     return job
 
 
+def list_totals_cancel(*, owner, connection, selection: Selection) -> None:
+    """Stop reading the filter's totals (nothing was written: the job is dropped)."""
+    job = list_totals_job(owner=owner, connection=connection, selection=selection)
+    if job is not None:
+        job_discard(job=job)
+
+
 def list_totals_read_page(*, client, job: Job) -> tuple[dict, bool]:
     """One more page of a totals job: the reading state with the sums so far, and whether it is over."""
     selection = Selection.from_params(job.params["selection"])

@@ -106,6 +106,23 @@ def list_totals_calculate(request, namespace):
     return _totals_response(request, admin=admin, query=query, totals=found)
 
 
+@connection_required
+@require_POST
+def list_totals_cancel(request, namespace):
+    admin = _document_admin(namespace)
+    form = ListQueryForm(request.POST)
+    form.is_valid()
+    query = form.cleaned_data.get("query") or ""
+    try:
+        selection = selection_from_query(admin=admin, query=query, ids=None)
+    except SelectionError:
+        return redirect(_list_url(namespace, query))
+    services.list_totals_cancel(owner=request.user, connection=request.connection, selection=selection)
+    if not request.htmx:
+        return redirect(_list_url(namespace, query))
+    return _totals_response(request, admin=admin, query=query)
+
+
 def totals_estimate(*, total_results: int) -> int:
     """Seconds a background read of ``total_results`` documents takes at the rate budget."""
     return job_estimate_seconds(requests=math.ceil(total_results / PAGE_SIZE))

@@ -252,3 +252,26 @@ def test_the_book_entries_list_adds_paysheets_without_inventing_a_surcharge(port
         euros(expenses["withholding"]),
         euros(expenses["total"]),
     ]
+
+
+class TestStoppingALongRead:
+    @pytest.fixture
+    def quipu_account(self, sandbox):
+        return sandbox.create_account("Talleres Ebro S.L.", seed="demo")
+
+    def test_the_reading_can_be_stopped_and_the_totals_offered_again(
+        self, portal, django_capture_on_commit_callbacks
+    ):
+        url = reverse("exports:totals-calculate", args=["invoices"])
+        with django_capture_on_commit_callbacks():
+            started = portal.post(url, {"query": "kind=income"}, headers=HX).content.decode()
+        assert 'data-testid="totals-cancel"' in started
+
+        stopped = portal.post(
+            reverse("exports:totals-cancel", args=["invoices"]), {"query": "kind=income"}, headers=HX
+        )
+
+        assert not Job.objects.filter(kind=JobKind.LIST_TOTALS).exists()
+        assert stopped.status_code == 286 and 'data-testid="totals-calculate"' in stopped.content.decode()
+        listed = portal.get(reverse("invoices:list"), {"kind": "income"}).content.decode()
+        assert 'data-testid="totals-calculate"' in listed and "for the totals…" not in listed
