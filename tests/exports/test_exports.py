@@ -201,3 +201,19 @@ class TestALongList:
         assert len(rows) == len(expected) == made.row_count
         assert all(row["Number"] for row in rows)
         assert not made.documents.exists()  # the stored cells go once the file is written
+
+
+def test_a_spanish_xlsx_shows_dates_day_first_on_a_sheet_named_after_the_list(portal, accountant, documents):
+    user_language_set(user=accountant, language="es")
+
+    made = export(portal, format="xlsx", lines=True)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(download(portal, made)))
+    sheet = workbook.active
+    assert sheet.title == "Facturas"
+    header = [cell.value for cell in sheet[1]]
+    assert "Fecha de emisión" in header and "Concepto" in header
+    day = sheet.cell(row=2, column=header.index("Fecha de emisión") + 1)
+    assert day.is_date and day.number_format == "dd/mm/yyyy"
+    quantities = [row[header.index("Cantidad")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert quantities == [1, 2, 1]
