@@ -88,8 +88,9 @@ def xlsx_write(*, columns: tuple[ExportColumn, ...], rows: Iterable[list], targe
         styles = {
             "header": workbook.add_format({"bold": True}),
             "money": workbook.add_format({"num_format": "#,##0.00"}),
-            "number": workbook.add_format({"num_format": "0.###"}),
-            "percent": workbook.add_format({"num_format": "0.##"}),
+            # "General" shows 2 and 30.5 as they are ("0.###" would show "2.").
+            "number": workbook.add_format({"num_format": "General"}),
+            "percent": workbook.add_format({"num_format": "General"}),
             "date": workbook.add_format({"num_format": "dd/mm/yyyy" if spanish else "yyyy-mm-dd"}),
         }
         worksheet = workbook.add_worksheet(_sheet_name(sheet))
