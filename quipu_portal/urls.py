@@ -21,6 +21,7 @@ CLIENT_PAGES = [
     ("accounting-subcategories/", "quipu_portal.accounting_subcategories.urls"),
     ("analytic-categories/", "quipu_portal.analytic_categories.urls"),
     ("pdfs/", "quipu_portal.pdfs.urls"),
+    ("exports/", "quipu_portal.exports.urls"),
     ("jobs/", "quipu_portal.jobs.urls"),
 ]
 # The same paths without a client, as bookmarked before the client was in the URL.

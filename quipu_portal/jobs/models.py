@@ -8,6 +8,8 @@ class JobKind(models.TextChoices):
     UNDO = "undo", _("Undo")
     PDF_BUNDLE = "pdf_bundle", _("PDF bundle")
     BULK_DELETE = "bulk_delete", _("Delete documents")
+    LIST_TOTALS = "list_totals", _("List totals")
+    LIST_EXPORT = "list_export", _("List export")
 
 
 class JobStatus(models.TextChoices):

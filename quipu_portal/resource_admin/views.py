@@ -31,6 +31,7 @@ from quipu_portal.core.once import (
     once_uncertain,
     sent_once,
 )
+from quipu_portal.exports.views import list_totals_context
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import job_discard, job_prepare_again, job_start
 from quipu_portal.pdfs.filenames import content_disposition, download_names
@@ -244,6 +245,7 @@ def resource_list(request, *, admin):
         ignored_filters=[
             filter_form.fields[name].label for name in page.ignored_filters if name in filter_form.fields
         ],
+        **list_totals_context(request, admin=admin, page=page),
     )
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "quipu_portal.accounting_subcategories",
     "quipu_portal.analytic_categories",
     "quipu_portal.pdfs",
+    "quipu_portal.exports",
     "quipu_portal.audit",
     "quipu_portal.jobs",
     "quipu_portal.bulk_categories",
@@ -251,6 +252,8 @@ QUIPU_PAGE_DEADLINE_SECONDS = float(os.environ.get("QUIPU_PAGE_DEADLINE_SECONDS"
 QUIPU_ENCRYPTION_KEYS = env_list("QUIPU_ENCRYPTION_KEYS")
 QUIPU_ALLOW_INSECURE_LOOPBACK = False
 QUIPU_FILE_RETENTION_DAYS = int(os.environ.get("QUIPU_FILE_RETENTION_DAYS", "7"))
+# How long the totals of a filtered list are shown before they are read from Quipu again.
+QUIPU_TOTALS_CACHE_SECONDS = int(os.environ.get("QUIPU_TOTALS_CACHE_SECONDS", "600"))
 # How long work may wait with no task finishing before `manage.py jobs_health` fails (three job leases).
 QUIPU_JOB_STALL_SECONDS = float(os.environ.get("QUIPU_JOB_STALL_SECONDS", "270"))
 

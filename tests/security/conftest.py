@@ -37,6 +37,7 @@ class World:
     lookups: dict = field(default_factory=dict)
     _bundle: object = None
     _job: object = None
+    _export: object = None
 
     def quipu(self):
         return client_for(self.owner_connection)
@@ -78,6 +79,15 @@ class World:
                 owner=self.owner, connection=self.owner_connection, title="Ana's invoices"
             )
         return self._bundle
+
+    def export(self):
+        if self._export is None:
+            from quipu_portal.exports.models import Export
+
+            self._export = Export.objects.create(
+                owner=self.owner, connection=self.owner_connection, namespace="invoices", title="Ana's list"
+            )
+        return self._export
 
     def job(self):
         if self._job is None:

@@ -138,6 +138,10 @@ def _bundle_pk(world, route):
     return Owned(world.bundle().pk)
 
 
+def _export_pk(world, route):
+    return Owned(world.export().pk)
+
+
 def _job_id(world, route):
     return Owned(world.job().pk)
 
@@ -155,6 +159,7 @@ FILLERS = {
     "attachment_id": _attachment_id,
     "job_id": _job_id,
     "pdfs.pk": _bundle_pk,
+    "exports.pk": _export_pk,
     "pdfs:download.pk": _pdf_download_pk,
     "pdfs:download.resource": lambda world, route: Plain("invoices"),
     # A resource app's URL namespace, e.g. where a bulk action was started from.
