@@ -29,6 +29,7 @@ urlpatterns = [
     path("analytic-categories/", include("quipu_portal.analytic_categories.urls")),
     path("pdfs/", include("quipu_portal.pdfs.urls")),
     path("jobs/", include("quipu_portal.jobs.urls")),
+    path("tax/", include("quipu_portal.tax_previews.urls")),
     path("changes/", include("quipu_portal.audit.urls")),
     path("", include("quipu_portal.core.urls")),
 ]

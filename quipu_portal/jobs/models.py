@@ -8,6 +8,7 @@ class JobKind(models.TextChoices):
     UNDO = "undo", _("Undo")
     PDF_BUNDLE = "pdf_bundle", _("PDF bundle")
     BULK_DELETE = "bulk_delete", _("Delete documents")
+    TAX_PREVIEW = "tax_preview", _("Tax preview")
 
 
 class JobStatus(models.TextChoices):
