@@ -60,9 +60,9 @@ def preview_again(request, pk):
 @connection_required
 def preview_detail(request, pk):
     preview = services.tax_preview_get(owner=request.user, connection=request.connection, preview_id=pk)
+    if request.htmx and preview.computed_at is not None:
+        return HttpResponseClientRefresh()  # the polled progress gives way to the whole page
     if preview.computed_at is None:
-        if request.htmx and preview.job and preview.job.status == "finished":
-            return HttpResponseClientRefresh()
         context = {"preview": preview, "job": preview.job, "read": _read_count(preview)}
         template = "tax_previews/detail.html#preview-progress" if request.htmx else "tax_previews/detail.html"
         return render(request, template, context)

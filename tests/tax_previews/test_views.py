@@ -1,0 +1,116 @@
+"""The tax preview pages: run one, follow it, read the 303 in Spanish, open a box's documents, download."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from quipu_portal.core.services import user_language_set
+from quipu_portal.jobs.models import Job, JobKind
+from quipu_portal.tax_previews.models import TaxPreview
+from tests.tax_previews.conftest import run_preview
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def signed_in(client, accountant, quarter_connection):
+    client.force_login(accountant)
+    return client
+
+
+def test_running_a_preview_queues_a_background_job(signed_in, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = signed_in.post(reverse("tax_previews:start"), {"year": "2026", "quarter": "3"})
+    preview = TaxPreview.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tax_previews:detail", args=[preview.pk])
+    assert len(callbacks) == 1  # the job's first task, sent once the preview is stored
+    assert preview.job.kind == JobKind.TAX_PREVIEW and preview.job.status == "preparing"
+    page = signed_in.get(response["Location"])
+    assert b'data-testid="preview-progress"' in page.content and b"every 2s" in page.content
+    partial = signed_in.get(response["Location"], headers=HX)
+    assert b"<html" not in partial.content and b'id="preview-progress"' in partial.content
+    run_preview(preview)
+    # The polling region asks for the whole page once the figures are ready.
+    assert signed_in.get(response["Location"], headers=HX)["HX-Refresh"] == "true"
+
+
+def test_303_page_reads_in_spanish_and_each_box_links_to_its_documents(
+    signed_in, accountant, quarter_connection
+):
+    from quipu_portal.tax_previews.services import tax_preview_start
+
+    user_language_set(user=accountant, language="es")
+    preview = run_preview(
+        tax_preview_start(owner=accountant, connection=quarter_connection, year=2026, quarter=3)
+    )
+    page = signed_in.get(reverse("tax_previews:detail", args=[preview.pk])).content.decode()
+    assert "Modelo 303 · IVA" in page
+    assert "Total cuota devengada" in page
+    assert "88,04\u00a0€" in page  # box 46, as Spanish accountants write it
+    assert "Lo completa el asesor" in page
+    assert "1 fila que la AEAT rechazaría" in page
+    box = signed_in.get(reverse("tax_previews:box", args=[preview.pk, "303", "09"])).content.decode()
+    # Box 09 (cuota at 21 %): F-2, F-3, F-6, the simplified invoice and the additional income.
+    assert box.count('data-testid="box-document"') == 5
+    assert "facturas de ingreso" in box and "period=range" in box and "kind=income" in box
+    assert reverse("invoices:detail", args=["1"]).rsplit("1", 1)[0] in box
+    assert signed_in.get(reverse("tax_previews:box", args=[preview.pk, "303", "nope"])).status_code == 404
+
+
+def test_record_book_downloads_as_the_aeat_file_name(signed_in, accountant, quarter_connection):
+    from quipu_portal.tax_previews.services import tax_preview_start
+
+    preview = run_preview(
+        tax_preview_start(owner=accountant, connection=quarter_connection, year=2026, quarter=3)
+    )
+    response = signed_in.get(reverse("tax_previews:record-book", args=[preview.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="202617453210MTMarta Gil Serrano.xlsx"' in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["EXPEDIDAS_INGRESOS", "RECIBIDAS_GASTOS"]
+
+
+def test_running_again_keeps_the_earlier_preview_with_its_date(signed_in, accountant, quarter_connection):
+    from quipu_portal.tax_previews.services import tax_preview_start
+
+    first = run_preview(
+        tax_preview_start(owner=accountant, connection=quarter_connection, year=2026, quarter=3)
+    )
+    response = signed_in.post(reverse("tax_previews:again", args=[first.pk]))
+    second = TaxPreview.objects.exclude(pk=first.pk).get()
+    assert response["Location"] == reverse("tax_previews:detail", args=[second.pk])
+    assert (second.year, second.quarter) == (2026, 3)
+    listing = signed_in.get(reverse("tax_previews:list")).content.decode()
+    assert listing.count('href="/tax/') >= 2
+    assert Job.objects.filter(kind=JobKind.TAX_PREVIEW).count() == 2
+
+
+def test_another_users_preview_is_not_found(client, other_user, accountant, quarter_connection, sandbox):
+    from quipu_portal.connections.services import connection_create
+    from quipu_portal.tax_previews.services import tax_preview_start
+
+    preview = run_preview(
+        tax_preview_start(owner=accountant, connection=quarter_connection, year=2026, quarter=3)
+    )
+    account = sandbox.create_account("Bruno S.L.", seed="empty")
+    connection_create(
+        owner=other_user,
+        name="Bruno",
+        base_url=sandbox.base_url,
+        app_id=account["app_id"],
+        app_secret=account["app_secret"],
+    )
+    client.force_login(other_user)
+    for name, args in (
+        ("tax_previews:detail", [preview.pk]),
+        ("tax_previews:record-book", [preview.pk]),
+        ("tax_previews:box", [preview.pk, "303", "27"]),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 404
+    assert client.post(reverse("tax_previews:again", args=[preview.pk])).status_code == 404
