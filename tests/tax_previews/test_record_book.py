@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from quipu_portal.tax_previews.record_book import record_book_xlsx
 from quipu_portal.tax_previews.services import tax_preview_record_book
@@ -98,7 +99,8 @@ def test_rows_carry_numbers_dates_and_one_row_per_vat_rate(q3_preview):
 
 
 def test_validation_lists_the_rows_aeat_would_reject(q3_preview):
-    book = tax_preview_record_book(preview=q3_preview)
+    with translation.override("en"):
+        book = tax_preview_record_book(preview=q3_preview)
     rejected = [(row.sheet, row.document.number, " ".join(row.problems)) for row in book.rejected]
     # Only the French customer without a tax id, whose 0 % line has no exemption cause either.
     assert len(rejected) == 1
@@ -115,5 +117,6 @@ def test_totals_that_do_not_add_up_are_reported(q3_preview):
 
     document = next(d for d in tax_preview_documents(preview=q3_preview) if d.number == "F-2")
     broken = replace(document, vat=document.vat + D("1.00"))
-    rows = issued_rows(broken, person=True)
+    with translation.override("en"):
+        rows = issued_rows(broken, person=True)
     assert any("do not add up" in problem for row in rows for problem in row.problems)

@@ -114,3 +114,32 @@ def test_another_users_preview_is_not_found(client, other_user, accountant, quar
     ):
         assert client.get(reverse(name, args=args)).status_code == 404
     assert client.post(reverse("tax_previews:again", args=[preview.pk])).status_code == 404
+
+
+def test_a_large_client_is_read_page_by_page_within_its_rate_budget(accountant, sandbox):
+    """The demo workshop: several hundred documents from January to September, several listing pages."""
+    from quipu_portal.connections.services import client_for, connection_create
+    from quipu_portal.tax_previews.services import tax_preview_forms, tax_preview_selection, tax_preview_start
+
+    account = sandbox.create_account("Talleres Ebro S.L.", seed="demo")
+    connection = connection_create(
+        owner=accountant,
+        name=account["name"],
+        base_url=sandbox.base_url,
+        app_id=account["app_id"],
+        app_secret=account["app_secret"],
+    )
+    selection = tax_preview_selection(year=2026, quarter=3)
+    expected = (
+        client_for(connection).list("book_entries", filters=selection.filters, page_size=1).total_results
+    )
+    assert expected > 200
+    preview = run_preview(tax_preview_start(owner=accountant, connection=connection, year=2026, quarter=3))
+    assert len(preview.documents) == expected
+    assert preview.job.params["preparing"]["total_pages"] == -(-expected // 100)
+    assert sandbox.stats()["accounts"][account["app_id"]]["over_limit"] == 0
+    # A company: the 303 is there, paysheets stay out of it, and the job page opens.
+    assert preview.result_303 is not None
+    forms = tax_preview_forms(preview=preview)
+    assert forms["person"] is False
+    assert not any(key.startswith("paysheets:") for box in forms["303"].boxes for key in box.documents)
