@@ -137,6 +137,24 @@ def tax_line_from(item) -> TaxLine:
     )
 
 
+def _line_from_totals(record, *, income: bool) -> TaxLine:
+    """One line standing for a document whose items did not come with it: its totals, at the rate
+    they imply, its VAT deductible in full (an expense) as Quipu's default is."""
+    base = _decimal(attr(record, "total_amount_without_taxes"))
+    vat = _decimal(attr(record, "vat_amount"))
+    retention = _decimal(attr(record, "retention_amount"))
+    rate = (vat * 100 / base).quantize(Decimal("0.1")).normalize() if base else ZERO
+    withheld = (retention * 100 / base).quantize(Decimal("0.1")).normalize() if base else ZERO
+    return TaxLine(
+        base=base,
+        vat_percent=rate,
+        vat=vat,
+        retention_percent=withheld,
+        retention=retention,
+        deductible_vat=ZERO if income else vat,
+    )
+
+
 def tax_document_from(record) -> TaxDocument:
     """The figures of one Quipu document (read with its items)."""
     doc_type = document_type(record)
@@ -147,6 +165,8 @@ def tax_document_from(record) -> TaxDocument:
     amended = AMENDED_RELATIONSHIPS.get(doc_type)
     reason = attr(record, "credit_note_reason") or attr(record, "counter_reason") or ""
     lines = tuple(tax_line_from(item) for item in (getattr(record, "items", None) or ()))
+    if doc_type != "paysheets" and not getattr(record, "items_loaded", True):
+        lines = (_line_from_totals(record, income=kind == "income"),)
     return TaxDocument(
         type=doc_type,
         id=str(record.id),

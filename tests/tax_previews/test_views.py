@@ -37,6 +37,9 @@ def test_running_a_preview_queues_a_background_job(signed_in, django_capture_on_
     run_preview(preview)
     # The polling region asks for the whole page once the figures are ready.
     assert signed_in.get(response["Location"], headers=HX)["HX-Refresh"] == "true"
+    # The job is listed with the user's other jobs, and its page opens.
+    assert signed_in.get(reverse("jobs:detail", args=[preview.job.pk])).status_code == 200
+    assert signed_in.get(reverse("jobs:list")).status_code == 200
 
 
 def test_303_page_reads_in_spanish_and_each_box_links_to_its_documents(
