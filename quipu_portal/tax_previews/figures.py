@@ -51,6 +51,8 @@ class Box:
     # computed | total | rate | count | accountant | note
     kind: str = "computed"
     documents: list[str] = field(default_factory=list)
+    # What each document adds to the box (a document may have lines in several boxes).
+    shares: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def needs_accountant(self) -> bool:
@@ -58,8 +60,10 @@ class Box:
 
     def add(self, amount: Decimal, document: TaxDocument | None = None) -> None:
         self.amount = (self.amount or ZERO) + amount
-        if document is not None and document.key not in self.documents:
-            self.documents.append(document.key)
+        if document is not None:
+            if document.key not in self.documents:
+                self.documents.append(document.key)
+            self.shares[document.key] = self.shares.get(document.key, ZERO) + amount
 
     def as_json(self) -> dict:
         return {

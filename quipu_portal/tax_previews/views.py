@@ -102,6 +102,7 @@ def preview_box(request, pk, model, code):
         if found is None:
             raise Http404("No such counterpart")
         label, keys, amount = found.name, found.documents, found.total
+        shares = {}
         year_to_date = True
     else:
         form = forms.get(model)
@@ -111,9 +112,10 @@ def preview_box(request, pk, model, code):
         if box is None:
             raise Http404("No such box")
         label, keys, amount = box.label, box.documents, box.amount
+        shares = box.shares
         year_to_date = model == "130"
     documents = services.tax_box_documents(preview=preview, keys=keys)
-    rows = [{"document": d, "url": _document_url(d)} for d in documents]
+    rows = [{"document": d, "url": _document_url(d), "share": shares.get(d.key)} for d in documents]
     lists = _list_links(documents, preview=preview, year_to_date=year_to_date)
     context = {
         "preview": preview,
@@ -123,6 +125,7 @@ def preview_box(request, pk, model, code):
         "amount": amount,
         "rows": rows,
         "lists": lists,
+        "shares": bool(shares),
     }
     return render(request, "tax_previews/box.html", context)
 

@@ -60,6 +60,8 @@ def test_303_page_reads_in_spanish_and_each_box_links_to_its_documents(
     box = signed_in.get(reverse("tax_previews:box", args=[preview.pk, "303", "09"])).content.decode()
     # Box 09 (cuota at 21 %): F-2, F-3, F-6, the simplified invoice and the additional income.
     assert box.count('data-testid="box-document"') == 5
+    # F-3 has 800.00 at 21 % and 200.00 at 10 %: only its 21 % cuota is in box 09.
+    assert "168,00\u00a0€" in box and "En esta casilla" in box
     assert "facturas de ingreso" in box and "period=range" in box and "kind=income" in box
     assert reverse("invoices:detail", args=["1"]).rsplit("1", 1)[0] in box
     assert signed_in.get(reverse("tax_previews:box", args=[preview.pk, "303", "nope"])).status_code == 404
