@@ -124,7 +124,12 @@ def test_another_users_preview_is_not_found(client, other_user, accountant, quar
 def test_a_large_client_is_read_page_by_page_within_its_rate_budget(accountant, sandbox):
     """The demo workshop: several hundred documents from January to September, several listing pages."""
     from quipu_portal.connections.services import client_for, connection_create
-    from quipu_portal.tax_previews.services import tax_preview_forms, tax_preview_selection, tax_preview_start
+    from quipu_portal.tax_previews.services import (
+        tax_preview_forms,
+        tax_preview_record_book,
+        tax_preview_selection,
+        tax_preview_start,
+    )
 
     account = sandbox.create_account("Talleres Ebro S.L.", seed="demo")
     connection = connection_create(
@@ -148,3 +153,7 @@ def test_a_large_client_is_read_page_by_page_within_its_rate_budget(accountant, 
     forms = tax_preview_forms(preview=preview)
     assert forms["person"] is False
     assert not any(key.startswith("paysheets:") for box in forms["303"].boxes for key in box.documents)
+    # A company keeps VAT books: no payroll rows, and the IRPF columns (concept, amount) stay empty.
+    book = tax_preview_record_book(preview=preview)
+    assert book.received and not any(row.document.type == "paysheets" for row in book.received)
+    assert not any(row.values.get(7) or row.values.get(8) for row in (*book.issued, *book.received))
