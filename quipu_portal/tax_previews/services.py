@@ -1,7 +1,6 @@
 """Tax previews: read a client's documents in the background, store them, compute the figures."""
 
 import datetime
-from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404
@@ -145,7 +144,3 @@ def tax_box_documents(*, preview: TaxPreview, keys: list[str]) -> list[TaxDocume
     documents = preview.documents
     found = [TaxDocument.from_json(documents[key]) for key in keys if key in documents]
     return sorted(found, key=lambda d: (d.issue_date, d.type, d.number))
-
-
-def amounts_sum(documents, name: str) -> Decimal:
-    return sum((getattr(d, name) for d in documents), Decimal(0))
