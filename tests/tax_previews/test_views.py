@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from quipu_portal.core.services import user_language_set
 from quipu_portal.jobs.models import Job, JobKind
@@ -157,3 +158,42 @@ def test_a_large_client_is_read_page_by_page_within_its_rate_budget(accountant, 
     book = tax_preview_record_book(preview=preview)
     assert book.received and not any(row.document.type == "paysheets" for row in book.received)
     assert not any(row.values.get(7) or row.values.get(8) for row in (*book.issued, *book.received))
+
+
+def test_a_preview_that_cannot_read_says_why_and_offers_to_run_again(
+    client, accountant, sandbox, quarter_account
+):
+    from quipu_portal.connections.services import connection_create
+    from quipu_portal.tax_previews.services import tax_preview_start
+    from tests.helpers import read_to_end
+
+    connection = connection_create(
+        owner=accountant,
+        name="Wrong secret",
+        base_url=sandbox.base_url,
+        app_id=quarter_account["app_id"],
+        app_secret="not-the-secret",
+    )
+    preview = tax_preview_start(owner=accountant, connection=connection, year=2026, quarter=3)
+    job = read_to_end(preview.job)
+    assert job.status == "preparation_failed" and job.message
+    client.force_login(accountant)
+    page = client.get(reverse("tax_previews:detail", args=[preview.pk])).content.decode()
+    assert escape(job.message) in page
+    assert "every 2s" not in page  # no more polling
+    assert reverse("tax_previews:again", args=[preview.pk]) in page
+
+
+def test_reading_a_page_twice_stores_each_document_once(accountant, quarter_connection):
+    from quipu_portal.connections.services import client_for
+    from quipu_portal.resource_admin.selection import reading_start
+    from quipu_portal.tax_previews.services import tax_preview_read_page, tax_preview_start
+
+    preview = tax_preview_start(owner=accountant, connection=quarter_connection, year=2026, quarter=3)
+    quipu = client_for(quarter_connection)
+    first = tax_preview_read_page(client=quipu, preview=preview, reading=reading_start())
+    # A task killed after reading, before it stored where to carry on, reads the same page again.
+    again = tax_preview_read_page(client=quipu, preview=preview, reading=reading_start())
+    preview.refresh_from_db()
+    assert first == again
+    assert len(preview.documents) == first["read"] == 23
