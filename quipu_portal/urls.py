@@ -22,6 +22,7 @@ CLIENT_PAGES = [
     ("analytic-categories/", "quipu_portal.analytic_categories.urls"),
     ("pdfs/", "quipu_portal.pdfs.urls"),
     ("exports/", "quipu_portal.exports.urls"),
+    ("tax/", "quipu_portal.tax_previews.urls"),
     ("jobs/", "quipu_portal.jobs.urls"),
 ]
 # The same paths without a client, as bookmarked before the client was in the URL.

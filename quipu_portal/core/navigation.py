@@ -33,6 +33,7 @@ NAVIGATION = (
     NavEntry(_("Background jobs"), "jobs:list", _("Work")),
     NavEntry(_("Change log"), "audit:list", _("Work"), per_client=False),
     NavEntry(_("PDF downloads"), "pdfs:bundles", _("Work")),
+    NavEntry(_("Tax previews"), "tax_previews:list", _("Work")),
     NavEntry(_("Quipu connections"), "connections:list", _("Settings"), per_client=False),
 )
 

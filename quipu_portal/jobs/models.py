@@ -10,6 +10,7 @@ class JobKind(models.TextChoices):
     BULK_DELETE = "bulk_delete", _("Delete documents")
     LIST_TOTALS = "list_totals", _("List totals")
     LIST_EXPORT = "list_export", _("List export")
+    TAX_PREVIEW = "tax_preview", _("Tax preview")
 
 
 class JobStatus(models.TextChoices):

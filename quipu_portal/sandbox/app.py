@@ -421,8 +421,8 @@ class SandboxApp:
         kind = body.get("seed", "small")
         if not name:
             raise BadRequest("Bad request: name is required")
-        if kind not in ("empty", "small", "demo"):
-            raise BadRequest("Bad request: seed must be empty, small or demo")
+        if kind not in ("empty", "small", "demo", "quarter"):
+            raise BadRequest("Bad request: seed must be empty, small, demo or quarter")
         with self.store.lock:
             account = self.store.add_account(
                 name, "demo-sl" if kind == "demo" else kind, verifactu=bool(body.get("verifactu"))

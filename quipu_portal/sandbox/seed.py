@@ -217,6 +217,8 @@ def populate(store: Store, account: Account) -> None:
         generator.demo_freelancer()
     elif account.seed == "small":
         generator.small()
+    elif account.seed == "quarter":
+        generator.quarter_account()
     else:
         generator.reference()
     account.touch()
@@ -475,8 +477,10 @@ class Generator:
             accounting_category_id=self.category_ids[640],
         )
 
-    def amend(self, original: dict, *, partial: bool) -> dict:
-        issued = min(
+    def amend(
+        self, original: dict, *, partial: bool, reason: str | None = None, on: date | None = None
+    ) -> dict:
+        issued = on or min(
             date.fromisoformat(original["issue_date"]) + timedelta(days=self.rng.randrange(5, 40)), ANCHOR
         )
         if partial:
@@ -503,7 +507,7 @@ class Generator:
             else original.get("issuing_name"),
             paid=issued if original.get("paid_at") else None,
             amended_id=original["id"],
-            credit_note_reason=self.rng.choice(("R1", "R4", "R5")),
+            credit_note_reason=reason or self.rng.choice(("R1", "R4", "R5")),
             accounting_category_id=original.get("accounting_category_id"),
         )
         original.setdefault("amending_ids", []).append(amending["id"])
@@ -729,6 +733,7 @@ class Generator:
             issued = self.random_date()
             net = Decimal(rng.randrange(1350, 2100))
             self.paysheet(rng.choice(staff), issued, net, "90.00", "180.00", "450.00")
+        self.quarter_close(number=700)
 
     # ── the demo freelancer: a graphic designer and translator in Huesca ─
     def demo_freelancer(self):
@@ -852,6 +857,7 @@ class Generator:
             self.paysheet(assistant, payday, "780.00", "49.53", "23.40", "258.00")
         if income:
             self.attach(income[0], "presupuesto.png", "image/png", self.scan_image())
+        self.quarter_close(number=700)
 
     # ── a small account for isolated tests ───────────────────────────────
     def small(self):
@@ -956,3 +962,143 @@ class Generator:
         for payday in paydays(date(2025, 1, 28), date(2025, 4, 28)):
             for employee in staff:
                 self.paysheet(employee, payday, "1500.00", "95.25", "180.00", "465.00", paid=payday)
+
+    # ── a quarter worth closing (Q3 2026, with Q1 for the year to date) ──
+    def quarter_account(self):
+        """Only the quarter-close documents, so tests can work out every tax box by hand."""
+        self.owner(
+            "Marta Gil Serrano",
+            dni(17453210),
+            "Calle Alfonso I 12, 2º",
+            "Zaragoza",
+            "50003",
+            "976 123 456",
+            "Marta",
+            "Gil Serrano",
+            "marta@martagil.example",
+        )
+        self.company_series()
+        self.quarter_close(number=1)
+
+    def skip_number(self, doc_type: str, kind: str, year: int) -> None:
+        """Leave a hole in the series (an invoice number never issued)."""
+        key = (self.series_by_type.get((doc_type, False)), doc_type, kind, str(year))
+        self.counters[key] = self.counters.get(key, 0) + 1
+
+    def quarter_close(self, *, number: int):
+        """The cases a quarter close must handle, in Q3 2026 (and Q1 2026 for the year to date):
+        one supplier under two categories, an expense ticket with VAT, paysheets, rent with 19 %
+        withholding, a professional with 15 %, a foreign customer without a tax id, a gap in the
+        income series, full and partial credit notes on both sides, and a customer above the 347
+        threshold (3,005.06 EUR a year, VAT included)."""
+        ids = self.category_ids
+        customer = self.contact(
+            "Distribuciones Moncayo S.L.", role="client", tax_id=cif("B", 5098761), number=number
+        )
+        publisher = self.contact(
+            "Editorial Pirineo S.A.", role="client", tax_id=cif("A", 2203344), number=number + 1
+        )
+        foreign = self.contact(
+            "Atelier Lumière SARL", role="client", town=("Toulouse", "31000", "fr"), number=number + 2
+        )
+        foreign["tax_id"] = ""  # a foreign customer who gave no tax id
+        stationer = self.contact(
+            "Papelería Independencia S.L.", role="supplier", tax_id=cif("B", 5033112), number=number + 3
+        )
+        landlord = self.contact(
+            "Inmobiliaria Coso S.L.", role="supplier", tax_id=cif("B", 5077001), number=number + 4
+        )
+        adviser = self.contact(
+            "Asesoría Fiscal Aznar", role="supplier", tax_id=dni(25178342), number=number + 5
+        )
+        assistant = self.contact(
+            "Pilar Labarta Ortiz", role="employee", tax_id=dni(73012345), number=number + 6
+        )
+
+        def sale(issued, contact, lines):
+            items = [
+                self.item(concept, price, "1", vat, ret, category=ids[705])
+                for concept, price, vat, ret in lines
+            ]
+            return self.entry(
+                "invoices",
+                "income",
+                issued,
+                items,
+                contact=contact,
+                paid=issued,
+                accounting_category_id=ids[705],
+            )
+
+        def purchase(issued, contact, concept, price, vat, ret, prefix, reference):
+            return self.entry(
+                "invoices",
+                "expenses",
+                issued,
+                [self.item(concept, price, "1", vat, ret)],
+                contact=contact,
+                paid=issued,
+                number=reference,
+                accounting_category_id=ids[prefix],
+            )
+
+        sale(date(2026, 2, 10), customer, [("Proyecto de catálogo anual", "4000.00", 21, 15)])
+        purchase(date(2026, 2, 1), landlord, "Alquiler local febrero", "500.00", 21, 19, 621, "AL-2026-02")
+        july = sale(date(2026, 7, 6), customer, [("Campaña de verano", "1500.00", 21, 15)])
+        sale(
+            date(2026, 7, 20),
+            publisher,
+            [("Maquetación de colección", "800.00", 21, 15), ("Libros de muestra", "200.00", 10, 15)],
+        )
+        self.skip_number("invoices", "income", 2026)
+        sale(date(2026, 8, 3), foreign, [("Ilustraciones para catálogo", "600.00", 0, 0)])
+        refunded = sale(date(2026, 9, 10), publisher, [("Corrección de pruebas", "400.00", 21, 15)])
+        self.amend(refunded, partial=False, reason="R1", on=date(2026, 9, 15))
+        self.amend(july, partial=True, reason="R4", on=date(2026, 9, 20))
+        self.entry(
+            "simplified_invoices",
+            "income",
+            date(2026, 8, 12),
+            [self.item("Lámina ilustrada", "50.00", "1", 21, category=ids[705])],
+            name="Cliente de mostrador",
+            paid=date(2026, 8, 12),
+            accounting_category_id=ids[705],
+        )
+        self.entry(
+            "additional_incomes",
+            "income",
+            date(2026, 9, 1),
+            [self.item("Charla en escuela de arte", "150.00", "1", 21, category=ids[759])],
+            name="Escuela de Arte de Zaragoza",
+            accounting_category_id=ids[759],
+        )
+
+        paper = purchase(date(2026, 7, 8), stationer, "Papel y tintas", "120.00", 21, 0, 602, "PI-3301")
+        purchase(date(2026, 8, 18), stationer, "Material de oficina", "80.00", 21, 0, 629, "PI-3390")
+        returned = purchase(date(2026, 8, 25), stationer, "Archivadores", "60.00", 21, 0, 629, "PI-3402")
+        self.amend(paper, partial=True, reason="R1", on=date(2026, 7, 25))["number"] = "AB-3301"
+        self.amend(returned, partial=False, reason="R1", on=date(2026, 8, 30))["number"] = "AB-3402"
+        for month in (7, 8, 9):
+            purchase(
+                date(2026, month, 1),
+                landlord,
+                f"Alquiler local {month:02d}/2026",
+                "500.00",
+                21,
+                19,
+                621,
+                f"AL-2026-{month:02d}",
+            )
+        purchase(date(2026, 9, 5), adviser, "Honorarios asesoría fiscal", "200.00", 21, 15, 623, "AZ-118")
+        self.entry(
+            "tickets",
+            "expenses",
+            date(2026, 7, 15),
+            [self.item("Comida de trabajo", "25.00", "1", 21)],
+            name="Restaurante El Cachirulo",
+            paid=date(2026, 7, 15),
+            accounting_category_id=ids[629],
+        )
+        for month in (7, 8, 9):
+            payday = date(2026, month, 28)
+            self.paysheet(assistant, payday, "700.00", "45.00", "30.00", "230.00", paid=payday)

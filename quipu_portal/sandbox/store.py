@@ -53,7 +53,7 @@ class Account:
     app_id: str
     app_secret: str
     slug: str
-    seed: str  # empty | small | demo-sl | demo-freelancer
+    seed: str  # empty | small | quarter | demo-sl | demo-freelancer
     index: int
     scale: int = 1
     owner: dict = field(default_factory=dict)

@@ -38,6 +38,7 @@ class World:
     _bundle: object = None
     _job: object = None
     _export: object = None
+    _tax_preview: object = None
 
     def quipu(self):
         return client_for(self.owner_connection)
@@ -88,6 +89,22 @@ class World:
                 owner=self.owner, connection=self.owner_connection, namespace="invoices", title="Ana's list"
             )
         return self._export
+
+    def tax_preview(self):
+        """A computed tax preview of the owner (no documents: its boxes are all zero)."""
+        if self._tax_preview is None:
+            from django.utils import timezone
+
+            from quipu_portal.tax_previews.models import TaxPreview
+
+            self._tax_preview = TaxPreview.objects.create(
+                owner=self.owner,
+                connection=self.owner_connection,
+                year=2025,
+                quarter=1,
+                computed_at=timezone.now(),
+            )
+        return self._tax_preview
 
     def job(self):
         if self._job is None:

@@ -99,7 +99,14 @@ def fill(route: Route, world) -> dict:
 
 # Arguments that name a kind of thing (a resource, a namespace), not somebody's object. Quipu's
 # accounting categories are one chart of accounts shared by every account: the same ids everywhere.
-PLAIN_ARGUMENTS = {"namespace", "pdfs:download.resource", "accounting_categories.pk", "old_client_url.path"}
+PLAIN_ARGUMENTS = {
+    "namespace",
+    "pdfs:download.resource",
+    "accounting_categories.pk",
+    "old_client_url.path",
+    "tax_previews.model",
+    "tax_previews.code",
+}
 
 
 def is_reference(route: Route, argument: str) -> bool:
@@ -165,6 +172,9 @@ FILLERS = {
     # A resource app's URL namespace, e.g. where a bulk action was started from.
     "namespace": lambda world, route: Plain("invoices"),
     "jobs.pk": _job_id,
+    "tax_previews.pk": lambda world, route: Owned(world.tax_preview().pk),
+    "tax_previews.model": lambda world, route: Plain("303"),
+    "tax_previews.code": lambda world, route: Plain("27"),
     "accounting_categories.pk": lambda world, route: Plain(world.document_id(route.namespace)),
     # A page's address from before the client was in it: redirected to the same page of the last client used.
     "old_client_url.path": lambda world, route: Plain("invoices/"),
