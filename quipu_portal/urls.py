@@ -30,5 +30,6 @@ urlpatterns = [
     path("pdfs/", include("quipu_portal.pdfs.urls")),
     path("jobs/", include("quipu_portal.jobs.urls")),
     path("changes/", include("quipu_portal.audit.urls")),
+    path("quarter-review/", include("quipu_portal.quarter_review.urls")),
     path("", include("quipu_portal.core.urls")),
 ]

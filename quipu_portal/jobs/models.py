@@ -8,6 +8,7 @@ class JobKind(models.TextChoices):
     UNDO = "undo", _("Undo")
     PDF_BUNDLE = "pdf_bundle", _("PDF bundle")
     BULK_DELETE = "bulk_delete", _("Delete documents")
+    QUARTER_SCAN = "quarter_scan", _("Quarter review scan")
 
 
 class JobStatus(models.TextChoices):

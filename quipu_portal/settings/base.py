@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "quipu_portal.audit",
     "quipu_portal.jobs",
     "quipu_portal.bulk_categories",
+    "quipu_portal.quarter_review",
     "quipu_portal.benchmarks",
 ]
 
