@@ -58,7 +58,9 @@ class QuarterScanHandler(JobHandler):
                     source_page=page.number,
                 )
             )
-        return Preparation(items=items, state=page.reading, done=page.complete)
+        # One page per task: each client's reading waits for its own rate budget, so the workers
+        # take turns between clients instead of sleeping on one.
+        return Preparation(items=items, state=page.reading, done=page.complete, pause=True)
 
     def finish(self, *, job) -> None:
         services.quarter_review_store(job=job)

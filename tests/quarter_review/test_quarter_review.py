@@ -7,12 +7,14 @@ from django.urls import reverse
 
 from quipu_portal.connections.services import connection_create
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.quarter_review.findings import nif_problem, taxpayer_kind
 from quipu_portal.quarter_review.models import QuarterReview
 from quipu_portal.quarter_review.periods import quarter_to_file, upcoming_deadlines
 from quipu_portal.quarter_review.services import quarter_scan_start
+from quipu_portal.quipu.records import RecordInput
 from tests.helpers import form_data, htmx, read_to_end, run_to_end
-from tests.quarter_review.conftest import QUARTER, YEAR
+from tests.quarter_review.conftest import QUARTER, YEAR, line
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +234,38 @@ def test_a_failed_reading_is_shown_and_can_be_scanned_again(portal, connection, 
     assert "The last scan failed" in page
     again = quarter_scan_start(owner=connection.owner, connection=connection, year=YEAR, quarter=QUARTER)
     assert again.pk != job.pk
+
+
+def test_each_task_reads_one_page_so_the_workers_take_turns_between_clients(connection, quipu):
+    for n in range(101):  # two listing pages of 100
+        quipu.create(
+            "simplified_invoices",
+            RecordInput(
+                attributes={
+                    "kind": "expenses",
+                    "issue_date": datetime.date(2026, 5, 1),
+                    "issuing_name": f"Taxi {n}",
+                },
+                items=[line("Trayecto", "10.00", "10")],
+            ),
+        )
+    job = quarter_scan_start(owner=connection.owner, connection=connection, year=YEAR, quarter=QUARTER)
+
+    assert job_run_chunk(job_id=job.pk) == "more"
+    job.refresh_from_db()
+    assert (job.status, job.total) == (JobStatus.PREPARING, 100)
+    assert job_run_chunk(job_id=job.pk) == "more"
+    job.refresh_from_db()
+    assert (job.status, job.total) == (JobStatus.PENDING, 101)
+    assert job_run_chunk(job_id=job.pk) == "finished"
+    review = QuarterReview.objects.get(connection=connection)
+    assert review.documents == 101
+    # No ticket has a category or an attachment, and each deducts 10 % of 10.00.
+    assert [(f["code"], len(f["documents"])) for f in review.findings] == [
+        ("uncategorised", 101),
+        ("ticket_vat", 101),
+        ("no_attachment", 101),
+    ]
 
 
 # Pure rules ------------------------------------------------------------------------------------------
