@@ -37,6 +37,11 @@ def _deductible_vat(record: BookEntry) -> Decimal:
     return total
 
 
+def _category_kind(refdata: ReferenceData | None, category_id: str | None) -> str:
+    category = refdata.accounting_category(category_id) if refdata and category_id else None
+    return _text(category.kind) if category is not None else ""
+
+
 def _series_label(refdata: ReferenceData | None, series_id: str | None) -> str:
     series = refdata.numbering_series_by_id(series_id) if refdata and series_id else None
     return _text(series.prefix) if series is not None else ""
@@ -80,6 +85,7 @@ def document_facts(record: BookEntry, refdata: ReferenceData | None) -> dict:
         "booked_label": category_label(refdata, booked, subcategory if booked == category else None)
         if booked
         else "",
+        "booked_kind": _category_kind(refdata, booked),
         "lines": len(record.items),
         "lines_without_category": sum(1 for c in line_categories if not c)
         if resource in ITEM_CATEGORY_RESOURCES

@@ -104,9 +104,12 @@ def supplier_categories(facts: list[dict], *, year: int, quarter: int) -> list[d
             subcategories = Counter(
                 fact["subcategory"] for fact in group if fact["category"] == winner
             ).most_common(1)
+            kind = next(fact.get("booked_kind", "") for fact in group if fact["booked_category"] == winner)
             majority = {
                 "id": winner,
                 "label": labels[winner],
+                # The category change offers expense categories only (an unknown kind is tried).
+                "fixable": kind in ("expenses", ""),
                 "subcategory": subcategories[0][0] if subcategories else None,
                 "count": ranked[0][1],
             }

@@ -34,7 +34,7 @@ def test_worklist_scan_all_review_and_one_click_fix_in_spanish(
     expect(row.get_by_test_id("findings")).to_have_text("7")
     expect(page.get_by_test_id("worklist-rows")).to_have_attribute("data-active", "false")
 
-    row.get_by_role("button", name="Abrir la revisión").click()
+    row.get_by_role("button", name="Abrir la revisión de Revisión S.L.").click()
     expect(
         page.get_by_role("heading", name=re.compile(r"^Revisión de Revisión S\.L\.: 2T 2026"))
     ).to_be_visible()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from quipu_portal.connections.services import connection_create
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
-from quipu_portal.quarter_review.findings import nif_problem, taxpayer_kind
+from quipu_portal.quarter_review.findings import nif_problem, supplier_categories, taxpayer_kind
 from quipu_portal.quarter_review.models import QuarterReview
 from quipu_portal.quarter_review.periods import quarter_to_file, upcoming_deadlines
 from quipu_portal.quarter_review.services import quarter_scan_start
@@ -313,3 +313,35 @@ def test_which_invoices_need_the_counterparts_tax_id(resource, kind, tax_id, cou
 )
 def test_the_owners_nif_tells_the_verifactu_date(tax_id, kind):
     assert taxpayer_kind(tax_id) == kind
+
+
+def _fact(document_id: str, category: str, kind: str, **extra) -> dict:
+    fact = {
+        "id": document_id,
+        "resource": "invoices",
+        "kind": "expenses",
+        "label": f"Invoice {document_id}",
+        "contact": "7",
+        "counterpart": "Concesionario S.A.",
+        "category": category,
+        "subcategory": None,
+        "booked_category": category,
+        "booked_label": f"{category} name",
+        "booked_kind": kind,
+    }
+    fact.update(extra)
+    return fact
+
+
+def test_a_majority_that_is_not_an_expense_category_is_named_but_not_offered_as_the_fix():
+    assets = [_fact("1", "218", "assets"), _fact("2", "218", "assets"), _fact("3", "629", "expenses")]
+    expenses = [_fact("1", "629", "expenses"), _fact("2", "629", "expenses"), _fact("3", "218", "assets")]
+    tie = [_fact("1", "629", "expenses"), _fact("2", "628", "expenses")]
+
+    (finding,) = supplier_categories(assets, year=YEAR, quarter=QUARTER)
+    assert (finding["majority"]["id"], finding["majority"]["fixable"]) == ("218", False)
+    (finding,) = supplier_categories(expenses, year=YEAR, quarter=QUARTER)
+    assert (finding["majority"]["id"], finding["majority"]["fixable"], ids(finding)) == ("629", True, ["3"])
+    (finding,) = supplier_categories(tie, year=YEAR, quarter=QUARTER)
+    assert finding["majority"] is None
+    assert ids(finding) == ["1", "2"]
