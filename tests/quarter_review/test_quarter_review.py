@@ -206,6 +206,31 @@ def test_scan_all_starts_one_job_per_client_and_the_worklist_polls_until_they_en
     assert "Not computed" in rows
 
 
+def test_a_quarter_never_scanned_offers_a_scan_and_the_scan_job_has_its_own_page(portal, connection, quarter):
+    page = portal.get(REVIEW_URL).content.decode()
+    assert "Not scanned yet" in page
+    assert 'data-testid="scan-one"' in page
+    assert 'data-testid="finding"' not in page
+
+    with_scan = portal.post(
+        reverse("quarter_review:scan"), {"year": YEAR, "quarter": QUARTER, "connection": connection.pk}
+    )
+    assert with_scan["Location"] == REVIEW_URL
+    job = Job.objects.get(kind=JobKind.QUARTER_SCAN)
+    # While it reads, the review polls; the job page sends the user to the worklist of the quarter.
+    polling = portal.get(REVIEW_URL, headers=htmx())
+    assert polling.status_code == 200
+    assert 'hx-trigger="every 2s"' in polling.content.decode()
+    assert portal.get(reverse("jobs:detail", args=[job.pk]))["Location"] == WORKLIST_URL
+    read_to_end(job)
+    run_to_end(job)
+    assert portal.get(REVIEW_URL, headers=htmx()).status_code == 286
+    detail = portal.get(reverse("jobs:detail", args=[job.pk]))
+    assert detail.status_code == 200
+    assert detail.content.decode().count('data-testid="job-item"') == 10
+    assert "Quarter review: Revisión S.L., Q2 2026" in portal.get(reverse("jobs:list")).content.decode()
+
+
 def test_another_users_client_cannot_be_scanned_and_their_reviews_stay_hidden(
     client, other_user, connection, quarter
 ):
