@@ -9,6 +9,7 @@ import datetime
 import re
 from collections import Counter, defaultdict
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from quipu_portal.quarter_review.periods import quarter_query
 
@@ -115,7 +116,9 @@ def supplier_categories(facts: list[dict], *, year: int, quarter: int) -> list[d
             }
         others = [fact for fact in group if majority is None or fact["booked_category"] != majority["id"]]
         contact = group[0]["contact"]
-        query = f"{quarter_query(year, quarter)}&kind=expenses" + (f"&contact={contact}" if contact else "")
+        query = f"{quarter_query(year, quarter)}&kind=expenses" + (
+            f"&{urlencode({'contact': contact})}" if contact else ""
+        )
         found.append(
             {
                 "code": SUPPLIER_CATEGORIES,
@@ -180,7 +183,7 @@ def numbering_gaps(facts: list[dict], *, year: int, quarter: int) -> list[dict]:
         label = next((f["series_label"] for f in by_number.values() if f["series_label"]), prefix)
         query = f"{quarter_query(year, quarter)}&kind=income&sort=number"
         if prefix:
-            query += f"&field=number&term={prefix}"
+            query += "&" + urlencode({"field": "number", "term": prefix})
         found.append(
             {
                 "code": NUMBERING_GAP,
@@ -239,7 +242,9 @@ def missing_nif(facts: list[dict], *, year: int, quarter: int) -> list[dict]:
                 "contact": contact,
                 "documents": [_ref(fact) for fact in group],
                 "namespace": "invoices" if contact else None,
-                "query": f"{quarter_query(year, quarter)}&contact={contact}" if contact else "",
+                "query": f"{quarter_query(year, quarter)}&{urlencode({'contact': contact})}"
+                if contact
+                else "",
             }
         )
     return sorted(found, key=lambda finding: finding["counterpart"].casefold())

@@ -8,7 +8,12 @@ from django.urls import reverse
 from quipu_portal.connections.services import connection_create
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
-from quipu_portal.quarter_review.findings import nif_problem, supplier_categories, taxpayer_kind
+from quipu_portal.quarter_review.findings import (
+    nif_problem,
+    numbering_gaps,
+    supplier_categories,
+    taxpayer_kind,
+)
 from quipu_portal.quarter_review.models import QuarterReview
 from quipu_portal.quarter_review.periods import quarter_to_file, upcoming_deadlines
 from quipu_portal.quarter_review.services import quarter_scan_start
@@ -370,3 +375,29 @@ def test_a_majority_that_is_not_an_expense_category_is_named_but_not_offered_as_
     (finding,) = supplier_categories(tie, year=YEAR, quarter=QUARTER)
     assert finding["majority"] is None
     assert ids(finding) == ["1", "2"]
+
+
+def test_numbering_gaps_keep_the_series_padding_and_credit_notes_count_apart():
+    def invoice(document_id, number, series="9"):
+        return {
+            "id": document_id,
+            "resource": "invoices",
+            "kind": "income",
+            "label": number,
+            "number": number,
+            "series": series,
+            "series_label": "",
+        }
+
+    facts = [
+        invoice("1", "2026/A-001"),
+        invoice("2", "2026/A-004"),
+        invoice("3", "2026/A-005"),
+        invoice("4", "R-1", series="10"),
+        invoice("5", "R-2", series="10"),
+    ]
+    (gap,) = numbering_gaps(facts, year=YEAR, quarter=QUARTER)
+    assert gap["missing"] == ["2026/A-002", "2026/A-003"]
+    assert gap["missing_count"] == 2
+    assert ids(gap) == ["1", "2"]
+    assert gap["query"].endswith("&field=number&term=2026%2FA-")
