@@ -13,6 +13,7 @@ from quipu_portal.jobs.registry import JobHandler, Preparation, PreparationError
 from quipu_portal.quarter_review import services
 from quipu_portal.quarter_review.facts import document_facts
 from quipu_portal.quipu.errors import QuipuError
+from quipu_portal.quipu.records import BookEntry
 from quipu_portal.quipu.refdata import reference_data, reference_data_cached
 from quipu_portal.resource_admin.selection import Selection, SelectionError, selection_page_read
 
@@ -47,6 +48,8 @@ class QuarterScanHandler(JobHandler):
         refdata = _names(client)
         items = []
         for record in page.records:
+            if not isinstance(record, BookEntry):  # a document type this portal does not know
+                continue
             facts = document_facts(record, refdata)
             items.append(
                 JobItem(
