@@ -23,6 +23,7 @@ CLIENT_PAGES = [
     ("pdfs/", "quipu_portal.pdfs.urls"),
     ("exports/", "quipu_portal.exports.urls"),
     ("tax/", "quipu_portal.tax_previews.urls"),
+    ("review/", "quipu_portal.quarter_review.client_urls"),
     ("jobs/", "quipu_portal.jobs.urls"),
 ]
 # The same paths without a client, as bookmarked before the client was in the URL.
@@ -45,5 +46,6 @@ urlpatterns = [
     ),
     re_path(rf"^(?P<path>(?:{OLD_CLIENT_PATHS})/.*)$", old_client_url_redirect, name="old_client_url"),
     path("changes/", include("quipu_portal.audit.urls")),
+    path("quarter-review/", include("quipu_portal.quarter_review.urls")),
     path("", include("quipu_portal.core.urls")),
 ]

@@ -598,6 +598,106 @@ def scenario_two_clusters(*, sandbox, accounts, options: Options) -> dict:
     }
 
 
+# Quarter scan (scenario 8) --------------------------------------------------------------------------------
+
+
+def _quarter_client_filled(sandbox, number: int, documents: int) -> dict:
+    """A new client account with ``documents`` expense tickets in 2026-Q2, written at a raised limit."""
+    import datetime
+    from decimal import Decimal
+
+    from quipu_portal.quipu.client import QuipuClient
+    from quipu_portal.quipu.config import QuipuCredentials
+    from quipu_portal.quipu.records import ItemInput, RecordInput
+
+    account = sandbox.create_account(f"Benchmark cliente {number} S.L.", seed="empty")
+    sandbox.set_rate(100000, 1, app_id=account["app_id"])
+    credentials = QuipuCredentials(sandbox.base_url, account["app_id"], account["app_secret"])
+    with QuipuClient(credentials, priority=Priority.BACKGROUND, rate_limit=RateLimit(100000, 1)) as client:
+        for n in range(documents):
+            client.create(
+                "simplified_invoices",
+                RecordInput(
+                    attributes={
+                        "kind": "expenses",
+                        "issue_date": datetime.date(2026, 4, 1) + datetime.timedelta(days=n % 90),
+                        "issuing_name": f"Proveedor {n % 37}",
+                    },
+                    items=[
+                        ItemInput(
+                            attributes={
+                                "concept": "Compra",
+                                "unitary_amount": Decimal("12.50"),
+                                "quantity": Decimal("1"),
+                                "vat_percent": Decimal("21"),
+                            }
+                        )
+                    ],
+                ),
+            )
+    _set_sandbox_rate(sandbox, account)
+    return account
+
+
+def scenario_quarter_scan(*, sandbox, accounts, options: Options) -> dict:
+    """7. "Scan all" of a quarter for many clients at Quipu's limit: each client's pages are read at
+    one request per second of its own budget, the clients in parallel."""
+    import math
+
+    from quipu_portal.jobs.models import Job
+    from quipu_portal.quarter_review.services import quarter_scan_all
+
+    clients = 3 if options.quick else 10
+    documents = 200 if options.quick else options.documents
+    user = None
+    app_ids = []
+    for number in range(clients):
+        account = _quarter_client_filled(sandbox, number, documents)
+        app_ids.append(account["app_id"])
+        if user is None:
+            user, connection = portal_user(username="quarter-scan", sandbox=sandbox, account=account)
+        else:
+            from quipu_portal.connections.services import connection_create
+
+            connection = connection_create(
+                owner=user,
+                name=account["name"],
+                base_url=sandbox.base_url,
+                app_id=account["app_id"],
+                app_secret=account["app_secret"],
+            )
+        # Setting up is not measured: the token and the reference data are what any page view warms.
+        with client_for(connection, priority=Priority.BACKGROUND) as client:
+            reference_data(client)
+    time.sleep(_rate().window)
+    pages = math.ceil(documents / 100)
+    with qcluster():
+        before = account_counts(sandbox, app_ids)
+        started = time.monotonic()
+        jobs = quarter_scan_all(owner=user, year=2026, quarter=2)
+        ids = [job.pk for job in jobs]
+        while Job.objects.filter(pk__in=ids, finished_at__isnull=True).exists():
+            if time.monotonic() - started > 600:
+                raise RuntimeError("the quarter scans did not finish in 10 minutes")
+            time.sleep(0.1)
+        wall = time.monotonic() - started
+        spent = counts_since(before, account_counts(sandbox, app_ids))
+    statuses = collections.Counter(Job.objects.filter(pk__in=ids).values_list("status", flat=True))
+    floor = pages / (_rate().limit / _rate().window)
+    return {
+        "clients": clients,
+        "documents_per_client": documents,
+        "pages_per_client": pages,
+        "job_statuses": dict(statuses),
+        "wall_seconds": round(wall, 2),
+        "floor_seconds": round(floor, 2),
+        "wall_over_floor": round(wall / floor, 3),
+        "requests": spent["requests"],
+        "status_429": spent["status_429"],
+        "over_limit": spent["over_limit"],
+    }
+
+
 SCENARIOS = {
     1: ("bulk re-categorisation, raised limit", scenario_bulk_raised_limit),
     2: ("bulk re-categorisation, real limit", scenario_bulk_real_limit),
@@ -606,6 +706,7 @@ SCENARIOS = {
     5: ("ZIP of PDFs", scenario_pdf_zip),
     6: ("load through gunicorn", scenario_load),
     7: ("two clusters on two machines, one connection", scenario_two_clusters),
+    8: ("quarter scan of many clients, real limit", scenario_quarter_scan),
 }
 
 # The rate each scenario's processes and sandbox account use, and the margin that suits its window.
@@ -617,4 +718,5 @@ SCENARIO_RATES = {
     5: ("100/1s", "0.03"),
     6: ("5/5s", "0.15"),
     7: ("100/1s", "0.03"),
+    8: ("5/5s", "0.15"),
 }

@@ -30,6 +30,7 @@ NAVIGATION = (
     NavEntry(_("Accounting categories"), "accounting_categories:list", _("Contacts and categories")),
     NavEntry(_("Accounting subcategories"), "accounting_subcategories:list", _("Contacts and categories")),
     NavEntry(_("Analytic categories"), "analytic_categories:list", _("Contacts and categories")),
+    NavEntry(_("Quarter close"), "quarter_review:worklist", _("Work")),
     NavEntry(_("Background jobs"), "jobs:list", _("Work")),
     NavEntry(_("Change log"), "audit:list", _("Work"), per_client=False),
     NavEntry(_("PDF downloads"), "pdfs:bundles", _("Work")),

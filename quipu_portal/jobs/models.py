@@ -11,6 +11,7 @@ class JobKind(models.TextChoices):
     LIST_TOTALS = "list_totals", _("List totals")
     LIST_EXPORT = "list_export", _("List export")
     TAX_PREVIEW = "tax_preview", _("Tax preview")
+    QUARTER_SCAN = "quarter_scan", _("Quarter review scan")
 
 
 class JobStatus(models.TextChoices):

@@ -34,6 +34,9 @@ class Preparation:
     items: list = field(default_factory=list)
     state: dict = field(default_factory=dict)
     done: bool = False
+    # Hand the worker back after this step (the job is enqueued again): a job paced by its own
+    # connection's rate budget then lets jobs of other connections read in between.
+    pause: bool = False
 
 
 class PreparationError(Exception):

@@ -507,7 +507,7 @@ def _run_leased_preparation(job: Job, token: str) -> str:
                 return "gone"
             if step.done:
                 return "more" if handler.starts_when_prepared else str(JobStatus.DRAFT)
-            if time.monotonic() > deadline:
+            if step.pause or time.monotonic() > deadline:
                 return "more"
 
 

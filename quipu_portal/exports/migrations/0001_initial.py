@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('connections', '0001_initial'),
-        ('jobs', '0005_list_totals_and_export_kinds'),
+        ('jobs', '0006_job_kinds_for_quarter_close'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
