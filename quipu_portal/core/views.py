@@ -1,4 +1,5 @@
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -21,10 +22,14 @@ def home(request):
 def language_set(request):
     form = LanguageForm(request.POST)
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Only a path of this site: anything else (another host, or a bare word that redirect() would
+    # take for a view name) goes home.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = "/"
     if form.is_valid():
         language = form.cleaned_data["language"]
         user_language_set(user=request.user, language=language)
         translation.activate(language)
-    return redirect(target)
+    return HttpResponseRedirect(target)

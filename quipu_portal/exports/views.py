@@ -156,7 +156,7 @@ def export_start(request, namespace):
     except SelectionError as error:
         messages.error(request, str(error))
         return redirect(_list_url(namespace, query))
-    return redirect("exports:detail", export.pk)
+    return redirect(connection_reverse("exports:detail", args=[export.pk]))
 
 
 @require_GET
@@ -197,7 +197,7 @@ def export_resume(request, pk):
     export = services.export_get(owner=request.user, export_id=pk)
     if export.job and export.job.status == JobStatus.PREPARATION_FAILED:
         job_prepare_again(job=export.job)
-    return redirect("exports:detail", export.pk)
+    return redirect(connection_reverse("exports:detail", args=[export.pk]))
 
 
 @require_GET
@@ -210,7 +210,7 @@ def export_file(request, pk):
             messages.warning(request, _("This file has expired and was deleted. Export the list again."))
         else:
             messages.info(request, _("The file is not ready yet."))
-        return redirect("exports:detail", export.pk)
+        return redirect(connection_reverse("exports:detail", args=[export.pk]))
     content_type = (
         "text/csv; charset=utf-8"
         if path.suffix == ".csv"

@@ -44,7 +44,7 @@ def preview_start(request):
         year=form.cleaned_data["year"],
         quarter=form.cleaned_data["quarter"],
     )
-    return redirect("tax_previews:detail", preview.pk)
+    return redirect(connection_reverse("tax_previews:detail", args=[preview.pk]))
 
 
 @require_POST
@@ -54,7 +54,7 @@ def preview_again(request, pk):
     preview = services.tax_preview_start(
         owner=request.user, connection=request.connection, year=old.year, quarter=old.quarter
     )
-    return redirect("tax_previews:detail", preview.pk)
+    return redirect(connection_reverse("tax_previews:detail", args=[preview.pk]))
 
 
 @require_GET

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from quipu_portal.connections.models import Connection
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.quipu.config import base_url_allowed
 from quipu_portal.quipu.errors import QuipuAuthError
@@ -56,7 +57,7 @@ def test_a_stored_connection_outside_the_allowed_ones_is_never_called(signed_in,
 
     with pytest.raises(QuipuAuthError):
         client_for(connection)
-    response = signed_in.get(reverse("invoices:list"))
+    response = signed_in.get(connection_reverse("invoices:list", connection=connection))
 
     assert response.status_code == 403
     assert "API address is not allowed here" in html.unescape(response.content.decode())

@@ -75,6 +75,12 @@ def test_language_switch_never_redirects_to_another_host(client, user):
     assert response["Location"] == "/"
 
 
+def test_language_switch_with_a_next_that_is_no_path_goes_home(client, user):
+    client.force_login(user)
+    response = client.post(reverse("core:language"), {"language": "es", "next": "2100"})
+    assert (response.status_code, response["Location"]) == (302, "/")
+
+
 def test_waiting_times_read_the_way_people_say_them():
     with translation.override("en"):
         assert display.duration(0) == "a few seconds"

@@ -1,7 +1,8 @@
 """Attachments through the portal: PDFs and images may open in the page, anything else downloads."""
 
 import pytest
-from django.urls import reverse
+
+from quipu_portal.connections.scope import connection_reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ def _attach(quipu, *, filename, content, content_type):
     attachment = quipu.upload_attachment(
         book_entry_id=invoice.id, filename=filename, content=content, content_type=content_type
     )
-    return reverse("invoices:attachment-file", args=[invoice.id, attachment.id])
+    return connection_reverse("invoices:attachment-file", args=[invoice.id, attachment.id])
 
 
 @pytest.mark.parametrize(

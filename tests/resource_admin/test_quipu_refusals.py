@@ -7,10 +7,10 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
-from django.urls import reverse
 from django.utils import translation
 from django_htmx.middleware import HtmxDetails
 
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.quipu.errors import FieldError, QuipuError, QuipuTooLargeError, QuipuValidationError
 from quipu_portal.resource_admin.errors import quipu_boundary
 from tests.helpers import htmx
@@ -68,7 +68,7 @@ def test_the_boundary_turns_quipu_refusals_and_odd_statuses_into_a_message(accou
 
 
 def test_a_contact_filter_that_is_no_contact_is_refused_at_the_field(portal, sandbox, quipu_account):
-    response = portal.get(reverse("invoices:list"), {"contact": "abc"})
+    response = portal.get(connection_reverse("invoices:list"), {"contact": "abc"})
 
     assert response.status_code == 200
     assert 'id="id_contact_error"' in response.content.decode()  # the message, next to the field
@@ -79,7 +79,7 @@ def test_a_contact_filter_that_is_no_contact_is_refused_at_the_field(portal, san
 def test_a_selection_whose_contact_filter_is_no_contact_is_refused_before_quipu(
     portal, sandbox, quipu_account
 ):
-    url = reverse("pdfs:bundle-start", args=["invoices"])
+    url = connection_reverse("pdfs:bundle-start", args=["invoices"])
 
     response = portal.post(url, {"query": "contact=abc", "select_across": "1"}, follow=True)
 
@@ -90,7 +90,7 @@ def test_a_selection_whose_contact_filter_is_no_contact_is_refused_before_quipu(
 
 def test_an_unknown_download_format_asks_again(portal, quipu):
     invoice = _invoice(quipu)
-    url = reverse("pdfs:bundle-start", args=["invoices"])
+    url = connection_reverse("pdfs:bundle-start", args=["invoices"])
 
     response = portal.post(url, {"ids": [invoice.id], "confirm": "yes", "format": "xls"})
 
@@ -104,7 +104,7 @@ def test_a_delete_quipu_refuses_with_a_conflict_says_so_and_keeps_the_document(
     portal, quipu, sandbox, quipu_account, status
 ):
     invoice = _invoice(quipu)
-    url = reverse("invoices:delete", args=[invoice.id])
+    url = connection_reverse("invoices:delete", args=[invoice.id])
     sandbox.set_faults(app_id=quipu_account["app_id"], delete_status=status)
     try:
         response = portal.post(url)
@@ -118,7 +118,7 @@ def test_a_delete_quipu_refuses_with_a_conflict_says_so_and_keeps_the_document(
 
 def test_an_attachment_quipu_finds_too_large_is_explained(portal, quipu, sandbox, quipu_account):
     invoice = _invoice(quipu)
-    url = reverse("invoices:attachments", args=[invoice.id])
+    url = connection_reverse("invoices:attachments", args=[invoice.id])
     upload = SimpleUploadedFile("scan.pdf", PDF_BYTES + b"0" * 4000, content_type="application/pdf")
     sandbox.set_faults(app_id=quipu_account["app_id"], upload_limit=2000)
     try:
@@ -132,7 +132,7 @@ def test_an_attachment_quipu_finds_too_large_is_explained(portal, quipu, sandbox
 
 def test_an_upload_over_the_portals_own_limits_is_refused_without_a_server_error(portal, quipu, settings):
     invoice = _invoice(quipu)
-    url = reverse("invoices:attachments", args=[invoice.id])
+    url = connection_reverse("invoices:attachments", args=[invoice.id])
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
 

@@ -133,8 +133,9 @@ def test_a_write_whose_answer_is_dropped_is_applied_all_the_same(sandbox_server,
 
 def test_dropped_answers_hit_patches_and_deletes_but_not_refused_writes(sandbox_server, api):
     api.authenticate()
-    contacts = api.all("/contacts")
-    editable, deletable = contacts[0], next(c for c in contacts if c["attributes"]["deletable"])
+    created = api.post("/contacts", {"data": {"type": "contacts", "attributes": {"name": "Sin Documentos"}}})
+    deletable = created.json()["data"]  # a contact without documents can be deleted
+    editable = api.all("/contacts")[0]
     sandbox_server.set_faults(drop_after_write=1.0, app_id=api.app_id)
     with pytest.raises(requests.ConnectionError):
         api.patch(
