@@ -44,6 +44,7 @@ BACKGROUND_HORIZON_SECONDS = 0.1
 MIN_RETRY_SECONDS = 0.005
 # Send times are stored rounded to microseconds; spans this close to a full window count as full.
 EPSILON = 1e-5
+CLOCK_RESOLUTION_SECONDS = 0.002
 # A send this late (a share of the margin) is moved in the log to when it really left.
 LATE_SHARE_OF_MARGIN = 1 / 3
 
@@ -206,7 +207,10 @@ class DatabaseBudgetStore:
         holds ``count`` sends in the last ``window`` seconds (the pacing then waits anyway)."""
         with transaction.atomic():
             slots, blocked_until, _background, now = self._locked_state(key)
-            if unless_full and sum(now - unless_full[1] < s <= now for s in slots) >= unless_full[0]:
+            # A send that just left may read as a hair in the future: SQLite's clock counts whole
+            # milliseconds, while slots are booked to the microsecond.
+            latest = now + CLOCK_RESOLUTION_SECONDS
+            if unless_full and sum(now - unless_full[1] < s <= latest for s in slots) >= unless_full[0]:
                 return
             until = now + seconds
             if until > blocked_until:
