@@ -8,6 +8,8 @@ from quipu_portal.core.services import user_language_set
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+pytest_plugins = ["tests.page_record"]
+
 SUITE_SANDBOX_RATE = "1000/5s"
 
 

@@ -1,0 +1,65 @@
+"""Records every HTML page the Django test client receives, to compare a refactor's output.
+
+Set ``QUIPU_RECORD_PAGES`` to a folder and run the suite: each HTML response is written there,
+one file per test and request, with what changes from run to run (tokens, nonces, record ids,
+times) replaced by placeholders. Record before and after a change, then ``diff -r`` the folders.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+RECORD_DIR = os.environ.get("QUIPU_RECORD_PAGES")
+
+ID_SPACE = 10_000_000
+VOLATILE = [
+    (
+        re.compile(r'(name="(?:csrfmiddlewaretoken|_once|_loaded|_token|form_token)"[^>]*value=")[^"]*'),
+        r"\1…",
+    ),
+    (re.compile(r'(value=")[^"]*("[^>]*name="(?:csrfmiddlewaretoken|_once|_loaded)")'), r"\1…\2"),
+    (re.compile(r'"X-CSRFToken": "[^"]*"'), '"X-CSRFToken": "…"'),
+    (re.compile(r'nonce="[^"]*"'), 'nonce="…"'),
+    (re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b"), "HH:MM"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}[^\"<\s]*"), "TIMESTAMP"),
+    (re.compile(r"/media/[^\"'<\s]*"), "/media/…"),
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "UUID"),
+    (re.compile(r"\b[A-Za-z0-9_\-]{20,}:[A-Za-z0-9_\-:]{10,}"), "SIGNED"),
+]
+RECORD_ID = re.compile(r"\b(\d{1,3})(\d{7})\b")
+
+
+def normalise(html: str) -> str:
+    for pattern, replacement in VOLATILE:
+        html = pattern.sub(replacement, html)
+    return RECORD_ID.sub(lambda match: f"ID{int(match.group(2))}", html)
+
+
+@pytest.fixture(autouse=True)
+def record_pages(request, monkeypatch):
+    if not RECORD_DIR:
+        yield
+        return
+    from django.test import Client
+
+    folder = Path(RECORD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[:180]
+    original = Client.request
+    count = {"n": 0}
+
+    def recording(self, **request_args):
+        response = original(self, **request_args)
+        if "text/html" in response.get("Content-Type", "") and not getattr(response, "streaming", False):
+            count["n"] += 1
+            method = request_args.get("REQUEST_METHOD", "GET")
+            path = re.sub(r"/c/\d+/", "/c/N/", request_args.get("PATH_INFO", ""))
+            header = f"<!-- {method} {path} {response.status_code} -->\n"
+            text = response.content.decode("utf-8", "replace")
+            (folder / f"{name}__{count['n']:02d}.html").write_text(header + normalise(text))
+        return response
+
+    monkeypatch.setattr(Client, "request", recording)
+    yield
