@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.bulk_categories.services import job_can_undo, job_undo
 from quipu_portal.connections.scope import connection_reverse
+from quipu_portal.core.htmx import is_partial, render_polled
 from quipu_portal.jobs import services
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState
 from quipu_portal.jobs.registry import handler_for
@@ -83,11 +83,8 @@ def job_detail(request, pk):
             or connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
         )
     context = _detail_context(request, job)
-    if request.htmx and not request.htmx.boosted:
-        response = render(request, "jobs/detail.html#job-progress", context)
-        if not job.is_active:
-            response.status_code = HttpResponseStopPolling.status_code
-        return response
+    if is_partial(request):
+        return render_polled(request, "jobs/detail.html#job-progress", context, keep_polling=job.is_active)
     return render(request, "jobs/detail.html", context)
 
 
@@ -131,7 +128,4 @@ def job_indicator(request):
     context = {
         "indicator_jobs": [{"job": job, "progress": services.job_progress(job=job)} for job in running]
     }
-    response = render(request, "jobs/indicator.html", context)
-    if not running:
-        response.status_code = HttpResponseStopPolling.status_code
-    return response
+    return render_polled(request, "jobs/indicator.html", context, keep_polling=bool(running))
