@@ -16,10 +16,13 @@ RECORD_DIR = os.environ.get("QUIPU_RECORD_PAGES")
 ID_SPACE = 10_000_000
 VOLATILE = [
     (
-        re.compile(r'(name="(?:csrfmiddlewaretoken|_once|_loaded|_token|form_token)"[^>]*value=")[^"]*'),
+        re.compile(r'(name="(?:csrfmiddlewaretoken|once_token|_loaded|[a-z_]*token)"[^>]*value=")[^"]*'),
         r"\1…",
     ),
-    (re.compile(r'(value=")[^"]*("[^>]*name="(?:csrfmiddlewaretoken|_once|_loaded)")'), r"\1…\2"),
+    (
+        re.compile(r'(value=")[^"]*("[^>]*name="(?:csrfmiddlewaretoken|once_token|_loaded|[a-z_]*token)")'),
+        r"\1…\2",
+    ),
     (re.compile(r'"X-CSRFToken": "[^"]*"'), '"X-CSRFToken": "…"'),
     (re.compile(r'nonce="[^"]*"'), 'nonce="…"'),
     (re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b"), "HH:MM"),
@@ -57,8 +60,8 @@ def record_pages(request, monkeypatch):
             method = request_args.get("REQUEST_METHOD", "GET")
             path = re.sub(r"/c/\d+/", "/c/N/", request_args.get("PATH_INFO", ""))
             header = f"<!-- {method} {path} {response.status_code} -->\n"
-            text = response.content.decode("utf-8", "replace")
-            (folder / f"{name}__{count['n']:02d}.html").write_text(header + normalise(text))
+            text = header + response.content.decode("utf-8", "replace")
+            (folder / f"{name}__{count['n']:02d}.html").write_text(normalise(text))
         return response
 
     monkeypatch.setattr(Client, "request", recording)

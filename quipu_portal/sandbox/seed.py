@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from . import documents
 from .money import compute_item, compute_totals, spanish_iban
-from .store import ID_SPACE, Account, Store
+from .store import ID_SPACE, Account, Store, slugify
 
 ANCHOR = date(2026, 11, 15)
 YEARS = (2024, 2025, 2026)
@@ -207,9 +207,10 @@ def reset(store: Store) -> None:
 
 
 def populate(store: Store, account: Account) -> None:
-    """(Re)build the account's records from its seed name; the same name gives the same records."""
+    """(Re)build the account's records from its seed and company name: accounts of the same seed and
+    name hold the same records (under their own ids), however many other accounts the sandbox has."""
     account.clear()
-    rng = random.Random(f"quipu-sandbox:{account.seed}:{account.slug}")
+    rng = random.Random(f"quipu-sandbox:{account.seed}:{slugify(account.name)}")
     generator = Generator(store, account, rng)
     if account.seed == "demo-sl":
         generator.demo_company()
