@@ -45,6 +45,13 @@ def _list_url(namespace: str, query: str) -> str:
     return connection_reverse(f"{namespace}:list") + (f"?{query}" if query else "")
 
 
+def _posted_query(request) -> str:
+    """The list's query string a totals button sent back (empty when it is missing or unreadable)."""
+    form = ListQueryForm(request.POST)
+    form.is_valid()
+    return form.cleaned_data.get("query") or ""
+
+
 def _totals_response(request, *, admin, query: str, totals=None, job: Job | None = None, error: str = ""):
     reading = job is not None and job.status in READING_STATUSES
     context = {
@@ -55,7 +62,9 @@ def _totals_response(request, *, admin, query: str, totals=None, job: Job | None
         "totals_reading": selection_reading(job=job) if reading else None,
         "totals_error": error or (job.message if job is not None and not reading and totals is None else ""),
     }
-    return render_polled(request, "exports/_totals.html", context, keep_polling=reading or not request.htmx)
+    return render_polled(
+        request, "exports/_totals.html", context, keep_polling=reading or not is_partial(request)
+    )
 
 
 @connection_required
@@ -82,9 +91,7 @@ def list_totals(request, namespace):
 def list_totals_calculate(request, namespace):
     """Read the whole filter for its totals: here when a page view may, else in a background job."""
     admin = _document_admin(namespace)
-    form = ListQueryForm(request.POST)
-    form.is_valid()
-    query = form.cleaned_data.get("query") or ""
+    query = _posted_query(request)
     try:
         selection = selection_from_query(admin=admin, query=query, ids=None)
         found = services.list_totals_calculate(
@@ -94,11 +101,11 @@ def list_totals_calculate(request, namespace):
             selection=selection,
         )
     except SelectionError as error:
-        if not request.htmx:
+        if not is_partial(request):
             messages.error(request, str(error))
             return redirect(_list_url(namespace, query))
         return _totals_response(request, admin=admin, query=query, error=str(error))
-    if not request.htmx:
+    if not is_partial(request):
         return redirect(_list_url(namespace, query))
     if isinstance(found, Job):
         return _totals_response(request, admin=admin, query=query, job=found)
@@ -109,15 +116,13 @@ def list_totals_calculate(request, namespace):
 @require_POST
 def list_totals_cancel(request, namespace):
     admin = _document_admin(namespace)
-    form = ListQueryForm(request.POST)
-    form.is_valid()
-    query = form.cleaned_data.get("query") or ""
+    query = _posted_query(request)
     try:
         selection = selection_from_query(admin=admin, query=query, ids=None)
     except SelectionError:
         return redirect(_list_url(namespace, query))
     services.list_totals_cancel(owner=request.user, connection=request.connection, selection=selection)
-    if not request.htmx:
+    if not is_partial(request):
         return redirect(_list_url(namespace, query))
     return _totals_response(request, admin=admin, query=query)
 
