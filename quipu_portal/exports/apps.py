@@ -1,15 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def _ensure_cleanup_schedule(sender, apps=None, **kwargs):
-    """The hourly clean-up must survive a flush of the database, not only exist after its migration."""
-    from django.apps import apps as installed_apps
-
-    from quipu_portal.exports.migrations._schedule import add_schedule
-
-    add_schedule(apps or installed_apps, None)
 
 
 class ExportsConfig(AppConfig):
@@ -20,5 +10,3 @@ class ExportsConfig(AppConfig):
     def ready(self):
         # Registers the ``list_totals`` and ``list_export`` job kinds.
         from quipu_portal.exports import handlers  # noqa: F401
-
-        post_migrate.connect(_ensure_cleanup_schedule, sender=self)

@@ -9,9 +9,7 @@ import datetime
 import hashlib
 import json
 import logging
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +24,11 @@ from quipu_portal.exports.columns import document_rows, export_columns
 from quipu_portal.exports.models import Export, ExportDocument, ExportFormat
 from quipu_portal.exports.totals import figures_for, sums_add, totals_rows
 from quipu_portal.exports.writers import csv_write, xlsx_write
+from quipu_portal.files.services import (
+    generated_file_finish,
+    generated_file_folder_delete,
+    generated_file_path,
+)
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
 from quipu_portal.jobs.services import job_create, job_discard
 from quipu_portal.resource_admin.selection import (
@@ -168,15 +171,6 @@ def list_title(*, admin, filters: dict) -> str:
 # Exports ------------------------------------------------------------------------------------------
 
 
-def exports_root() -> Path:
-    # Under MEDIA_ROOT but never served by a static or media URL: only the owner-checked view reads it.
-    return Path(settings.MEDIA_ROOT) / "exports"
-
-
-def export_folder(export_id: int) -> Path:
-    return exports_root() / str(int(export_id))
-
-
 def _include(export: Export) -> list[str] | None:
     return ["items"] if export.lines else None
 
@@ -262,7 +256,7 @@ def export_read_page(*, client, export: Export, selection: Selection, reading: d
 def export_write(*, export: Export) -> Export:
     """Write the file from the stored documents, in the active language (the job runner makes that the
     owner's); mark it ready until the retention period ends. The stored documents go once written."""
-    if export_file_path(export=export) is not None:
+    if generated_file_path(generated=export) is not None:
         return export  # written already (a task delivered twice)
     admin = list_admin(export.namespace)
     columns = export_columns(admin=admin, lines=export.lines)
@@ -274,7 +268,7 @@ def export_write(*, export: Export) -> Export:
                 counted[0] += 1
                 yield row
 
-    folder = export_folder(export.pk)
+    folder = export.folder
     stem = slugify(export.title.replace(" · ", "_"))[:120] or f"export-{export.pk}"
     file_name = f"{stem}.{export.format}"
     if export.format == ExportFormat.CSV:
@@ -282,14 +276,9 @@ def export_write(*, export: Export) -> Export:
     else:
         sheet = str(admin.verbose_name_plural).capitalize()
         size = xlsx_write(columns=columns, rows=rows(), target=folder / file_name, sheet=sheet)
-    now = timezone.now()
-    export.file_name = file_name
-    export.file_size = size
-    export.row_count = counted[0]
-    export.finished_at = now
-    export.expires_at = now + datetime.timedelta(days=settings.QUIPU_FILE_RETENTION_DAYS)
-    export.save(update_fields=["file_name", "file_size", "row_count", "finished_at", "expires_at"])
-    ExportDocument.objects.filter(export=export).delete()
+    with transaction.atomic():
+        generated_file_finish(generated=export, file_name=file_name, file_size=size, row_count=counted[0])
+        ExportDocument.objects.filter(export=export).delete()
     logger.info("Export %s written: %s rows, %s bytes", export.pk, counted[0], size)
     return export
 
@@ -310,32 +299,5 @@ def export_discard(*, export: Export) -> None:
     """Drop an export whose documents are still being read (or could not be)."""
     if export.job is not None:
         job_discard(job=export.job)
-    shutil.rmtree(export_folder(export.pk), ignore_errors=True)
+    generated_file_folder_delete(generated=export)
     export.delete()
-
-
-def export_file_path(*, export: Export) -> Path | None:
-    if not export.is_ready:
-        return None
-    path = export_folder(export.pk) / export.file_name
-    return path if path.is_file() else None
-
-
-def export_expired_delete(*, now=None) -> int:
-    """Remove the files of exports past their expiry date (and folders of exports that no longer exist)."""
-    now = now or timezone.now()
-    count = 0
-    for export in Export.objects.filter(expires_at__lte=now, deleted_at__isnull=True):
-        shutil.rmtree(export_folder(export.pk), ignore_errors=True)
-        Export.objects.filter(pk=export.pk).update(deleted_at=now)
-        ExportDocument.objects.filter(export=export).delete()
-        count += 1
-    root = exports_root()
-    if root.is_dir():
-        known = set(Export.objects.values_list("pk", flat=True))
-        for folder in root.iterdir():
-            if folder.is_dir() and folder.name.isdigit() and int(folder.name) not in known:
-                shutil.rmtree(folder, ignore_errors=True)
-    if count:
-        logger.info("Removed the files of %s expired list exports", count)
-    return count

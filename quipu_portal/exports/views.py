@@ -4,17 +4,19 @@ renders a region (htmx) or a page. Large lists are read by jobs whose progress t
 import math
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
+from quipu_portal.core.htmx import is_partial, render_polled
 from quipu_portal.exports import services
 from quipu_portal.exports.forms import ExportStartForm, ListQueryForm
+from quipu_portal.files.services import generated_file_path
+from quipu_portal.files.views import generated_file_response
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, Job, JobStatus
 from quipu_portal.jobs.services import job_estimate_seconds, job_prepare_again
 from quipu_portal.pdfs.filenames import content_disposition
@@ -43,6 +45,13 @@ def _list_url(namespace: str, query: str) -> str:
     return connection_reverse(f"{namespace}:list") + (f"?{query}" if query else "")
 
 
+def _posted_query(request) -> str:
+    """The list's query string a totals button sent back (empty when it is missing or unreadable)."""
+    form = ListQueryForm(request.POST)
+    form.is_valid()
+    return form.cleaned_data.get("query") or ""
+
+
 def _totals_response(request, *, admin, query: str, totals=None, job: Job | None = None, error: str = ""):
     reading = job is not None and job.status in READING_STATUSES
     context = {
@@ -53,10 +62,9 @@ def _totals_response(request, *, admin, query: str, totals=None, job: Job | None
         "totals_reading": selection_reading(job=job) if reading else None,
         "totals_error": error or (job.message if job is not None and not reading and totals is None else ""),
     }
-    response = render(request, "exports/_totals.html", context)
-    if request.htmx and not reading:
-        response.status_code = HttpResponseStopPolling.status_code
-    return response
+    return render_polled(
+        request, "exports/_totals.html", context, keep_polling=reading or not is_partial(request)
+    )
 
 
 @connection_required
@@ -83,9 +91,7 @@ def list_totals(request, namespace):
 def list_totals_calculate(request, namespace):
     """Read the whole filter for its totals: here when a page view may, else in a background job."""
     admin = _document_admin(namespace)
-    form = ListQueryForm(request.POST)
-    form.is_valid()
-    query = form.cleaned_data.get("query") or ""
+    query = _posted_query(request)
     try:
         selection = selection_from_query(admin=admin, query=query, ids=None)
         found = services.list_totals_calculate(
@@ -95,11 +101,11 @@ def list_totals_calculate(request, namespace):
             selection=selection,
         )
     except SelectionError as error:
-        if not request.htmx:
+        if not is_partial(request):
             messages.error(request, str(error))
             return redirect(_list_url(namespace, query))
         return _totals_response(request, admin=admin, query=query, error=str(error))
-    if not request.htmx:
+    if not is_partial(request):
         return redirect(_list_url(namespace, query))
     if isinstance(found, Job):
         return _totals_response(request, admin=admin, query=query, job=found)
@@ -110,15 +116,13 @@ def list_totals_calculate(request, namespace):
 @require_POST
 def list_totals_cancel(request, namespace):
     admin = _document_admin(namespace)
-    form = ListQueryForm(request.POST)
-    form.is_valid()
-    query = form.cleaned_data.get("query") or ""
+    query = _posted_query(request)
     try:
         selection = selection_from_query(admin=admin, query=query, ids=None)
     except SelectionError:
         return redirect(_list_url(namespace, query))
     services.list_totals_cancel(owner=request.user, connection=request.connection, selection=selection)
-    if not request.htmx:
+    if not is_partial(request):
         return redirect(_list_url(namespace, query))
     return _totals_response(request, admin=admin, query=query)
 
@@ -171,14 +175,14 @@ def export_detail(request, pk):
         "job": job,
         "reading": selection_reading(job=job) if reading else None,
         "writing": writing,
-        "file_ready": services.export_file_path(export=export) is not None,
+        "file_ready": generated_file_path(generated=export) is not None,
         "list_url": _list_url(export.namespace, export.query),
     }
-    if request.htmx and not request.htmx.boosted:
-        response = render(request, "exports/export_detail.html#export-status", context)
-        if not (job and (writing or job.status == JobStatus.PREPARING)):
-            response.status_code = HttpResponseStopPolling.status_code
-        return response
+    if is_partial(request):
+        keep_polling = bool(job) and (writing or job.status == JobStatus.PREPARING)
+        return render_polled(
+            request, "exports/export_detail.html#export-status", context, keep_polling=keep_polling
+        )
     return render(request, "exports/export_detail.html", context)
 
 
@@ -204,22 +208,13 @@ def export_resume(request, pk):
 def export_file(request, pk):
     """The finished file, only for its owner (anyone else gets 404)."""
     export = services.export_get(owner=request.user, export_id=pk)
-    path = services.export_file_path(export=export)
-    if path is None:
-        if export.deleted_at:
-            messages.warning(request, _("This file has expired and was deleted. Export the list again."))
-        else:
-            messages.info(request, _("The file is not ready yet."))
-        return redirect(connection_reverse("exports:detail", args=[export.pk]))
-    content_type = (
-        "text/csv; charset=utf-8"
-        if path.suffix == ".csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return generated_file_response(
+        request,
+        export,
+        disposition=content_disposition(ascii_name=export.file_name),
+        detail_url=connection_reverse("exports:detail", args=[export.pk]),
+        expired_message=_("This file has expired and was deleted. Export the list again."),
     )
-    response = FileResponse(path.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition(ascii_name=export.file_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def list_totals_context(request, *, admin, page) -> dict:

@@ -9,13 +9,11 @@ import csv
 import datetime
 import io
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext
 from zipstream import ZIP_STORED, ZipStream
@@ -35,15 +33,6 @@ class NotAPdfError(Exception):
 
 class IncompletePdfError(Exception):
     """The download ended before the whole PDF arrived (shorter than announced, or no end marker)."""
-
-
-def bundles_root() -> Path:
-    # Under MEDIA_ROOT but never served by a static or media URL: only the owner-checked view reads it.
-    return Path(settings.MEDIA_ROOT) / "bundles"
-
-
-def bundle_folder(bundle_id: int) -> Path:
-    return bundles_root() / str(int(bundle_id))
 
 
 def stored_pdf_path(folder: Path, document_id: str) -> Path:
@@ -190,7 +179,3 @@ def file_chunks(path: Path, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_size):
             yield chunk
-
-
-def folder_delete(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)

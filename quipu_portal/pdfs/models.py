@@ -2,18 +2,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.files.models import GeneratedFile
+
 
 class BundleFormat(models.TextChoices):
     ZIP = "zip", _("A ZIP with one PDF per document")
     MERGED = "pdf", _("One merged PDF")
 
 
-class Bundle(models.Model):
-    """A file of many documents' PDFs, built by a ``pdf_bundle`` job for one user.
+class Bundle(GeneratedFile):
+    """A file of many documents' PDFs, built by a ``pdf_bundle`` job for one user (see GeneratedFile)."""
 
-    The archive lives under MEDIA_ROOT/bundles/<id>/ and is only served to ``owner``; it is deleted
-    ``QUIPU_FILE_RETENTION_DAYS`` after it was built.
-    """
+    folder_name = "bundles"
+    content_types = {".zip": "application/zip", ".pdf": "application/pdf"}
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pdf_bundles")
     connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
@@ -22,27 +23,8 @@ class Bundle(models.Model):
         "jobs.Job", on_delete=models.CASCADE, null=True, blank=True, related_name="pdf_bundle"
     )
     format = models.CharField(max_length=3, choices=BundleFormat.choices, default=BundleFormat.ZIP)
-    title = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Set when the archive is complete; the file name is relative to the bundle's folder.
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    file_name = models.CharField(max_length=200, blank=True)
-    file_size = models.BigIntegerField(null=True, blank=True)
     pdf_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
-    # Set when the cleanup removed the files.
-    deleted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_ready(self) -> bool:
-        return bool(self.finished_at and self.file_name and not self.deleted_at)
 
 
 class BundleDocument(models.Model):

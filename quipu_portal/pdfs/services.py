@@ -1,18 +1,16 @@
 """Invoice PDFs: one streamed through the portal, or many collected into a ZIP or one merged PDF."""
 
-import datetime
 import itertools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from quipu_portal.files.services import generated_file_finish
 from quipu_portal.jobs.models import ItemState, Job, JobItem, JobKind
 from quipu_portal.jobs.services import job_create, job_discard, job_start
 from quipu_portal.pdfs.archive import (
@@ -20,9 +18,6 @@ from quipu_portal.pdfs.archive import (
     IncompletePdfError,
     IndexLine,
     NotAPdfError,
-    bundle_folder,
-    bundles_root,
-    folder_delete,
     index_csv,
     merged_pdf_write,
     pdf_is_complete,
@@ -312,7 +307,7 @@ def _as_pdf_document(row: BundleDocument) -> PdfDocument:
 
 def bundle_document_fetch(*, client, bundle: Bundle, row: BundleDocument) -> bool:
     """Fetch one document's PDF into the bundle's folder; False when it was already there."""
-    fetched, _size = pdf_store(client=client, document=_as_pdf_document(row), folder=bundle_folder(bundle.pk))
+    fetched, _size = pdf_store(client=client, document=_as_pdf_document(row), folder=bundle.folder)
     return fetched
 
 
@@ -322,7 +317,7 @@ def bundle_assemble(*, bundle: Bundle, problems: dict[str, str] | None = None) -
     ``problems`` maps a document id to why its PDF is missing; it goes into the index.
     """
     problems = problems or {}
-    folder = bundle_folder(bundle.pk)
+    folder = bundle.folder
     taken: set[str] = set()
     members, lines = [], []
     for row in bundle.documents.all().iterator():
@@ -354,53 +349,14 @@ def bundle_assemble(*, bundle: Bundle, problems: dict[str, str] | None = None) -
     for old in folder.glob("*"):
         if old.is_file() and old.name != file_name and old.suffix in (".zip", ".pdf"):
             old.unlink(missing_ok=True)  # an earlier assembly (before "retry failed") under another name
-    now = timezone.now()
-    bundle.file_name = file_name
-    bundle.file_size = size
-    bundle.pdf_count = len(members)
-    bundle.failed_count = len(lines) - len(members)
-    bundle.finished_at = now
-    bundle.expires_at = now + datetime.timedelta(days=settings.QUIPU_FILE_RETENTION_DAYS)
-    bundle.deleted_at = None
-    bundle.save(
-        update_fields=[
-            "file_name",
-            "file_size",
-            "pdf_count",
-            "failed_count",
-            "finished_at",
-            "expires_at",
-            "deleted_at",
-        ]
+    generated_file_finish(
+        generated=bundle,
+        file_name=file_name,
+        file_size=size,
+        pdf_count=len(members),
+        failed_count=len(lines) - len(members),
     )
     logger.info(
         "Bundle %s built: %s PDFs, %s missing, %s bytes", bundle.pk, len(members), bundle.failed_count, size
     )
     return bundle
-
-
-def bundle_file_path(*, bundle: Bundle):
-    """The finished archive on disk, or None (not built yet, expired, or removed)."""
-    if not bundle.is_ready:
-        return None
-    path = bundle_folder(bundle.pk) / bundle.file_name
-    return path if path.is_file() else None
-
-
-def bundle_expired_delete(*, now=None) -> int:
-    """Remove the files of bundles past their expiry date (and folders of bundles that no longer exist)."""
-    now = now or timezone.now()
-    count = 0
-    for bundle in Bundle.objects.filter(expires_at__lte=now, deleted_at__isnull=True):
-        folder_delete(bundle_folder(bundle.pk))
-        Bundle.objects.filter(pk=bundle.pk).update(deleted_at=now)
-        count += 1
-    root = bundles_root()
-    if root.is_dir():
-        known = set(Bundle.objects.values_list("pk", flat=True))
-        for folder in root.iterdir():
-            if folder.is_dir() and folder.name.isdigit() and int(folder.name) not in known:
-                folder_delete(folder)
-    if count:
-        logger.info("Removed the files of %s expired PDF bundles", count)
-    return count

@@ -5,19 +5,21 @@ import math
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
+from quipu_portal.core.htmx import is_partial, render_polled
 from quipu_portal.core.once import once_done, sent_once
+from quipu_portal.files.services import generated_file_path
+from quipu_portal.files.views import generated_file_response
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import (
     job_can_retry,
@@ -214,13 +216,13 @@ def bundle_detail(request, pk):
         "progress": job_progress(job=job) if job else None,
         "can_resume": bool(job) and job_can_retry(job),
         "failures": services.bundle_failures(bundle=bundle),
-        "file_ready": services.bundle_file_path(bundle=bundle) is not None,
+        "file_ready": generated_file_path(generated=bundle) is not None,
     }
-    if request.htmx and not request.htmx.boosted:
-        response = render(request, "pdfs/bundle_detail.html#bundle-status", context)
-        if not (job and (job.is_active or job.status == JobStatus.PREPARING)):
-            response.status_code = HttpResponseStopPolling.status_code
-        return response
+    if is_partial(request):
+        keep_polling = bool(job) and (job.is_active or job.status == JobStatus.PREPARING)
+        return render_polled(
+            request, "pdfs/bundle_detail.html#bundle-status", context, keep_polling=keep_polling
+        )
     return render(request, "pdfs/bundle_detail.html", context)
 
 
@@ -252,15 +254,10 @@ def bundle_resume(request, pk):
 def bundle_file(request, pk):
     """The finished ZIP or PDF, only for its owner (anyone else gets 404)."""
     bundle = services.bundle_get(owner=request.user, bundle_id=pk, connection=request.connection)
-    path = services.bundle_file_path(bundle=bundle)
-    if path is None:
-        if bundle.deleted_at:
-            messages.warning(request, _("This file has expired and was deleted. Start the download again."))
-        else:
-            messages.info(request, _("The file is not ready yet."))
-        return redirect(connection_reverse("pdfs:bundle", args=[bundle.pk]))
-    content_type = "application/zip" if path.suffix == ".zip" else "application/pdf"
-    response = FileResponse(path.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition(ascii_name=bundle.file_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return generated_file_response(
+        request,
+        bundle,
+        disposition=content_disposition(ascii_name=bundle.file_name),
+        detail_url=connection_reverse("pdfs:bundle", args=[bundle.pk]),
+        expired_message=_("This file has expired and was deleted. Start the download again."),
+    )

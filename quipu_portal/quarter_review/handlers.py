@@ -9,15 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.jobs.models import ItemState, JobItem, JobKind
-from quipu_portal.jobs.registry import JobHandler, Preparation, PreparationError, register_handler
+from quipu_portal.jobs.registry import JobHandler, Preparation, register_handler
 from quipu_portal.quarter_review import services
 from quipu_portal.quarter_review.facts import document_facts
 from quipu_portal.quipu.errors import QuipuError
 from quipu_portal.quipu.records import BookEntry
 from quipu_portal.quipu.refdata import reference_data, reference_data_cached
-from quipu_portal.resource_admin.selection import Selection, SelectionError, selection_page_read
-
-INCLUDE = ["items"]
+from quipu_portal.resource_admin.selection import Selection
+from quipu_portal.tax_previews.book_reader import book_page_read
 
 
 def _names(client):
@@ -38,13 +37,11 @@ class QuarterScanHandler(JobHandler):
         return f"{reverse('quarter_review:worklist')}?year={year}&quarter={quarter}"
 
     def prepare(self, *, job, client) -> Preparation:
-        selection = Selection.from_params(job.params["selection"])
-        try:
-            page = selection_page_read(
-                client=client, selection=selection, reading=job.params["preparing"], include=INCLUDE
-            )
-        except SelectionError as error:
-            raise PreparationError(str(error)) from error
+        page = book_page_read(
+            client=client,
+            selection=Selection.from_params(job.params["selection"]),
+            reading=job.params["preparing"],
+        )
         refdata = _names(client)
         items = []
         for record in page.records:

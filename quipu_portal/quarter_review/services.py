@@ -14,11 +14,10 @@ from quipu_portal.jobs.services import job_create
 from quipu_portal.quarter_review.findings import review_findings, verifactu_checklist
 from quipu_portal.quarter_review.models import QuarterReview
 from quipu_portal.quarter_review.periods import quarter_filter, quarter_to_file
-from quipu_portal.resource_admin.selection import Selection, reading_start, selection_reading
+from quipu_portal.resource_admin.selection import reading_start, selection_reading
+from quipu_portal.tax_previews.book_reader import book_selection
 from quipu_portal.tax_previews.services import tax_preview_latest
 
-# A scan reads the whole quarter through /book_entries (every document type), oldest first.
-SCAN_NAMESPACE = "book_entries"
 SCANNING_STATUSES = (JobStatus.PREPARING, JobStatus.PENDING, JobStatus.RUNNING, JobStatus.CANCELLING)
 
 
@@ -38,9 +37,8 @@ def quarter_scan_start(*, owner, connection: Connection, year: int, quarter: int
         )
         if review.job is not None and review.job.status in SCANNING_STATUSES:
             return review.job
-        selection = Selection(
-            namespace=SCAN_NAMESPACE, filters={"period": quarter_filter(year, quarter)}, sort=["issue_date"]
-        )
+        # The whole quarter, every document type, oldest first.
+        selection = book_selection(period=quarter_filter(year, quarter), sort=["issue_date"])
         job = job_create(
             owner=owner,
             connection=connection,

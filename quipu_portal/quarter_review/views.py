@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.bulk_categories.changes import SCOPE_BOTH
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import connection_get
+from quipu_portal.core.htmx import is_partial, render_polled
 from quipu_portal.jobs.views import document_url
 from quipu_portal.quarter_review import services
 from quipu_portal.quarter_review.forms import QuarterForm, ScanForm
@@ -26,14 +26,6 @@ def _period(request) -> tuple[int, int]:
     if form.is_valid():
         return form.cleaned_data["year"], form.cleaned_data["quarter"]
     return services.default_period()
-
-
-def _polled(request, template: str, context: dict, *, active: bool):
-    """A polled region: the partial while htmx polls, stopped with 286 once nothing runs."""
-    response = render(request, template, context)
-    if not active:
-        response.status_code = HttpResponseStopPolling.status_code
-    return response
 
 
 @require_GET
@@ -52,8 +44,10 @@ def worklist(request):
         "today": today,
         "active": active,
     }
-    if request.htmx and not request.htmx.boosted:
-        return _polled(request, "quarter_review/worklist.html#worklist-rows", context, active=active)
+    if is_partial(request):
+        return render_polled(
+            request, "quarter_review/worklist.html#worklist-rows", context, keep_polling=active
+        )
     return render(request, "quarter_review/worklist.html", context)
 
 
@@ -132,6 +126,8 @@ def review(request):
         "fix_scope": SCOPE_BOTH,
         "tax_result": services.quarter_tax_result(connection=request.connection, year=year, quarter=quarter),
     }
-    if request.htmx and not request.htmx.boosted:
-        return _polled(request, "quarter_review/review.html#review-body", context, active=state.active)
+    if is_partial(request):
+        return render_polled(
+            request, "quarter_review/review.html#review-body", context, keep_polling=state.active
+        )
     return render(request, "quarter_review/review.html", context)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "quipu_portal.analytic_categories",
     "quipu_portal.pdfs",
     "quipu_portal.exports",
+    "quipu_portal.files",
     "quipu_portal.audit",
     "quipu_portal.jobs",
     "quipu_portal.bulk_categories",

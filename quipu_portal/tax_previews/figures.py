@@ -332,44 +332,46 @@ def _recipients(docs) -> int:
     return len({doc.counterpart_tax_id or doc.counterpart_name for doc in docs})
 
 
+def _recipients_box(code: str, label, docs) -> Box:
+    return Box(code, label, amount=Decimal(_recipients(docs)), kind="count", documents=[d.key for d in docs])
+
+
 def _withheld_base(doc: TaxDocument) -> Decimal:
     return sum((line.base for line in doc.lines if line.retention), ZERO)
+
+
+def _paid_and_withheld(docs, paid: Box, withheld: Box, *, paid_of) -> tuple[Box, Box]:
+    """The amounts paid (``paid_of`` each document) and withheld from them, zero when there are none."""
+    for doc in docs:
+        paid.add(paid_of(doc), doc)
+        withheld.add(doc.retention, doc)
+    paid.amount = paid.amount or ZERO
+    withheld.amount = withheld.amount or ZERO
+    return paid, withheld
 
 
 def model_111(documents, *, year: int, quarter: int) -> Form:
     paysheets = [d for d in in_quarter(documents, year, quarter) if d.type == "paysheets"]
     professionals = list(_withholding_docs(documents, year, quarter, "activity"))
-    gross = Box("02", _("Employment income: amounts paid"))
-    employees_withheld = Box("03", _("Employment income: withholdings"))
-    for doc in paysheets:
-        gross.add(doc.gross_pay, doc)
-        employees_withheld.add(doc.retention, doc)
-    paid = Box("08", _("Economic activities: amounts paid"))
-    activity_withheld = Box("09", _("Economic activities: withholdings"))
-    for doc in professionals:
-        paid.add(_withheld_base(doc), doc)
-        activity_withheld.add(doc.retention, doc)
-    for b in (gross, employees_withheld, paid, activity_withheld):
-        b.amount = b.amount or ZERO
+    gross, employees_withheld = _paid_and_withheld(
+        paysheets,
+        Box("02", _("Employment income: amounts paid")),
+        Box("03", _("Employment income: withholdings")),
+        paid_of=lambda doc: doc.gross_pay,
+    )
+    paid, activity_withheld = _paid_and_withheld(
+        professionals,
+        Box("08", _("Economic activities: amounts paid")),
+        Box("09", _("Economic activities: withholdings")),
+        paid_of=_withheld_base,
+    )
     total = employees_withheld.amount + activity_withheld.amount
     boxes = [
-        Box(
-            "01",
-            _("Employment income: recipients"),
-            amount=Decimal(_recipients(paysheets)),
-            kind="count",
-            documents=[d.key for d in paysheets],
-        ),
+        _recipients_box("01", _("Employment income: recipients"), paysheets),
         gross,
         employees_withheld,
         _accountant("04–06", _("Employment income in kind")),
-        Box(
-            "07",
-            _("Economic activities: recipients"),
-            amount=Decimal(_recipients(professionals)),
-            kind="count",
-            documents=[d.key for d in professionals],
-        ),
+        _recipients_box("07", _("Economic activities: recipients"), professionals),
         paid,
         activity_withheld,
         _accountant("10–27", _("Activities in kind, prizes, forestry gains, image rights")),
@@ -391,21 +393,14 @@ def model_111(documents, *, year: int, quarter: int) -> Form:
 def model_115(documents, *, year: int, quarter: int) -> Form:
     rents = list(_withholding_docs(documents, year, quarter, "rent"))
     capital = list(_withholding_docs(documents, year, quarter, "capital"))
-    base = Box("02", _("Rent paid: base of the withholdings"))
-    withheld = Box("03", _("Withholdings on rent"))
-    for doc in rents:
-        base.add(_withheld_base(doc), doc)
-        withheld.add(doc.retention, doc)
-    base.amount = base.amount or ZERO
-    withheld.amount = withheld.amount or ZERO
+    base, withheld = _paid_and_withheld(
+        rents,
+        Box("02", _("Rent paid: base of the withholdings")),
+        Box("03", _("Withholdings on rent")),
+        paid_of=_withheld_base,
+    )
     boxes = [
-        Box(
-            "01",
-            _("Landlords"),
-            amount=Decimal(_recipients(rents)),
-            kind="count",
-            documents=[d.key for d in rents],
-        ),
+        _recipients_box("01", _("Landlords"), rents),
         base,
         withheld,
         _accountant("04", _("Paid in an earlier return for the same period")),

@@ -1,8 +1,7 @@
 """The ``tax_preview`` job kind: read the documents page by page, then compute the figures once."""
 
 from quipu_portal.jobs.models import JobKind
-from quipu_portal.jobs.registry import JobHandler, Preparation, PreparationError, register_handler
-from quipu_portal.resource_admin.selection import SelectionError
+from quipu_portal.jobs.registry import JobHandler, Preparation, register_handler
 from quipu_portal.tax_previews import services
 from quipu_portal.tax_previews.models import TaxPreview
 
@@ -14,12 +13,9 @@ class TaxPreviewHandler(JobHandler):
 
     def prepare(self, *, job, client) -> Preparation:
         preview = TaxPreview.objects.get(job=job)
-        try:
-            reading = services.tax_preview_read_page(
-                client=client, preview=preview, reading=job.params["preparing"]
-            )
-        except SelectionError as error:
-            raise PreparationError(str(error)) from error
+        reading = services.tax_preview_read_page(
+            client=client, preview=preview, reading=job.params["preparing"]
+        )
         return Preparation(items=[], state=reading, done=reading["next_page"] is None)
 
     def finish(self, *, job) -> None:

@@ -22,13 +22,33 @@ from quipu_portal.tax_previews.figures import NO_DEDUCTION_TYPES, cents, owner_i
 ISSUED_SHEET = "EXPEDIDAS_INGRESOS"
 RECEIVED_SHEET = "RECIBIDAS_GASTOS"
 
-ISSUED_COLUMNS = (
+# The columns both books share, at the start, around the payment and at the end.
+_PERIOD_AND_ACTIVITY = (
     ("Autoliquidación", "Ejercicio"),
     ("Autoliquidación", "Periodo"),
     ("Actividad", "Código"),
     ("Actividad", "Tipo"),
     ("Actividad", "Grupo o Epígrafe del IAE"),
     ("", "Tipo de Factura"),
+)
+
+
+def _settlement(group: str) -> tuple:
+    return tuple(
+        (group, name) for name in ("Fecha", "Importe", "Medio Utilizado", "Identificación Medio Utilizado")
+    )
+
+
+_WITHHOLDING_TO_THE_END = (
+    ("", "Tipo Retención del IRPF"),
+    ("", "Importe Retenido del IRPF"),
+    ("", "Registro Acuerdo Facturación"),
+    ("Inmueble", "Situación"),
+    ("Inmueble", "Referencia Catastral"),
+    ("", "Referencia Externa"),
+)
+ISSUED_COLUMNS = (
+    *_PERIOD_AND_ACTIVITY,
     ("", "Concepto de Ingreso"),
     ("", "Ingreso Computable"),
     ("", "Fecha Expedición"),
@@ -49,24 +69,11 @@ ISSUED_COLUMNS = (
     ("", "Cuota IVA Repercutida"),
     ("", "Tipo de Recargo Eq."),
     ("", "Cuota Recargo Eq."),
-    ("Cobro", "Fecha"),
-    ("Cobro", "Importe"),
-    ("Cobro", "Medio Utilizado"),
-    ("Cobro", "Identificación Medio Utilizado"),
-    ("", "Tipo Retención del IRPF"),
-    ("", "Importe Retenido del IRPF"),
-    ("", "Registro Acuerdo Facturación"),
-    ("Inmueble", "Situación"),
-    ("Inmueble", "Referencia Catastral"),
-    ("", "Referencia Externa"),
+    *_settlement("Cobro"),
+    *_WITHHOLDING_TO_THE_END,
 )
 RECEIVED_COLUMNS = (
-    ("Autoliquidación", "Ejercicio"),
-    ("Autoliquidación", "Periodo"),
-    ("Actividad", "Código"),
-    ("Actividad", "Tipo"),
-    ("Actividad", "Grupo o Epígrafe del IAE"),
-    ("", "Tipo de Factura"),
+    *_PERIOD_AND_ACTIVITY,
     ("", "Concepto de Gasto"),
     ("", "Gasto Deducible"),
     ("", "Fecha Expedición"),
@@ -93,16 +100,8 @@ RECEIVED_COLUMNS = (
     ("", "Cuota Deducible"),
     ("", "Tipo Recargo Eq."),
     ("", "Cuota Recargo Eq."),
-    ("Pago", "Fecha"),
-    ("Pago", "Importe"),
-    ("Pago", "Medio Utilizado"),
-    ("Pago", "Identificación Medio Utilizado"),
-    ("", "Tipo Retención del IRPF"),
-    ("", "Importe Retenido del IRPF"),
-    ("", "Registro Acuerdo Facturación"),
-    ("Inmueble", "Situación"),
-    ("Inmueble", "Referencia Catastral"),
-    ("", "Referencia Externa"),
+    *_settlement("Pago"),
+    *_WITHHOLDING_TO_THE_END,
 )
 AMOUNT_COLUMNS = {
     "Ingreso Computable",

@@ -9,13 +9,12 @@ from django.utils.translation import gettext as _
 
 from quipu_portal.jobs.models import JobKind
 from quipu_portal.jobs.services import job_create
-from quipu_portal.resource_admin.selection import Selection, list_admin, reading_start, selection_page_read
+from quipu_portal.resource_admin.selection import Selection, list_admin, reading_start
 from quipu_portal.tax_previews import figures
+from quipu_portal.tax_previews.book_reader import BOOK_NAMESPACE, book_page_read, book_selection
 from quipu_portal.tax_previews.documents import TaxDocument, tax_document_from
 from quipu_portal.tax_previews.models import TaxPreview
 from quipu_portal.tax_previews.record_book import RecordBook, record_book_build
-
-READ_NAMESPACE = "book_entries"
 
 
 def last_closed_quarter(today: datetime.date) -> tuple[int, int]:
@@ -27,11 +26,9 @@ def last_closed_quarter(today: datetime.date) -> tuple[int, int]:
 def tax_preview_selection(*, year: int, quarter: int) -> Selection:
     """Every book entry from 1 January to the end of the quarter: one listing for all document types."""
     _first, last = figures.quarter_bounds(year, quarter)
-    admin = list_admin(READ_NAMESPACE)
-    return Selection(
-        namespace=READ_NAMESPACE,
-        filters={"period": {"from": f"{year}-01-01", "to": last.isoformat()}},
-        sort=[str(criterion) for criterion in admin.default_sort],
+    return book_selection(
+        period={"from": f"{year}-01-01", "to": last.isoformat()},
+        sort=[str(criterion) for criterion in list_admin(BOOK_NAMESPACE).default_sort],
     )
 
 
@@ -55,11 +52,10 @@ def tax_preview_start(*, owner, connection, year: int, quarter: int) -> TaxPrevi
 def tax_preview_read_page(*, client, preview: TaxPreview, reading: dict) -> dict:
     """Read the next page of the preview's documents (with their lines) and store them. Reading the same
     page twice (a task killed and run again) stores the same documents again, nothing more."""
-    page = selection_page_read(
+    page = book_page_read(
         client=client,
         selection=tax_preview_selection(year=preview.year, quarter=preview.quarter),
         reading=reading,
-        include=["items"],
     )
     found = {}
     for record in page.records:

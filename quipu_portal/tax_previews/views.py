@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
+from quipu_portal.core.htmx import is_partial, page_or_fragment
 from quipu_portal.pdfs.filenames import content_disposition
 from quipu_portal.resource_admin.access import DOCUMENT_NAMESPACES
 from quipu_portal.tax_previews import figures, services
@@ -61,12 +62,13 @@ def preview_again(request, pk):
 @connection_required
 def preview_detail(request, pk):
     preview = services.tax_preview_get(owner=request.user, connection=request.connection, preview_id=pk)
-    if request.htmx and preview.computed_at is not None:
+    if is_partial(request) and preview.computed_at is not None:
         return HttpResponseClientRefresh()  # the polled progress gives way to the whole page
     if preview.computed_at is None:
         context = {"preview": preview, "job": preview.job, "read": _read_count(preview)}
-        template = "tax_previews/detail.html#preview-progress" if request.htmx else "tax_previews/detail.html"
-        return render(request, template, context)
+        return render(
+            request, page_or_fragment(request, "tax_previews/detail.html", "preview-progress"), context
+        )
     forms = services.tax_preview_forms(preview=preview)
     book = services.tax_preview_record_book(preview=preview)
     context = {

@@ -14,7 +14,7 @@ from django_q.models import Schedule
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.services import user_language_set
 from quipu_portal.exports.models import Export
-from quipu_portal.exports.services import export_expired_delete, export_file_path
+from quipu_portal.files.services import generated_file_path, generated_files_expired_delete
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from tests.pdfs.test_bundles import run_job
@@ -157,19 +157,19 @@ def test_another_user_can_neither_see_nor_download_an_export(portal, client, oth
 
 def test_the_file_is_deleted_after_the_retention_period(portal, documents, settings):
     made = export(portal, format="xlsx")
-    path = export_file_path(export=made)
+    path = generated_file_path(generated=made)
     assert path is not None and path.is_file()
 
     assert (
-        export_expired_delete(
+        generated_files_expired_delete(
             now=timezone.now() + datetime.timedelta(days=settings.QUIPU_FILE_RETENTION_DAYS + 1)
         )
         == 1
     )
 
     made.refresh_from_db()
-    assert not path.exists() and export_file_path(export=made) is None
-    assert Schedule.objects.filter(func="quipu_portal.exports.tasks.delete_expired_exports").exists()
+    assert not path.exists() and generated_file_path(generated=made) is None
+    assert Schedule.objects.filter(func="quipu_portal.files.tasks.delete_expired_files").exists()
     response = portal.get(connection_reverse("exports:file", args=[made.pk]))
     assert response.status_code == 302
 

@@ -29,10 +29,11 @@ from quipu_portal.bulk_categories.services import bulk_categories_preview, bulk_
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.core.services import user_language_set
+from quipu_portal.files.services import generated_file_path
 from quipu_portal.jobs.models import ItemState, Job, JobStatus
 from quipu_portal.jobs.services import job_start
 from quipu_portal.pdfs.models import Bundle, BundleFormat
-from quipu_portal.pdfs.services import bundle_create, bundle_documents_of, bundle_file_path
+from quipu_portal.pdfs.services import bundle_create, bundle_documents_of
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.registry import REGISTRY
 from quipu_portal.resource_admin.selection import selection_from_query, selection_list_page
@@ -287,7 +288,7 @@ def test_nothing_is_lost_or_written_twice_under_faults_and_killed_workers(
     assert zip_job.status == JobStatus.FINISHED, (zip_job.status, zip_job.message)
     assert (zip_job.changed_count, zip_job.failed_count, zip_job.total) == (ZIP_DOCUMENTS, 0, ZIP_DOCUMENTS)
     assert bundle.pdf_count == ZIP_DOCUMENTS and bundle.failed_count == 0
-    with zipfile.ZipFile(bundle_file_path(bundle=bundle)) as archive:
+    with zipfile.ZipFile(generated_file_path(generated=bundle)) as archive:
         pdfs = [name for name in archive.namelist() if name.lower().endswith(".pdf")]
         assert len(pdfs) == len(set(pdfs)) == ZIP_DOCUMENTS
         for name in pdfs:

@@ -22,10 +22,11 @@ from quipu_portal.bulk_categories.services import (
 )
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.core.services import user_language_set
+from quipu_portal.files.services import generated_file_path
 from quipu_portal.jobs.models import ItemState, Job, JobStatus
 from quipu_portal.jobs.services import job_start
 from quipu_portal.pdfs.models import Bundle, BundleFormat
-from quipu_portal.pdfs.services import bundle_create, bundle_documents_of, bundle_file_path
+from quipu_portal.pdfs.services import bundle_create, bundle_documents_of
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.bulk_delete import bulk_delete_prepare
 from quipu_portal.resource_admin.selection import (
@@ -192,7 +193,7 @@ def test_jobs_lose_nothing_and_write_nothing_twice_when_answers_are_lost(
     assert zip_job.status == JobStatus.FINISHED, (zip_job.status, zip_job.message)
     assert (zip_job.changed_count, zip_job.failed_count, zip_job.total) == (ZIP_DOCUMENTS, 0, ZIP_DOCUMENTS)
     assert bundle.pdf_count == ZIP_DOCUMENTS and bundle.failed_count == 0
-    with zipfile.ZipFile(bundle_file_path(bundle=bundle)) as archive:
+    with zipfile.ZipFile(generated_file_path(generated=bundle)) as archive:
         pdfs = [info for info in archive.infolist() if info.filename.lower().endswith(".pdf")]
         assert len(pdfs) == len({info.filename for info in pdfs}) == ZIP_DOCUMENTS
         for info in pdfs:

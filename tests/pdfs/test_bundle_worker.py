@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import Job, JobStatus
-from quipu_portal.pdfs.archive import bundle_folder
 from quipu_portal.pdfs.models import Bundle
 from quipu_portal.quipu.records import ItemInput, RecordInput
 
@@ -99,7 +98,7 @@ def zip_from(portal, bundle) -> zipfile.ZipFile:
 
 def stored(bundle) -> dict[str, tuple[int, int]]:
     """The PDFs in the bundle's folder: name -> (inode, mtime); a refetch would give a new inode."""
-    folder = bundle_folder(bundle.pk) / "pdfs"
+    folder = bundle.folder / "pdfs"
     return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in folder.glob("*.pdf")}
 
 

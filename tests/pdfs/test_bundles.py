@@ -12,10 +12,10 @@ from pypdf import PdfReader
 
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.services import user_language_set
+from quipu_portal.files.services import generated_files_expired_delete
 from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.pdfs.models import Bundle
-from quipu_portal.pdfs.services import bundle_expired_delete
 from tests.helpers import form_data
 
 
@@ -210,9 +210,9 @@ def test_expired_files_are_removed_and_the_page_says_so(
     assert (folder / bundle.file_name).is_file()
     assert bundle.expires_at - timezone.now() > datetime.timedelta(days=6, hours=23)
 
-    assert bundle_expired_delete(now=bundle.expires_at - datetime.timedelta(minutes=1)) == 0
+    assert generated_files_expired_delete(now=bundle.expires_at - datetime.timedelta(minutes=1)) == 0
     assert (folder / bundle.file_name).is_file()
-    assert bundle_expired_delete(now=bundle.expires_at + datetime.timedelta(minutes=1)) == 1
+    assert generated_files_expired_delete(now=bundle.expires_at + datetime.timedelta(minutes=1)) == 1
 
     assert not folder.exists()
     response = portal.get(connection_reverse("pdfs:bundle-file", args=[bundle.pk]))
@@ -250,11 +250,11 @@ def test_the_cleanup_is_scheduled_and_also_a_command(
     Bundle.objects.filter(pk=bundle.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     out = io.StringIO()
 
-    call_command("delete_expired_bundles", stdout=out)
+    call_command("delete_expired_files", stdout=out)
 
-    assert "Deleted the files of 1 expired bundle(s)." in out.getvalue()
+    assert "Deleted 1 expired file(s)." in out.getvalue()
     assert not (media_root / "bundles" / str(bundle.pk)).exists()
-    schedule = Schedule.objects.get(func="quipu_portal.pdfs.tasks.delete_expired_bundles")
+    schedule = Schedule.objects.get(func="quipu_portal.files.tasks.delete_expired_files")
     assert schedule.schedule_type == Schedule.HOURLY and schedule.repeats == -1
     page = portal.get(connection_reverse("pdfs:bundle", args=[bundle.pk])).content.decode()
     assert "This file has expired and was deleted." in page

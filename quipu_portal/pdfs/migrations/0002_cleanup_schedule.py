@@ -1,8 +1,6 @@
-"""Every hour, django-q's scheduler deletes the PDF bundles older than QUIPU_FILE_RETENTION_DAYS."""
+"""Once the hourly clean-up of the PDF bundles; generated files now share one (files 0001)."""
 
 from django.db import migrations
-
-from quipu_portal.pdfs.migrations._schedule import add_schedule, remove_schedule
 
 
 class Migration(migrations.Migration):
@@ -11,4 +9,4 @@ class Migration(migrations.Migration):
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
-    operations = [migrations.RunPython(add_schedule, remove_schedule)]
+    operations = []
