@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "quipu_portal.bulk_categories",
     "quipu_portal.tax_previews",
     "quipu_portal.quarter_review",
-    "quipu_portal.benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ from .base import *  # noqa: F403
 from .base import DATA_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", False)
+# The benchmark command runs from a checkout (laptop, CI), never on a production server.
+INSTALLED_APPS = [*INSTALLED_APPS, "quipu_portal.benchmarks"]  # noqa: F405
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
