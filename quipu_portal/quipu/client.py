@@ -38,6 +38,7 @@ from .errors import (
     error_for_response,
 )
 from .records import Attachment, Record, RecordInput
+from .refdata import invalidate_reference_data
 from .resources import REFERENCE_RESOURCES, resource_spec
 from .retry import RetryPolicy, request_never_left, retry_delay
 
@@ -249,8 +250,6 @@ class QuipuClient:
 
     def _after_write(self, resource: str) -> None:
         if resource in REFERENCE_RESOURCES:
-            from .refdata import invalidate_reference_data
-
             invalidate_reference_data(self)
 
     def _url(self, path: str) -> str:
