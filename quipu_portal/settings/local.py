@@ -2,6 +2,7 @@
 
 import os
 
+from cryptography.fernet import Fernet
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
@@ -23,8 +24,6 @@ def _local_secret(name: str, make) -> str:
 
 
 def _fernet_key() -> str:
-    from cryptography.fernet import Fernet
-
     return Fernet.generate_key().decode()
 
 
