@@ -5,7 +5,9 @@ from django.urls import include, path, re_path
 
 from quipu_portal.connections.decorators import connection_pages
 from quipu_portal.connections.views import old_client_url_redirect
+from quipu_portal.core import urls as core_urls
 from quipu_portal.core.forms import LoginForm
+from quipu_portal.dashboard import views as dashboard_views
 
 # The pages of one client: each lives under /c/<connection_id>/ (see connections/scope.py).
 CLIENT_PAGES = [
@@ -47,5 +49,9 @@ urlpatterns = [
     re_path(rf"^(?P<path>(?:{OLD_CLIENT_PATHS})/.*)$", old_client_url_redirect, name="old_client_url"),
     path("changes/", include("quipu_portal.audit.urls")),
     path("quarter-review/", include("quipu_portal.quarter_review.urls")),
-    path("", include("quipu_portal.core.urls")),
+    # The home page is the dashboard app's, under the name every link and redirect uses: core:home.
+    path(
+        "",
+        include(([path("", dashboard_views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name)),
+    ),
 ]

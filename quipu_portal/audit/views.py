@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from quipu_portal.audit.forms import AuditFilterForm
 from quipu_portal.audit.services import audit_csv_lines, audit_list
 from quipu_portal.connections.services import connection_list
+from quipu_portal.core.htmx import page_or_fragment
 
 
 def _filtered(request):
@@ -23,8 +24,7 @@ def audit_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "audit/list.html#results" if request.htmx and not request.htmx.boosted else "audit/list.html"
-    return render(request, template, context)
+    return render(request, page_or_fragment(request, "audit/list.html", "results"), context)
 
 
 @require_GET

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_variables
 
 from quipu_portal.connections.crypto import (
@@ -30,6 +30,7 @@ from quipu_portal.quipu.errors import (
     QuipuError,
     QuipuRateLimitedError,
     QuipuUnavailableError,
+    rate_limited_message,
 )
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ def connection_test(*, connection: Connection) -> ConnectionTestResult:
             gettext("Quipu refused these credentials. Check the app ID and app secret in Quipu's settings."),
         )
     except QuipuRateLimitedError as error:
-        result = ConnectionTestResult(ConnectionStatus.RATE_LIMITED, _rate_limited_message(error))
+        result = ConnectionTestResult(ConnectionStatus.RATE_LIMITED, rate_limited_message(error.retry_after))
     except QuipuUnavailableError:
         result = ConnectionTestResult(
             ConnectionStatus.UNREACHABLE,
@@ -184,18 +185,6 @@ def connection_test(*, connection: Connection) -> ConnectionTestResult:
     connection.save(update_fields=["last_tested_at", "last_test_status", "last_test_message"])
     logger.info("Connection %s tested: %s", connection.pk, result.status)
     return result
-
-
-def _rate_limited_message(error: QuipuRateLimitedError) -> str:
-    seconds = getattr(error, "retry_after", None)
-    if not seconds:
-        return gettext("Quipu's rate limit was reached; try again in a few seconds.")
-    seconds = max(1, round(float(seconds)))
-    return ngettext(
-        "Quipu's rate limit was reached; try again in %(seconds)d second.",
-        "Quipu's rate limit was reached; try again in %(seconds)d seconds.",
-        seconds,
-    ) % {"seconds": seconds}
 
 
 # The last client used (kept in the session, for old URLs and the home page) ----------------------

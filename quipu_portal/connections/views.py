@@ -6,7 +6,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from quipu_portal.connections.forms import ActiveConnectionForm, ConnectionForm
 from quipu_portal.connections.scope import CONNECTION_KWARG, connection_reverse
@@ -20,6 +19,7 @@ from quipu_portal.connections.services import (
     connection_update,
     get_owned_connection,
 )
+from quipu_portal.core.htmx import is_partial, redirect_to
 
 
 @require_GET
@@ -77,7 +77,7 @@ def connection_test_view(request, connection_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     result = connection_test(connection=connection)
-    if request.htmx:
+    if is_partial(request):
         return render(request, "connections/list.html#status", {"connection": connection})
     if result.ok:
         messages.success(request, result.message)
@@ -147,10 +147,8 @@ def old_client_url_redirect(request, path):
             ),
         )
         target = reverse("core:home")
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    # 303 after a refused POST, so the browser follows with a GET and never re-sends the form.
-    status = 302 if request.method in ("GET", "HEAD") else 303
-    response = redirect(target)
-    response.status_code = status
+    response = redirect_to(request, target)
+    if not request.htmx and request.method not in ("GET", "HEAD"):
+        # 303 after a refused POST, so the browser follows with a GET and never re-sends the form.
+        response.status_code = 303
     return response

@@ -1,7 +1,16 @@
-"""What every view needs to answer htmx: the partial check, polled fragments and redirects."""
+"""What every view needs to answer htmx: the partial check, polled fragments, redirects and the
+sentence for Quipu's rate limit.
+
+It imports nothing from the portal but that sentence, so every app above ``quipu`` may use it (see
+the layering rules in README.md)."""
 
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
+
+# Defined beside the error it describes (quipu and connections sit below core and use it too).
+from quipu_portal.quipu.errors import rate_limited_message
+
+__all__ = ["is_partial", "page_or_fragment", "rate_limited_message", "redirect_to", "render_polled"]
 
 
 def is_partial(request) -> bool:

@@ -1,21 +1,10 @@
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from quipu_portal.connections.services import active_connection_get
-from quipu_portal.core.dashboard import dashboard_get
 from quipu_portal.core.forms import LanguageForm
 from quipu_portal.core.services import user_language_set
-
-
-def home(request):
-    """The last client used (its quarters); every link on the page names its client."""
-    connection = active_connection_get(request)
-    return render(
-        request, "core/home.html", {"dashboard": dashboard_get(user=request.user, connection=connection)}
-    )
 
 
 @require_POST

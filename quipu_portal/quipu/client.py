@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self, TypedDict, Unpack
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -38,6 +38,7 @@ from .errors import (
     error_for_response,
 )
 from .records import Attachment, Record, RecordInput
+from .refdata import invalidate_reference_data
 from .resources import REFERENCE_RESOURCES, resource_spec
 from .retry import RetryPolicy, request_never_left, retry_delay
 
@@ -48,6 +49,19 @@ TOKEN_PATH = "/oauth/token"
 TOKEN_SCOPE = "ecommerce"
 # A page view does not start a call it has less time than this left for.
 MIN_ATTEMPT_SECONDS = 0.25
+
+
+class _ClosedOnExit:
+    """A ``with`` block closes it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 class Priority(enum.Enum):
@@ -67,7 +81,7 @@ class Page:
         return self.current_page < self.total_pages
 
 
-class DownloadedFile:
+class DownloadedFile(_ClosedOnExit):
     """A streamed download (a PDF): read it with ``iter_content`` and close it (or use ``with``)."""
 
     def __init__(self, response: requests.Response):
@@ -99,12 +113,6 @@ class DownloadedFile:
     def close(self) -> None:
         self._response.close()
 
-    def __enter__(self) -> DownloadedFile:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
 
 def _filename(disposition: str) -> str | None:
     for part in disposition.split(";"):
@@ -114,13 +122,21 @@ def _filename(disposition: str) -> str | None:
     return None
 
 
+class ListQuery(TypedDict, total=False):
+    """What a listing asks for besides its page: ``filters``, ``sort`` and ``include``."""
+
+    filters: dict | None
+    sort: list[str] | None
+    include: list[str] | None
+
+
 class _TokenEndpointError(Exception):
     def __init__(self, response: requests.Response):
         super().__init__(response.status_code)
         self.response = response
 
 
-class QuipuClient:
+class QuipuClient(_ClosedOnExit):
     def __init__(
         self,
         credentials: QuipuCredentials,
@@ -156,45 +172,22 @@ class QuipuClient:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> QuipuClient:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
     # Resources ------------------------------------------------------------------------------
 
     def list(
-        self,
-        resource: str,
-        *,
-        filters: dict | None = None,
-        sort: list[str] | None = None,
-        include: list[str] | None = None,
-        page: int = 1,
-        page_size: int | None = None,
+        self, resource: str, *, page: int = 1, page_size: int | None = None, **query: Unpack[ListQuery]
     ) -> Page:
         spec = resource_spec(resource)
-        params = list_params(filters=filters, sort=sort, include=include, page=page, page_size=page_size)
+        params = list_params(page=page, page_size=page_size, **query)
         doc = self._json("GET", spec.path, params=params)
         records, pagination = jsonapi.parse_collection(doc)
         return Page(tuple(records), pagination.current_page, pagination.total_pages, pagination.total_results)
 
-    def iterate(
-        self,
-        resource: str,
-        *,
-        filters: dict | None = None,
-        sort: list[str] | None = None,
-        include: list[str] | None = None,
-        page_size: int = 100,
-    ) -> Iterator[Record]:
+    def iterate(self, resource: str, *, page_size: int = 100, **query: Unpack[ListQuery]) -> Iterator[Record]:
         """Every record of every page, fetching each page when the previous one is used up."""
         number = 1
         while True:
-            page = self.list(
-                resource, filters=filters, sort=sort, include=include, page=number, page_size=page_size
-            )
+            page = self.list(resource, page=number, page_size=page_size, **query)
             yield from page.records
             if not page.records or number >= page.total_pages:
                 return
@@ -249,8 +242,6 @@ class QuipuClient:
 
     def _after_write(self, resource: str) -> None:
         if resource in REFERENCE_RESOURCES:
-            from .refdata import invalidate_reference_data
-
             invalidate_reference_data(self)
 
     def _url(self, path: str) -> str:

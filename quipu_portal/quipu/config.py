@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .errors import QuipuAuthError
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
@@ -65,8 +67,6 @@ class QuipuCredentials:
 
     def check_allowed(self) -> None:
         """Only the Quipu addresses the settings allow: the server never calls a host a user typed in."""
-        from .errors import QuipuAuthError
-
         if not base_url_allowed(self.base_url):
             raise QuipuAuthError(
                 f"Base URL not allowed: {self.base_url}",

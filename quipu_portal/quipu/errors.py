@@ -1,10 +1,12 @@
 """Typed errors a view or task can act on, and the one place that maps a response to them."""
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import headers as rate_headers
 
@@ -45,13 +47,26 @@ class QuipuAuthError(QuipuError):
 
 
 class QuipuRateLimitedError(QuipuError):
-    default_message = _("Quipu's rate limit is in use; try again in a few seconds.")
+    default_message = _("Quipu's rate limit was reached; try again in a few seconds.")
 
     def __init__(self, retry_after: float, detail: str = "", *, status: int | None = 429, message=None):
         self.retry_after = max(0.0, float(retry_after))
         super().__init__(
             detail or f"Rate limited; retry after {self.retry_after:.1f} s", status=status, message=message
         )
+
+
+def rate_limited_message(seconds: float | None = None) -> str:
+    """The one sentence that tells the user about Quipu's rate limit, with the wait when it is known
+    (rounded up: trying again a second early would only meet the limit again)."""
+    if not seconds:
+        return str(QuipuRateLimitedError.default_message)
+    seconds = max(1, math.ceil(seconds))
+    return ngettext(
+        "Quipu's rate limit was reached; try again in %(seconds)d second.",
+        "Quipu's rate limit was reached; try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 class QuipuNotFoundError(QuipuError):

@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "quipu_portal.bulk_categories",
     "quipu_portal.tax_previews",
     "quipu_portal.quarter_review",
-    "quipu_portal.benchmarks",
+    "quipu_portal.dashboard",
 ]
 
 MIDDLEWARE = [

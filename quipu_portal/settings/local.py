@@ -2,12 +2,15 @@
 
 import os
 
+from cryptography.fernet import Fernet
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
 from .base import DATA_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", False)
+# The benchmark command runs from a checkout (laptop, CI), never on a production server.
+INSTALLED_APPS = [*INSTALLED_APPS, "quipu_portal.benchmarks"]  # noqa: F405
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -21,8 +24,6 @@ def _local_secret(name: str, make) -> str:
 
 
 def _fernet_key() -> str:
-    from cryptography.fernet import Fernet
-
     return Fernet.generate_key().decode()
 
 

@@ -5,6 +5,8 @@ import os
 from .base import *  # noqa: F403
 from .base import DATA_DIR, DATABASES, SQLITE_OPTIONS, STATIC_ROOT, env_list
 
+# The benchmark command runs from a checkout (laptop, CI), never on a production server.
+INSTALLED_APPS = [*INSTALLED_APPS, "quipu_portal.benchmarks"]  # noqa: F405
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789"
 # One fixed key for every process of a test run (workers and clusters started by the tests
 # decrypt what the test process stored); never used outside the tests.

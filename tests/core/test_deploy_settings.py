@@ -42,3 +42,14 @@ def test_production_refuses_to_start_without_its_secrets():
         result = run_manage("check", env=env)
         assert result.returncode != 0
         assert missing in result.stderr
+
+
+def test_production_leaves_the_benchmarks_out():
+    code = "from django.conf import settings; print(','.join(settings.INSTALLED_APPS))"
+    result = run_manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    apps = result.stdout.strip().split(",")
+    assert "quipu_portal.dashboard" in apps
+    assert "quipu_portal.benchmarks" not in apps
+    result = run_manage("help", "benchmark", env=PRODUCTION_ENV)
+    assert result.returncode != 0

@@ -6,8 +6,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quipu_portal.core.dashboard import quarter_start
 from quipu_portal.core.services import user_language_set
+from quipu_portal.dashboard.services import quarter_start
 
 
 def test_last_quarters_expense_invoices_are_one_click_away(page_on_account, live_server, accountant):

@@ -1,6 +1,8 @@
 from django import template
+from django.utils.html import format_html
 
 from quipu_portal.core import display
+from quipu_portal.core.once import ONCE_FIELD, once_token
 
 register = template.Library()
 
@@ -28,10 +30,6 @@ def duration(seconds):
 @register.simple_tag(takes_context=True)
 def once_field(context):
     """The hidden one-time token of a form that creates something (see core/once.py)."""
-    from django.utils.html import format_html
-
-    from quipu_portal.core.once import ONCE_FIELD, once_token
-
     return format_html(
         '<input type="hidden" name="{}" value="{}">', ONCE_FIELD, once_token(context["request"])
     )

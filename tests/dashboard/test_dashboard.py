@@ -10,7 +10,7 @@ from django.utils import translation
 from quipu_portal.audit.models import AuditEntry
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import connection_create
-from quipu_portal.core.dashboard import quarter_links
+from quipu_portal.dashboard.services import quarter_links
 from quipu_portal.jobs.models import Job, JobKind, JobStatus
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def links_of(quarter) -> dict[str, dict]:
 
 @translation.override("en")
 def test_last_quarter_is_the_one_before_across_a_new_year():
-    from quipu_portal.core.dashboard import dashboard_get
+    from quipu_portal.dashboard.services import dashboard_get
 
     quarters = dashboard_get(user=None, connection=7, today=datetime.date(2027, 1, 12)).quarters
     links = {str(q.title): links_of(q) for q in quarters}
