@@ -110,6 +110,7 @@ def start_sandbox(
     token_lifetime: int = 7200,
     faults: str | dict | None = None,
     extra_args=(),
+    start_timeout: float = START_TIMEOUT,
 ) -> RunningSandbox:
     """Launch ``manage.py quipu_sandbox --port 0 --memory`` and wait for its READY line.
 
@@ -161,7 +162,7 @@ def start_sandbox(
 
     threading.Thread(target=read_stdout, daemon=True).start()
     threading.Thread(target=read_stderr, daemon=True).start()
-    deadline = time.monotonic() + START_TIMEOUT
+    deadline = time.monotonic() + start_timeout
     while "url" not in found:
         if process.poll() is not None:
             time.sleep(0.1)
@@ -171,7 +172,7 @@ def start_sandbox(
         if time.monotonic() > deadline:
             process.kill()
             raise SandboxError(
-                f"the sandbox was not ready in {START_TIMEOUT:.0f} s: {''.join(stderr_lines)[-2000:]}"
+                f"the sandbox was not ready in {start_timeout:.0f} s: {''.join(stderr_lines)[-2000:]}"
             )
         time.sleep(0.02)
     sandbox = RunningSandbox(process, found["url"])
