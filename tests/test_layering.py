@@ -17,6 +17,7 @@ LAYERS = (
     {"quipu"},  # the API client: imports no other app
     {"connections"},
     {"core"},
+    {"files"},  # generated files (PDF bundles, exports): where they lie, when they expire, clean-up
     {"audit"},  # the change log: every write path (resource_admin, jobs) records through it
     {"jobs"},
     {"resource_admin"},
