@@ -153,13 +153,21 @@ def scenario_bulk_raised_limit(*, sandbox, accounts, options: Options) -> dict:
     return _bulk_figures(job, wall, spent, count)
 
 
+def _demo_bulk_job(sandbox, *, company: str, username: str, count: int):
+    """A new demo company at the sandbox's rate, a portal user and connection on it, and a bulk job of
+    ``count`` of its documents."""
+    account = sandbox.create_account(company, seed="demo")
+    _set_sandbox_rate(sandbox, account)
+    user, connection = portal_user(username=username, sandbox=sandbox, account=account)
+    return account, user, connection, _bulk_job(user=user, connection=connection, count=count)
+
+
 def scenario_bulk_real_limit(*, sandbox, accounts, options: Options) -> dict:
     """2. The same at Quipu's limit: wall time against the floor of one request per second."""
-    account = sandbox.create_account("Benchmark real limit S.L.", seed="demo")
-    _set_sandbox_rate(sandbox, account)
     count = 20 if options.quick else 60
-    user, connection = portal_user(username="bulk-real", sandbox=sandbox, account=account)
-    job = _bulk_job(user=user, connection=connection, count=count)
+    account, _user, _connection, job = _demo_bulk_job(
+        sandbox, company="Benchmark real limit S.L.", username="bulk-real", count=count
+    )
     # Start the budget clean: the preview's reads above are not part of the job.
     time.sleep(_rate().window)
     with qcluster():
@@ -186,11 +194,10 @@ class _RateWaits(logging.Handler):
 
 def scenario_pages_during_job(*, sandbox, accounts, options: Options) -> dict:
     """3. List and detail pages on the connection a bulk job is using, at Quipu's limit."""
-    account = sandbox.create_account("Benchmark pages during a job S.L.", seed="demo")
-    _set_sandbox_rate(sandbox, account)
     count = 30 if options.quick else 60
-    user, connection = portal_user(username="pages-during-job", sandbox=sandbox, account=account)
-    job = _bulk_job(user=user, connection=connection, count=count)
+    account, user, connection, job = _demo_bulk_job(
+        sandbox, company="Benchmark pages during a job S.L.", username="pages-during-job", count=count
+    )
     browser = browser_for(user)
     detail_ids = list(job.items.values_list("document_id", flat=True)[:10])
     time.sleep(_rate().window)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from quipu_portal.exports.totals import document_figures
+from quipu_portal.exports.totals import document_figures, figures_for
 from quipu_portal.resource_admin.access import attr, counterpart_name, document_number, document_type
 from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES, TYPE_LABELS
 
@@ -31,21 +31,6 @@ DOCUMENT = (
     ExportColumn("contact", _("Contact")),
     ExportColumn("tax_id", _("Tax ID")),
 )
-DOCUMENT_AMOUNTS = (
-    ExportColumn("base", _("Base"), "money"),
-    ExportColumn("vat", _("VAT"), "money"),
-    ExportColumn("surcharge", _("Equivalence surcharge"), "money"),
-    ExportColumn("withholding", _("Withholding"), "money"),
-    ExportColumn("total", _("Total"), "money"),
-)
-PAYSHEET_AMOUNTS = (
-    ExportColumn("gross_pay", _("Gross pay"), "money"),
-    ExportColumn("employee_ss_amount", _("Employee social security"), "money"),
-    ExportColumn("employee_retention", _("Employee withholding"), "money"),
-    ExportColumn("company_ss_amount", _("Company social security"), "money"),
-    ExportColumn("net_pay", _("Net pay"), "money"),
-    ExportColumn("total", _("Total cost"), "money"),
-)
 PAYMENT = (
     ExportColumn("payment_status", _("Payment")),
     ExportColumn("paid_at", _("Paid on"), "date"),
@@ -64,7 +49,8 @@ LINE = (
 
 
 def export_columns(*, admin, lines: bool) -> tuple[ExportColumn, ...]:
-    amounts = PAYSHEET_AMOUNTS if admin.list_type == "paysheets" else DOCUMENT_AMOUNTS
+    # The amounts are the figures a list sums (see totals), each a money column.
+    amounts = tuple(ExportColumn(key, label, "money") for key, label in figures_for(admin))
     columns = DOCUMENT + amounts + PAYMENT
     return columns + LINE if lines and admin.has_items else columns
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from quipu_portal.files.models import GeneratedFile
+from quipu_portal.files.models import GeneratedFile, GeneratedFileDocument
 
 
 class ExportFormat(models.TextChoices):
@@ -37,17 +37,14 @@ class Export(GeneratedFile):
     row_count = models.PositiveIntegerField(default=0)
 
 
-class ExportDocument(models.Model):
+class ExportDocument(GeneratedFileDocument):
     """One document as it was listed, its cells (one list per file row) ready to be written."""
 
     export = models.ForeignKey(Export, on_delete=models.CASCADE, related_name="documents")
-    position = models.PositiveIntegerField()
-    document_id = models.CharField(max_length=64)
     # Cells as JSON: text, decimals as strings, dates in ISO; typed again when the file is written.
     rows = models.JSONField(default=list)
 
-    class Meta:
-        ordering = ["position"]
+    class Meta(GeneratedFileDocument.Meta):
         constraints = [
             models.UniqueConstraint(fields=["export", "document_id"], name="exports_document_unique")
         ]

@@ -46,3 +46,18 @@ class GeneratedFile(models.Model):
     @property
     def folder(self) -> Path:
         return self.files_root() / str(int(self.pk))
+
+
+class GeneratedFileDocument(models.Model):
+    """One document a generated file is made of, at its place in the list it was read from.
+
+    Subclasses add the link to their file, unique together with ``document_id`` (a page read twice
+    adds nothing), and what the file needs of the document.
+    """
+
+    position = models.PositiveIntegerField()
+    document_id = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]

@@ -22,23 +22,22 @@ class PdfDocument:
     counterparty: str = ""
     total: Decimal | None = None
 
+    def _name_parts(self) -> dict:
+        """What both spellings of the file name are made of."""
+        return {
+            "number": self.number,
+            "counterparty": self.counterparty,
+            "issue_date": self.issue_date,
+            "fallback": f"{self.resource}-{self.document_id}",
+        }
+
     @property
     def filename(self) -> str:
-        return pdf_filename(
-            number=self.number,
-            counterparty=self.counterparty,
-            issue_date=self.issue_date,
-            fallback=f"{self.resource}-{self.document_id}",
-        )
+        return pdf_filename(**self._name_parts())
 
     @property
     def original_filename(self) -> str:
-        return pdf_filename_original(
-            number=self.number,
-            counterparty=self.counterparty,
-            issue_date=self.issue_date,
-            fallback=f"{self.resource}-{self.document_id}",
-        )
+        return pdf_filename_original(**self._name_parts())
 
 
 def has_pdf(record) -> bool:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from quipu_portal.files.models import GeneratedFile
+from quipu_portal.files.models import GeneratedFile, GeneratedFileDocument
 
 
 class BundleFormat(models.TextChoices):
@@ -27,21 +27,18 @@ class Bundle(GeneratedFile):
     failed_count = models.PositiveIntegerField(default=0)
 
 
-class BundleDocument(models.Model):
+class BundleDocument(GeneratedFileDocument):
     """One document of a bundle, as it was listed when the user asked: what the index file shows."""
 
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="documents")
-    position = models.PositiveIntegerField()
     resource = models.CharField(max_length=40)
-    document_id = models.CharField(max_length=64)
     pdf_url = models.CharField(max_length=500)
     number = models.CharField(max_length=100, blank=True)
     issue_date = models.DateField(null=True, blank=True)
     counterparty = models.CharField(max_length=300, blank=True)
     total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
-    class Meta:
-        ordering = ["position"]
+    class Meta(GeneratedFileDocument.Meta):
         constraints = [
             models.UniqueConstraint(fields=["bundle", "document_id"], name="pdfs_bundle_document_unique")
         ]
