@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from quipu_portal.core import display
 from quipu_portal.core.once import ONCE_FIELD, once_token
@@ -33,3 +33,10 @@ def once_field(context):
     return format_html(
         '<input type="hidden" name="{}" value="{}">', ONCE_FIELD, once_token(context["request"])
     )
+
+
+@register.simple_tag
+def column_headers(*labels):
+    """A table's head row: one column header per label, in order."""
+    cells = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))
+    return format_html("<thead><tr>{}</tr></thead>", cells)
