@@ -8,7 +8,4 @@ class ResourceAdminConfig(AppConfig):
     verbose_name = _("Resource pages")
 
     def ready(self):
-        from quipu_portal.resource_admin import (
-            checks,  # noqa: F401  (registers the system checks)
-            handlers,  # noqa: F401  (registers the bulk_delete job kind)
-        )
+        from quipu_portal.resource_admin import checks  # noqa: F401  (registers the system checks)

@@ -1,12 +1,12 @@
-"""The ``bulk_delete`` job kind: each item deletes one document of a list (see bulk_delete.py)."""
+"""The ``bulk_delete`` job kind: each item deletes one document of a list (see services.py)."""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.bulk_delete.services import bulk_delete_item, bulk_delete_read_page
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, JobKind
 from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, register_handler
-from quipu_portal.resource_admin.bulk_delete import bulk_delete_item, bulk_delete_read_page
 from quipu_portal.resource_admin.selection import Selection, selection_preparation
 
 
