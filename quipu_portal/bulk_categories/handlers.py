@@ -32,7 +32,10 @@ from quipu_portal.bulk_categories.services import (
     analytic_label,
     bulk_categories_read_page,
     category_label,
+    job_can_undo,
+    job_undo,
 )
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, JobItem, JobKind
 from quipu_portal.jobs.registry import (
     FieldChange,
@@ -202,6 +205,15 @@ def _display(name: str, flat: dict, refdata) -> str:
 
 class BulkCategoriesHandler(CategoryWriteHandler):
     kind = JobKind.BULK_CATEGORIES
+
+    def draft_url(self, job) -> str:
+        return connection_reverse("jobs:bulk_categories_preview", args=[job.pk], connection=job.connection_id)
+
+    def can_undo(self, job) -> bool:
+        return job_can_undo(job)
+
+    def undo(self, *, job):
+        return job_undo(job=job)
 
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that asked for the preview."""

@@ -1,4 +1,8 @@
-"""Job kinds: each kind registers a handler; the runner in services.py knows nothing else about it."""
+"""Job kinds: each kind registers a handler; the runner in services.py knows nothing else about it.
+
+A feature app registers its handlers (and any pages it adds under the jobs URLs) in its
+``AppConfig.ready()``; the jobs app imports no feature app.
+"""
 
 from dataclasses import dataclass, field
 
@@ -43,6 +47,11 @@ class PreparationError(Exception):
     """Reading a job's items cannot go on (e.g. too many documents); the message is for the user."""
 
 
+class JobRefusedError(Exception):
+    """A job cannot be created or acted on (nothing selected, cannot be undone); the message is for
+    the user."""
+
+
 class JobHandler:
     """Override ``process_item``; ``prefetch`` may read many documents at once for a chunk."""
 
@@ -55,8 +64,16 @@ class JobHandler:
     starts_when_prepared: bool = False
 
     def draft_url(self, job) -> str | None:
-        """Where a draft of this kind is confirmed, when it is not the category preview."""
+        """Where a draft of this kind is confirmed (None: the kind has no confirmation page)."""
         return None
+
+    def can_undo(self, job) -> bool:
+        """Whether the job page offers to undo the job."""
+        return False
+
+    def undo(self, *, job):
+        """Start a job undoing ``job`` and return it; raise ``JobRefusedError`` to say why not."""
+        raise JobRefusedError("This job cannot be undone.")
 
     def prepare(self, *, job, client) -> Preparation:
         """Read the next few items of a job created with ``preparing`` state (see jobs.services)."""
@@ -73,6 +90,8 @@ class JobHandler:
 
 
 HANDLERS: dict[str, JobHandler] = {}
+# Modules whose ``urlpatterns`` join the jobs URLs (namespace ``jobs``), e.g. a feature's preview page.
+URL_MODULES: list[str] = []
 
 
 def register_handler(handler: JobHandler) -> JobHandler:
@@ -85,3 +104,9 @@ def handler_for(kind: str) -> JobHandler:
         return HANDLERS[kind]
     except KeyError:
         raise LookupError(f"No handler registered for job kind {kind!r}") from None
+
+
+def register_urls(module: str) -> None:
+    """Add the ``urlpatterns`` of ``module`` (a dotted path, imported with the URL conf) to the jobs URLs."""
+    if module not in URL_MODULES:
+        URL_MODULES.append(module)

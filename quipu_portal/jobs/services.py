@@ -36,6 +36,7 @@ from quipu_portal.jobs.models import (
     JobItem,
     JobStatus,
 )
+from quipu_portal.jobs.queue import enqueue_run
 from quipu_portal.jobs.registry import Outcome, Preparation, PreparationError, handler_for
 from quipu_portal.quipu.client import Priority
 from quipu_portal.quipu.config import RateLimit
@@ -281,8 +282,6 @@ def _recount(job: Job) -> None:
 
 
 def _enqueue_on_commit(job_id: int) -> None:
-    from quipu_portal.jobs.tasks import enqueue_run
-
     transaction.on_commit(lambda: enqueue_run(job_id))
 
 

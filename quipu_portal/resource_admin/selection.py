@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from quipu_portal.jobs.registry import Preparation, PreparationError
+from quipu_portal.jobs.registry import JobRefusedError, Preparation, PreparationError
 from quipu_portal.resource_admin.filters import DocumentFilterForm, parse_sort
 from quipu_portal.resource_admin.registry import REGISTRY
 from quipu_portal.resource_admin.services import document_list
@@ -23,7 +23,7 @@ PAGE_SIZE = 100
 IN_REQUEST_PAGES = 2
 
 
-class SelectionError(Exception):
+class SelectionError(JobRefusedError):
     """The selection cannot be read or is not acceptable; the message is for the user."""
 
 
