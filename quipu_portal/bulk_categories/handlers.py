@@ -205,6 +205,7 @@ def _display(name: str, flat: dict, refdata) -> str:
 
 class BulkCategoriesHandler(CategoryWriteHandler):
     kind = JobKind.BULK_CATEGORIES
+    label = gettext_lazy("Change categories")
 
     def draft_url(self, job) -> str:
         return connection_reverse("jobs:bulk_categories_preview", args=[job.pk], connection=job.connection_id)
@@ -231,6 +232,7 @@ class BulkCategoriesHandler(CategoryWriteHandler):
 
 class UndoHandler(CategoryWriteHandler):
     kind = JobKind.UNDO
+    label = gettext_lazy("Undo")
     recompute_when_edited = False
 
 

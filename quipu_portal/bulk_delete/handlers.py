@@ -12,6 +12,7 @@ from quipu_portal.resource_admin.selection import Selection, selection_preparati
 
 class BulkDeleteHandler(JobHandler):
     kind = JobKind.BULK_DELETE
+    label = _("Delete documents")
     state_labels = {
         ItemState.CHANGED: _("Deleted"),
         ItemState.SKIPPED: _("Already gone"),

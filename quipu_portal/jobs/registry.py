@@ -4,9 +4,13 @@ A feature app registers its handlers (and any pages it adds under the jobs URLs)
 ``AppConfig.ready()``; the jobs app imports no feature app.
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from quipu_portal.jobs.models import ItemState
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the models read kind labels from here
+    from quipu_portal.jobs.models import ItemState
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class JobHandler:
     """Override ``process_item``; ``prefetch`` may read many documents at once for a chunk."""
 
     kind: str = ""
+    # What the job pages call a job of this kind that has no title.
+    label: str = ""
     # What the job page calls each item state, where the kind has its own words ("Deleted").
     state_labels: dict = {}
     # The documents the job finished with no longer exist: the job page does not link to them.
@@ -90,13 +96,24 @@ class JobHandler:
 
 
 HANDLERS: dict[str, JobHandler] = {}
+# The length of ``Job.kind``.
+KIND_MAX_LENGTH = 30
 # Modules whose ``urlpatterns`` join the jobs URLs (namespace ``jobs``), e.g. a feature's preview page.
 URL_MODULES: list[str] = []
 
 
 def register_handler(handler: JobHandler) -> JobHandler:
-    HANDLERS[handler.kind] = handler
+    """Declare a job kind: only registered kinds can be created (see ``jobs.services.job_create``)."""
+    if not handler.kind or len(handler.kind) > KIND_MAX_LENGTH:
+        raise ValueError(f"A job kind needs a name of 1 to {KIND_MAX_LENGTH} characters: {handler.kind!r}")
+    HANDLERS[str(handler.kind)] = handler
     return handler
+
+
+def kind_label(kind: str) -> str:
+    """The label the kind's handler declares, or "" when it declares none."""
+    handler = HANDLERS.get(kind)
+    return str(handler.label) if handler is not None and handler.label else ""
 
 
 def handler_for(kind: str) -> JobHandler:

@@ -156,11 +156,13 @@ def job_create(
     preparing: dict | None = None,
 ) -> Job:
     """A draft job with its items; already-settled items (skipped at preview) are counted at once.
+    ``kind`` must be registered (``LookupError`` otherwise).
 
     With ``preparing`` (where its handler's ``prepare`` carries on reading), the job first reads the
     rest of its items in a background task, then becomes a draft (or, for a kind that
     ``starts_when_prepared``, runs).
     """
+    handler_for(kind)
     fields = {}
     if preparing is not None:
         params = {**params, "preparing": preparing}

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0004_bulk_delete_kind'),
+        ('jobs', '0001_squashed_0006_job_kinds_for_quarter_close'),
         ('pdfs', '0002_cleanup_schedule'),
     ]
 
