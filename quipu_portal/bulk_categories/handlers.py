@@ -30,7 +30,7 @@ from quipu_portal.bulk_categories.changes import (
 from quipu_portal.bulk_categories.services import (
     INCLUDE,
     analytic_label,
-    bulk_categories_read_page,
+    bulk_categories_reader,
     category_label,
     job_can_undo,
     job_undo,
@@ -46,7 +46,7 @@ from quipu_portal.jobs.registry import (
 )
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, QuipuValidationError
 from quipu_portal.quipu.refdata import reference_data
-from quipu_portal.resource_admin.selection import Selection, selection_list_page, selection_preparation
+from quipu_portal.resource_admin.selection import Selection, selection_list_page
 
 logger = logging.getLogger(__name__)
 
@@ -218,14 +218,10 @@ class BulkCategoriesHandler(CategoryWriteHandler):
 
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that asked for the preview."""
-        return selection_preparation(
+        return bulk_categories_reader(CategoryChange.from_params(job.params["change"])).preparation(
             job=job,
-            read=lambda: bulk_categories_read_page(
-                client=client,
-                selection=Selection.from_params(job.params["listing"]),
-                change=CategoryChange.from_params(job.params["change"]),
-                reading=job.params["preparing"],
-            ),
+            client=client,
+            selection=Selection.from_params(job.params["listing"]),
             nothing_found=_("No documents match this selection."),
         )
 
