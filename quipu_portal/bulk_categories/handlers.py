@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quipu_portal.audit.services import audit_record_changes
 from quipu_portal.bulk_categories.changes import (
     CategoryChange,
     category_state,
@@ -63,6 +64,7 @@ def reread_seconds() -> float:
 class CategoryWriteHandler(JobHandler):
     # An undo never recomputes: a document edited since the change is left alone.
     recompute_when_edited = True
+    change_log = staticmethod(audit_record_changes)
 
     def prefetch(self, *, job, items, client) -> dict:
         """Nothing is read ahead: each document is read at most ``reread_seconds`` before its write,

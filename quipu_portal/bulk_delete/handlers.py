@@ -3,6 +3,7 @@
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.audit.services import audit_record_changes
 from quipu_portal.bulk_delete.services import bulk_delete_item, bulk_delete_reader
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, JobKind
@@ -19,6 +20,7 @@ class BulkDeleteHandler(JobHandler):
         ItemState.FAILED: _("Not deleted"),
     }
     removes_documents = True
+    change_log = staticmethod(audit_record_changes)
 
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that asked to delete it."""

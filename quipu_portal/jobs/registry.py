@@ -6,6 +6,7 @@ A feature app registers its handlers (and any pages it adds under the jobs URLs)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,10 @@ class JobHandler:
     removes_documents: bool = False
     # The user confirmed before the items were read (a download): once read, the job runs, no draft.
     starts_when_prepared: bool = False
+    # Where an item's ``Outcome.changes`` are recorded, in the item's transaction (the kinds that
+    # change documents name the change log's ``audit_record_changes``): called with ``user``,
+    # ``connection``, ``resource``, ``document_id``, ``document_label``, ``before``, ``after`` and ``job``.
+    change_log: Callable[..., object] | None = None
 
     def draft_url(self, job) -> str | None:
         """Where a draft of this kind is confirmed (None: the kind has no confirmation page)."""
