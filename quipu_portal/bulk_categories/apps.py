@@ -8,7 +8,7 @@ class BulkCategoriesConfig(AppConfig):
     verbose_name = _("Bulk category changes")
 
     def ready(self):
-        # Importing models is only possible once the apps are loaded.
+        # In ready(): these modules import models, loaded only now.
         from quipu_portal.bulk_categories import handlers  # noqa: F401  (registers its job kinds)
         from quipu_portal.jobs.registry import register_urls
 

@@ -8,5 +8,5 @@ class BulkDeleteConfig(AppConfig):
     verbose_name = _("Bulk deletion")
 
     def ready(self):
-        # Registers the ``bulk_delete`` job kind.
-        from quipu_portal.bulk_delete import handlers  # noqa: F401
+        # In ready(): the handlers import models, loaded only now.
+        from quipu_portal.bulk_delete import handlers  # noqa: F401  (registers the bulk_delete job kind)
