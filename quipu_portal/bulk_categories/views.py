@@ -1,5 +1,7 @@
 """Change categories: the form (posted from a document list), the preview, the confirmation."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -64,9 +66,8 @@ def bulk_categories(request, namespace: str | None = None):
         try:
             drafted = draft_create_once(
                 request,
-                create=lambda: services.bulk_categories_preview(
-                    owner=request.user,
-                    connection=request.connection,
+                create=partial(
+                    services.bulk_categories_preview,
                     client=client,
                     selection=services.bulk_categories_selection(
                         namespace=namespace, query=query, ids=form.selected_ids()

@@ -1,5 +1,7 @@
 """A list's "Delete selected": a draft job to confirm, then a background job (see services.py)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,9 +39,8 @@ def resource_bulk(request, *, admin):
     try:
         drafted = draft_create_once(
             request,
-            create=lambda: services.bulk_delete_prepare(
-                owner=request.user,
-                connection=request.connection,
+            create=partial(
+                services.bulk_delete_prepare,
                 client=client_for(request.connection),
                 admin=admin,
                 query=form.cleaned_data["query"],

@@ -28,13 +28,14 @@ class Drafted:
     created: object | None
 
 
-def draft_create_once(request, *, create: Callable[[], object], url_for: Callable[[object], str]) -> Drafted:
-    """Create a draft with ``create()`` once per form submission. An error escaping ``create`` (the
-    user is told why) releases the form, so it may be sent again."""
+def draft_create_once(request, *, create: Callable[..., object], url_for: Callable[[object], str]) -> Drafted:
+    """Create a draft with ``create(owner=..., connection=...)`` (the request's user and connection)
+    once per form submission. An error escaping ``create`` (the user is told why) releases the form,
+    so it may be sent again."""
     with sent_once(request) as claim:
         if claim.result_url:  # a double click: what the first click made
             return Drafted(claim.result_url, None)
-        created = create()
+        created = create(owner=request.user, connection=request.connection)
         url = url_for(created)
         once_done(claim, url=url)
     return Drafted(url, created)

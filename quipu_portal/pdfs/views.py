@@ -2,6 +2,7 @@
 
 import logging
 import math
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -143,12 +144,8 @@ def bundle_start(request, namespace):
             return _bundle_confirm(request, client=client, form=form, selection=selection, list_url=list_url)
         drafted = draft_create_once(
             request,
-            create=lambda: services.bundle_start(
-                owner=request.user,
-                connection=request.connection,
-                client=client,
-                selection=selection,
-                format=form.cleaned_data["format"],
+            create=partial(
+                services.bundle_start, client=client, selection=selection, format=form.cleaned_data["format"]
             ),
             url_for=lambda bundle: connection_reverse("pdfs:bundle", args=[bundle.pk]),
         )
