@@ -61,8 +61,7 @@ def bulk_delete_confirm(request, job_id, *, admin):
     job = services.bulk_delete_job_get(
         owner=request.user, admin=admin, job_id=job_id, connection=request.connection
     )
-    summary = services.bulk_delete_summary(job=job)
-    list_url = _list_url(admin, summary.query)
+    list_url = _list_url(admin, job.params.get("query") or "")
 
     def context(partial: bool) -> dict:
         context = {
@@ -70,7 +69,7 @@ def bulk_delete_confirm(request, job_id, *, admin):
             "opts": admin,
             "connection": job.connection,
             "job": job,
-            "summary": summary,
+            "summary": services.bulk_delete_summary(job=job),
             "list_url": list_url,
             "reading": selection_reading(job=job) if job.status != JobStatus.DRAFT else None,
         }
