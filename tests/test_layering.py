@@ -65,17 +65,9 @@ LOCAL_IMPORTS_ALLOWED = {
 # work of issue 17; the merger shrinks this set to empty. The test fails when a listed breach no
 # longer exists, so the list can only shrink with the code.
 KNOWN_VIOLATIONS = {
-    # connections starts the reference-data warm-up itself (to become a jobs hook).
-    ("connections", "jobs"),
-    ("quipu_portal.connections.services", "quipu_portal.jobs.warmup"),
-    # jobs knows its feature apps and the generic layer (to become handlers that plug in).
-    ("jobs", "bulk_categories"),
-    ("jobs", "resource_admin"),
-    ("quipu_portal.jobs.warmup", "quipu_portal.resource_admin.services"),
-    ("quipu_portal.jobs.warmup", "quipu_portal.jobs.tasks"),
-    ("quipu_portal.jobs.services", "quipu_portal.jobs.tasks"),
-    ("quipu_portal.jobs.health", "quipu_portal.jobs.tasks"),
-    ("quipu_portal.jobs.signals", "quipu_portal.jobs.services"),
+    # The generic layer finds the bulk-delete views (to become views the bulk_delete app registers).
+    ("resource_admin", "bulk_delete"),
+    ("quipu_portal.resource_admin.options", "quipu_portal.bulk_delete"),
     # The generic layer links to PDF bundles and list totals/exports of the feature apps.
     ("resource_admin", "pdfs"),
     ("resource_admin", "exports"),
@@ -89,8 +81,6 @@ KNOWN_VIOLATIONS = {
     ("quipu_portal.resource_admin.services", "quipu_portal.resource_admin.conflicts"),
     ("quipu_portal.resource_admin.views", "django.utils.http"),
     # Function-local imports elsewhere.
-    ("quipu_portal.jobs.tasks", "django_q.conf"),  # only the benchmarks ask whether a cluster runs
-    ("quipu_portal.jobs.tasks", "django_q.status"),
     ("quipu_portal.quipu.budget", "quipu_portal.quipu.models"),
     ("quipu_portal.tax_previews.record_book", "datetime"),
 }

@@ -8,5 +8,8 @@ class BulkCategoriesConfig(AppConfig):
     verbose_name = _("Bulk category changes")
 
     def ready(self):
-        # Registers the job kinds this app runs.
-        from quipu_portal.bulk_categories import handlers  # noqa: F401
+        # In ready(): these modules import models, loaded only now.
+        from quipu_portal.bulk_categories import handlers  # noqa: F401  (registers its job kinds)
+        from quipu_portal.jobs.registry import register_urls
+
+        register_urls("quipu_portal.bulk_categories.urls")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quipu_portal.audit.services import audit_record_changes
 from quipu_portal.bulk_categories.changes import (
     CategoryChange,
     category_state,
@@ -30,9 +31,12 @@ from quipu_portal.bulk_categories.changes import (
 from quipu_portal.bulk_categories.services import (
     INCLUDE,
     analytic_label,
-    bulk_categories_read_page,
+    bulk_categories_reader,
     category_label,
+    job_can_undo,
+    job_undo,
 )
+from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, JobItem, JobKind
 from quipu_portal.jobs.registry import (
     FieldChange,
@@ -43,7 +47,7 @@ from quipu_portal.jobs.registry import (
 )
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, QuipuValidationError
 from quipu_portal.quipu.refdata import reference_data
-from quipu_portal.resource_admin.selection import Selection, selection_list_page, selection_preparation
+from quipu_portal.resource_admin.selection import Selection, selection_list_page
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,7 @@ def reread_seconds() -> float:
 class CategoryWriteHandler(JobHandler):
     # An undo never recomputes: a document edited since the change is left alone.
     recompute_when_edited = True
+    change_log = staticmethod(audit_record_changes)
 
     def prefetch(self, *, job, items, client) -> dict:
         """Nothing is read ahead: each document is read at most ``reread_seconds`` before its write,
@@ -202,23 +207,30 @@ def _display(name: str, flat: dict, refdata) -> str:
 
 class BulkCategoriesHandler(CategoryWriteHandler):
     kind = JobKind.BULK_CATEGORIES
+    label = gettext_lazy("Change categories")
+
+    def draft_url(self, job) -> str:
+        return connection_reverse("jobs:bulk_categories_preview", args=[job.pk], connection=job.connection_id)
+
+    def can_undo(self, job) -> bool:
+        return job_can_undo(job)
+
+    def undo(self, *, job):
+        return job_undo(job=job)
 
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that asked for the preview."""
-        return selection_preparation(
+        return bulk_categories_reader(CategoryChange.from_params(job.params["change"])).preparation(
             job=job,
-            read=lambda: bulk_categories_read_page(
-                client=client,
-                selection=Selection.from_params(job.params["listing"]),
-                change=CategoryChange.from_params(job.params["change"]),
-                reading=job.params["preparing"],
-            ),
+            client=client,
+            selection=Selection.from_params(job.params["listing"]),
             nothing_found=_("No documents match this selection."),
         )
 
 
 class UndoHandler(CategoryWriteHandler):
     kind = JobKind.UNDO
+    label = gettext_lazy("Undo")
     recompute_when_edited = False
 
 

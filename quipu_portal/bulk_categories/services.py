@@ -26,9 +26,8 @@ from quipu_portal.resource_admin.selection import (
     Selection,
     SelectionError,
     SelectionPage,
+    SelectionReader,
     selection_from_query,
-    selection_page_read,
-    selection_read_in_request,
 )
 
 logger = logging.getLogger(__name__)
@@ -54,18 +53,11 @@ def bulk_categories_selection(*, namespace: str, query: str, ids: list[str] | No
     return selection_from_query(admin=admin, query=query, ids=ids)
 
 
-def bulk_categories_read_page(*, client, selection: Selection, change: CategoryChange, reading: dict):
-    """Read the next listing page of a selection (see ``selection_page_read``): its selected documents
-    as preview rows, and the reading state to carry on from."""
-    page = selection_page_read(
-        client=client,
-        selection=selection,
-        reading=reading,
-        limit=MAX_DOCUMENTS,
-        too_many=TOO_MANY,
-        include=INCLUDE,
+def bulk_categories_reader(change: CategoryChange) -> SelectionReader:
+    """Reads a selection into preview rows: each selected document before and after the change."""
+    return SelectionReader(
+        limit=MAX_DOCUMENTS, too_many=TOO_MANY, include=INCLUDE, rows=lambda page: preview_items(page, change)
     )
-    return preview_items(page, change), page.reading
 
 
 def preview_items(page: SelectionPage, change: CategoryChange) -> list[JobItem]:
@@ -109,10 +101,7 @@ def bulk_categories_preview(
 
     A selection that needs more listing pages than a page view may read is read by the job in the
     background instead: it is ``preparing`` until every page is read."""
-    pages, reading = selection_read_in_request(
-        client=client, selection=selection, limit=MAX_DOCUMENTS, too_many=TOO_MANY, include=INCLUDE
-    )
-    items = [item for page in pages for item in preview_items(page, change)]
+    items, reading = bulk_categories_reader(change).read_in_request(client=client, selection=selection)
     if reading["next_page"] is None and not items:
         raise SelectionError(_("No documents match this selection."))
     return job_create(

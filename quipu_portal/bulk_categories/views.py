@@ -1,21 +1,22 @@
 """Change categories: the form (posted from a document list), the preview, the confirmation."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseStopPolling
 
 from quipu_portal.bulk_categories import services
 from quipu_portal.bulk_categories.forms import BulkCategoriesForm, SelectionForm
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
-from quipu_portal.core.once import once_done, once_forget, once_release, sent_once
-from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
-from quipu_portal.jobs.services import job_discard, job_estimate_seconds, job_prepare_again, job_start
+from quipu_portal.jobs.flow import DraftPage, draft_create_once, draft_page
+from quipu_portal.jobs.models import JobStatus
+from quipu_portal.jobs.services import job_estimate_seconds
 from quipu_portal.quipu.errors import QuipuError
 from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin.errors import quipu_boundary
@@ -62,29 +63,25 @@ def bulk_categories(request, namespace: str | None = None):
     )
     if submitted and form.is_valid():
         change = form.change()
-        with sent_once(request) as claim:
-            if claim.result_url:  # a double click: the preview the first click made
-                return redirect(claim.result_url)
-            try:
-                documents = services.bulk_categories_selection(
-                    namespace=namespace, query=query, ids=form.selected_ids()
-                )
-                job = services.bulk_categories_preview(
-                    owner=request.user,
-                    connection=request.connection,
+        try:
+            drafted = draft_create_once(
+                request,
+                create=partial(
+                    services.bulk_categories_preview,
                     client=client,
-                    selection=documents,
+                    selection=services.bulk_categories_selection(
+                        namespace=namespace, query=query, ids=form.selected_ids()
+                    ),
                     change=change,
                     title=_("Change categories: %(change)s")
                     % {"change": services.change_summary(change, refdata)},
-                )
-            except SelectionError as error:
-                once_release(claim)
-                form.add_error(None, str(error))
-            else:
-                url = connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
-                once_done(claim, url=url)
-                return redirect(url)
+                ),
+                url_for=lambda job: connection_reverse("jobs:bulk_categories_preview", args=[job.pk]),
+            )
+        except SelectionError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(drafted.url)
     admin = services.document_list_admin(namespace)
     context = {
         "form": form,
@@ -113,32 +110,19 @@ def bulk_categories_preview(request, pk):
     """The preview and its confirmation; while a large selection is still being read in the background,
     its progress, which polls until the preview is ready (or reading failed)."""
     job = services.bulk_categories_draft_get(owner=request.user, job_id=pk, connection=request.connection)
-    if job.status not in UNCONFIRMED_STATUSES:
-        return redirect(connection_reverse("jobs:detail", args=[job.pk]))
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "discard":
-            job_discard(job=job)
-            once_forget(owner=request.user, url=request.path)
-            messages.info(request, _("Nothing was changed."))
-            return redirect(connection_reverse("jobs:list"))
-        if action == "read_again":
-            job_prepare_again(job=job)
-        elif job.status == JobStatus.DRAFT:
-            job_start(job=job)
-            messages.success(request, _("The change is running in the background. You can leave this page."))
-            return redirect(connection_reverse("jobs:detail", args=[job.pk]))
-        return redirect(connection_reverse("jobs:bulk_categories_preview", args=[job.pk]))
-    if job.status == JobStatus.DRAFT:
-        context = _preview_context(job)
-    else:
-        context = {"job": job, "reading": selection_reading(job=job)}
-    if request.htmx and not request.htmx.boosted:
-        response = render(request, "jobs/bulk_categories_preview.html#preview-body", context)
-        if job.status != JobStatus.PREPARING:
-            response.status_code = HttpResponseStopPolling.status_code
-        return response
-    return render(request, "jobs/bulk_categories_preview.html", context)
+    page = DraftPage(
+        templates=["jobs/bulk_categories_preview.html"],
+        fragment="preview-body",
+        context=lambda partial: (
+            _preview_context(job)
+            if job.status == JobStatus.DRAFT
+            else {"job": job, "reading": selection_reading(job=job)}
+        ),
+        discarded_url=connection_reverse("jobs:list"),
+        discarded_message=_("Nothing was changed."),
+        started_message=_("The change is running in the background. You can leave this page."),
+    )
+    return draft_page(request, job, page)
 
 
 def _preview_context(job) -> dict:

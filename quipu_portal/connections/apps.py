@@ -8,4 +8,5 @@ class ConnectionsConfig(AppConfig):
     verbose_name = _("Quipu connections")
 
     def ready(self):
-        from quipu_portal.connections import checks  # noqa: F401
+        # In ready(): the checks import models, loaded only now.
+        from quipu_portal.connections import checks  # noqa: F401  (registers the system checks)

@@ -23,6 +23,7 @@ from quipu_portal.connections.crypto import (
     connection_secret_set,
 )
 from quipu_portal.connections.models import Connection, ConnectionStatus
+from quipu_portal.connections.signals import reference_data_wanted
 from quipu_portal.quipu.client import Priority, QuipuClient
 from quipu_portal.quipu.config import QuipuCredentials
 from quipu_portal.quipu.errors import (
@@ -224,10 +225,8 @@ def active_connection_remember(request: HttpRequest, connection: Connection) -> 
 
 
 def _reference_warm_later(connection: Connection) -> None:
-    """Fetch the reference data the first pages need in the background (jobs imports this module)."""
-    from quipu_portal.jobs.warmup import reference_warm_later
-
-    reference_warm_later(connection=connection)
+    """Have the reference data the first pages need fetched in the background (by the jobs app)."""
+    reference_data_wanted.send(sender=Connection, connection=connection)
 
 
 def _remember(request: HttpRequest, connection: Connection | None) -> None:

@@ -8,4 +8,5 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self):
-        from quipu_portal.jobs import signals  # noqa: F401
+        # In ready(): the receivers' modules import models, loaded only now.
+        from quipu_portal.jobs import signals  # noqa: F401  (connects the receivers)

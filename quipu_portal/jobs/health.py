@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from quipu_portal.jobs.models import ACTIVE_STATUSES, Job
+from quipu_portal.jobs.queue import task_last_finished_at, task_queue_state
 from quipu_portal.jobs.services import lease_seconds
 
 
@@ -34,8 +35,6 @@ def stall_seconds() -> float:
 
 
 def jobs_health_check(*, now: datetime.datetime | None = None) -> Health:
-    from quipu_portal.jobs.tasks import task_last_finished_at, task_queue_state
-
     now = now or timezone.now()
     limit = stall_seconds()
     horizon = now - datetime.timedelta(seconds=limit)

@@ -2,8 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.jobs.registry import KIND_MAX_LENGTH, kind_label
+
 
 class JobKind(models.TextChoices):
+    """The names of the job kinds, for the code and tests that refer to them. A kind exists when its
+    app registers a handler for it (see registry.py), which also declares its label; the labels here
+    stand in for handlers that declare none."""
+
     BULK_CATEGORIES = "bulk_categories", _("Change categories")
     UNDO = "undo", _("Undo")
     PDF_BUNDLE = "pdf_bundle", _("PDF bundle")
@@ -51,7 +57,8 @@ class Job(models.Model):
     connection = models.ForeignKey(
         "connections.Connection", on_delete=models.CASCADE, related_name="jobs", verbose_name=_("connection")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=JobKind.choices)
+    # Declared by the handler registered for it (see registry.py), not by choices here.
+    kind = models.CharField(_("kind"), max_length=KIND_MAX_LENGTH)
     status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.DRAFT)
     title = models.CharField(_("title"), max_length=200, blank=True)
     # What the job does (never secrets): the change, where the documents were listed, the job undone.
@@ -91,6 +98,9 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()} #{self.pk}"
+
+    def get_kind_display(self) -> str:
+        return kind_label(self.kind) or dict(JobKind.choices).get(self.kind, self.kind)
 
     @property
     def done_count(self) -> int:

@@ -1,8 +1,17 @@
-"""Job kinds: each kind registers a handler; the runner in services.py knows nothing else about it."""
+"""Job kinds: each kind registers a handler; the runner in services.py knows nothing else about it.
 
+A feature app registers its handlers (and any pages it adds under the jobs URLs) in its
+``AppConfig.ready()``; the jobs app imports no feature app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from quipu_portal.jobs.models import ItemState
+if TYPE_CHECKING:  # the models read kind labels from here
+    from quipu_portal.jobs.models import ItemState
 
 
 @dataclass(frozen=True)
@@ -43,20 +52,39 @@ class PreparationError(Exception):
     """Reading a job's items cannot go on (e.g. too many documents); the message is for the user."""
 
 
+class JobRefusedError(Exception):
+    """A job cannot be created or acted on (nothing selected, cannot be undone); the message is for
+    the user."""
+
+
 class JobHandler:
     """Override ``process_item``; ``prefetch`` may read many documents at once for a chunk."""
 
     kind: str = ""
+    # What the job pages call a job of this kind that has no title.
+    label: str = ""
     # What the job page calls each item state, where the kind has its own words ("Deleted").
     state_labels: dict = {}
     # The documents the job finished with no longer exist: the job page does not link to them.
     removes_documents: bool = False
     # The user confirmed before the items were read (a download): once read, the job runs, no draft.
     starts_when_prepared: bool = False
+    # Where an item's ``Outcome.changes`` are recorded, in the item's transaction (the kinds that
+    # change documents name the change log's ``audit_record_changes``): called with ``user``,
+    # ``connection``, ``resource``, ``document_id``, ``document_label``, ``before``, ``after`` and ``job``.
+    change_log: Callable[..., object] | None = None
 
     def draft_url(self, job) -> str | None:
-        """Where a draft of this kind is confirmed, when it is not the category preview."""
+        """Where a draft of this kind is confirmed (None: the kind has no confirmation page)."""
         return None
+
+    def can_undo(self, job) -> bool:
+        """Whether the job page offers to undo the job."""
+        return False
+
+    def undo(self, *, job):
+        """Start a job undoing ``job`` and return it; raise ``JobRefusedError`` to say why not."""
+        raise JobRefusedError("This job cannot be undone.")
 
     def prepare(self, *, job, client) -> Preparation:
         """Read the next few items of a job created with ``preparing`` state (see jobs.services)."""
@@ -73,11 +101,24 @@ class JobHandler:
 
 
 HANDLERS: dict[str, JobHandler] = {}
+# The length of ``Job.kind``.
+KIND_MAX_LENGTH = 30
+# Modules whose ``urlpatterns`` join the jobs URLs (namespace ``jobs``), e.g. a feature's preview page.
+URL_MODULES: list[str] = []
 
 
 def register_handler(handler: JobHandler) -> JobHandler:
-    HANDLERS[handler.kind] = handler
+    """Declare a job kind: only registered kinds can be created (see ``jobs.services.job_create``)."""
+    if not handler.kind or len(handler.kind) > KIND_MAX_LENGTH:
+        raise ValueError(f"A job kind needs a name of 1 to {KIND_MAX_LENGTH} characters: {handler.kind!r}")
+    HANDLERS[str(handler.kind)] = handler
     return handler
+
+
+def kind_label(kind: str) -> str:
+    """The label the kind's handler declares, or "" when it declares none."""
+    handler = HANDLERS.get(kind)
+    return str(handler.label) if handler is not None and handler.label else ""
 
 
 def handler_for(kind: str) -> JobHandler:
@@ -85,3 +126,9 @@ def handler_for(kind: str) -> JobHandler:
         return HANDLERS[kind]
     except KeyError:
         raise LookupError(f"No handler registered for job kind {kind!r}") from None
+
+
+def register_urls(module: str) -> None:
+    """Add the ``urlpatterns`` of ``module`` (a dotted path, imported with the URL conf) to the jobs URLs."""
+    if module not in URL_MODULES:
+        URL_MODULES.append(module)

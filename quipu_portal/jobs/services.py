@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from quipu_portal.audit.services import audit_record_changes
 from quipu_portal.connections.crypto import ConnectionSecretError
 from quipu_portal.connections.services import client_for
 from quipu_portal.core.services import user_language_get
@@ -36,6 +36,7 @@ from quipu_portal.jobs.models import (
     JobItem,
     JobStatus,
 )
+from quipu_portal.jobs.queue import enqueue_run
 from quipu_portal.jobs.registry import Outcome, Preparation, PreparationError, handler_for
 from quipu_portal.quipu.client import Priority
 from quipu_portal.quipu.config import RateLimit
@@ -65,6 +66,10 @@ FINISH_WITHIN_SECONDS = 10
 
 def lease_seconds() -> float:
     return float(getattr(settings, "QUIPU_JOB_LEASE_SECONDS", 90))
+
+
+def _fresh_lease() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=lease_seconds())
 
 
 def chunk_seconds() -> float:
@@ -155,16 +160,18 @@ def job_create(
     preparing: dict | None = None,
 ) -> Job:
     """A draft job with its items; already-settled items (skipped at preview) are counted at once.
+    ``kind`` must be registered (``LookupError`` otherwise).
 
     With ``preparing`` (where its handler's ``prepare`` carries on reading), the job first reads the
     rest of its items in a background task, then becomes a draft (or, for a kind that
     ``starts_when_prepared``, runs).
     """
+    handler_for(kind)
     fields = {}
     if preparing is not None:
         params = {**params, "preparing": preparing}
         # Expected to be picked up: the sweeper steps in only after a whole lease.
-        lease = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+        lease = _fresh_lease()
         fields = {"status": JobStatus.PREPARING, "lease_expires_at": lease}
     with transaction.atomic():
         job = Job.objects.create(
@@ -205,35 +212,31 @@ def job_discard(*, job: Job) -> None:
 
 def job_prepare_again(*, job: Job) -> Job:
     """Carry on reading a job's items after reading failed, from where it stopped."""
-    with transaction.atomic():
-        updated = Job.objects.filter(pk=job.pk, status=JobStatus.PREPARATION_FAILED).update(
-            status=JobStatus.PREPARING,
-            message="",
-            crash_count=0,
-            lease_owner="",
-            lease_expires_at=timezone.now() + datetime.timedelta(seconds=lease_seconds()),
-        )
-        if updated:
-            _enqueue_on_commit(job.pk)
-    job.refresh_from_db()
-    return job
+    return _queue(
+        job,
+        Job.objects.filter(pk=job.pk, status=JobStatus.PREPARATION_FAILED),
+        status=JobStatus.PREPARING,
+        crash_count=0,
+    )
 
 
 def job_start(*, job: Job) -> Job:
     """Queue a draft (or re-queue a stopped) job; the task is sent once the transaction commits."""
+    return _queue(
+        job,
+        Job.objects.filter(pk=job.pk).exclude(
+            status__in=(*ACTIVE_STATUSES, JobStatus.PREPARING, JobStatus.PREPARATION_FAILED)
+        ),
+        status=JobStatus.PENDING,
+        finished_at=None,
+    )
+
+
+def _queue(job: Job, queued: QuerySet[Job], **fields) -> Job:
+    """Update ``job`` with ``fields`` when ``queued`` still finds it, and enqueue it once the
+    transaction commits; it is expected to be picked up within a lease (then the sweeper steps in)."""
     with transaction.atomic():
-        updated = (
-            Job.objects.filter(pk=job.pk)
-            .exclude(status__in=(*ACTIVE_STATUSES, JobStatus.PREPARING, JobStatus.PREPARATION_FAILED))
-            .update(
-                status=JobStatus.PENDING,
-                finished_at=None,
-                message="",
-                lease_owner="",
-                lease_expires_at=timezone.now() + datetime.timedelta(seconds=lease_seconds()),
-            )
-        )
-        if updated:
+        if queued.update(message="", lease_owner="", lease_expires_at=_fresh_lease(), **fields):
             _enqueue_on_commit(job.pk)
     job.refresh_from_db()
     return job
@@ -281,8 +284,6 @@ def _recount(job: Job) -> None:
 
 
 def _enqueue_on_commit(job_id: int) -> None:
-    from quipu_portal.jobs.tasks import enqueue_run
-
     transaction.on_commit(lambda: enqueue_run(job_id))
 
 
@@ -302,7 +303,7 @@ def _lease_renew(job_id: int, token: str, tally: "_Tally | None" = None) -> bool
     """Extend the lease while the job is still wanted: False when it is being cancelled or another
     task took the lease (the caller tells which apart, rarely). The counters of the items recorded
     since the last renewal ride along in the same write."""
-    expires = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+    expires = _fresh_lease()
     renewed = bool(
         Job.objects.filter(pk=job_id, lease_owner=token)
         .exclude(status=JobStatus.CANCELLING)
@@ -340,7 +341,7 @@ class _Tally:
 
 def _lease_release(job_id: int, token: str) -> None:
     # The job stays "expected to be picked up" for one lease: the sweeper only steps in after that.
-    expires = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+    expires = _fresh_lease()
     Job.objects.filter(pk=job_id, lease_owner=token).update(lease_owner="", lease_expires_at=expires)
 
 
@@ -464,7 +465,7 @@ def _run_items(job, token, handler, items, client, prefetched, deadline: "_Deadl
             outcome = Outcome(ItemState.FAILED, error=str(error.message), retry=True)
         except QuipuError as error:
             outcome = Outcome(ItemState.FAILED, error=_error_text(error))
-        counter = _item_finish(job, item, outcome)
+        counter = _item_finish(job, item, outcome, change_log=handler.change_log)
         if counter:
             tally.add(counter)
     return None
@@ -527,7 +528,7 @@ def _preparation_save(job: Job, token: str, step: Preparation) -> bool:
         fields = {"params": job.params}
         if step.done and handler_for(job.kind).starts_when_prepared:
             # The runner enqueues the job's next task ("more"), which takes the lease afresh.
-            lease = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+            lease = _fresh_lease()
             fields.update(status=JobStatus.PENDING, lease_owner="", lease_expires_at=lease)
         elif step.done:
             fields.update(status=JobStatus.DRAFT, lease_owner="", lease_expires_at=None)
@@ -548,7 +549,7 @@ def _error_text(error: QuipuError) -> str:
     return f"{error.message} {error.detail}".strip() if error.detail else str(error.message)
 
 
-def _item_finish(job: Job, item: JobItem, outcome: Outcome) -> str | None:
+def _item_finish(job: Job, item: JobItem, outcome: Outcome, *, change_log) -> str | None:
     """Record one item's outcome and its change-log entries in one short transaction; returns the
     job counter to add one to (the caller's tally writes it), None when nothing was recorded.
 
@@ -580,7 +581,9 @@ def _item_finish(job: Job, item: JobItem, outcome: Outcome) -> str | None:
         if not JobItem.objects.filter(pk=item.pk, state=ItemState.PENDING).update(**fields):
             return None
         if outcome.changes:
-            audit_record_changes(
+            if change_log is None:
+                raise ImproperlyConfigured(f"Job kind {job.kind!r} has changes to record but no change_log.")
+            change_log(
                 user=job.owner,
                 connection=job.connection,
                 resource=item.resource,
@@ -614,7 +617,7 @@ def job_sweep() -> list[int]:
     expired = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=timezone.now())
     swept = []
     for job_id in Job.objects.filter(expired, status__in=LEASED_STATUSES).values_list("pk", flat=True):
-        fresh_lease = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+        fresh_lease = _fresh_lease()
         if Job.objects.filter(expired, pk=job_id).update(lease_owner="", lease_expires_at=fresh_lease):
             logger.warning("Job %s: lease expired; enqueueing it again", job_id)
             _enqueue_on_commit(job_id)

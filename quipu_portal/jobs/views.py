@@ -2,18 +2,17 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from quipu_portal.bulk_categories.services import job_can_undo, job_undo
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.htmx import is_partial, render_polled
 from quipu_portal.jobs import services
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState
-from quipu_portal.jobs.registry import handler_for
-from quipu_portal.resource_admin.selection import SelectionError
+from quipu_portal.jobs.registry import JobRefusedError, handler_for
 
 ITEMS_PER_PAGE = 50
 # The portal's pages for each API resource (its URL namespace).
@@ -69,7 +68,7 @@ def _detail_context(request, job) -> dict:
         "state_labels": labels,
         "can_cancel": job.status in ("pending", "running"),
         "can_retry": services.job_can_retry(job),
-        "can_undo": job_can_undo(job),
+        "can_undo": handler.can_undo(job),
         "query": request.GET.urlencode(),
     }
 
@@ -78,10 +77,10 @@ def _detail_context(request, job) -> dict:
 def job_detail(request, pk):
     job = services.job_get(owner=request.user, job_id=pk, connection=request.connection)
     if job.status in UNCONFIRMED_STATUSES:
-        return redirect(
-            handler_for(job.kind).draft_url(job)
-            or connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
-        )
+        draft_url = handler_for(job.kind).draft_url(job)
+        if draft_url is None:
+            raise Http404("This job has no confirmation page.")
+        return redirect(draft_url)
     context = _detail_context(request, job)
     if is_partial(request):
         return render_polled(request, "jobs/detail.html#job-progress", context, keep_polling=job.is_active)
@@ -113,8 +112,8 @@ def job_retry(request, pk):
 def job_undo_view(request, pk):
     job = services.job_get(owner=request.user, job_id=pk, connection=request.connection)
     try:
-        undo = job_undo(job=job)
-    except SelectionError as error:
+        undo = handler_for(job.kind).undo(job=job)
+    except JobRefusedError as error:
         messages.warning(request, str(error))
         return redirect(connection_reverse("jobs:detail", args=[job.pk]))
     messages.success(request, _("Undoing: each document gets back the values it had before the job."))

@@ -3,6 +3,7 @@
 import logging
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, JobKind
@@ -17,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 class PdfBundleHandler(JobHandler):
     kind = JobKind.PDF_BUNDLE
+    label = _("PDF bundle")
     # The user confirmed the download before its documents were read.
     starts_when_prepared = True
 

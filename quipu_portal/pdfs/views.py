@@ -2,6 +2,7 @@
 
 import logging
 import math
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,9 +18,9 @@ from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.core.htmx import is_partial, render_polled
-from quipu_portal.core.once import once_done, sent_once
 from quipu_portal.files.services import generated_file_path
 from quipu_portal.files.views import generated_file_response
+from quipu_portal.jobs.flow import draft_create_once
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, JobStatus
 from quipu_portal.jobs.services import (
     job_can_retry,
@@ -143,20 +144,19 @@ def bundle_start(request, namespace):
         selection = selection_from_query(admin=admin, query=query, ids=ids)
         if request.POST.get("confirm") != "yes" or "format" in form.errors:
             return _bundle_confirm(request, client=client, form=form, selection=selection, list_url=list_url)
-        with sent_once(request) as claim:
-            if claim.result_url:  # a double click: the bundle the first click started
-                return redirect(claim.result_url)
-            bundle = services.bundle_start(
-                owner=request.user,
-                connection=request.connection,
-                client=client,
-                selection=selection,
-                format=form.cleaned_data["format"],
-            )
-            once_done(claim, url=connection_reverse("pdfs:bundle", args=[bundle.pk]))
+        drafted = draft_create_once(
+            request,
+            create=partial(
+                services.bundle_start, client=client, selection=selection, format=form.cleaned_data["format"]
+            ),
+            url_for=lambda bundle: connection_reverse("pdfs:bundle", args=[bundle.pk]),
+        )
     except SelectionError as error:
         messages.error(request, str(error))
         return redirect(list_url)
+    bundle = drafted.created
+    if bundle is None:  # a double click: the bundle the first click started
+        return redirect(drafted.url)
     without_pdf = services.bundle_without_pdf(bundle=bundle)
     if without_pdf and bundle.job.status not in UNCONFIRMED_STATUSES:
         messages.info(
@@ -168,7 +168,7 @@ def bundle_start(request, namespace):
             )
             % {"count": without_pdf},
         )
-    return redirect(connection_reverse("pdfs:bundle", args=[bundle.pk]))
+    return redirect(drafted.url)
 
 
 def _bundle_confirm(request, *, client, form, selection, list_url):

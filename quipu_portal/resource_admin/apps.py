@@ -8,7 +8,9 @@ class ResourceAdminConfig(AppConfig):
     verbose_name = _("Resource pages")
 
     def ready(self):
-        from quipu_portal.resource_admin import (
-            checks,  # noqa: F401  (registers the system checks)
-            handlers,  # noqa: F401  (registers the bulk_delete job kind)
-        )
+        from quipu_portal.jobs.warmup import register_warmer
+        from quipu_portal.resource_admin import checks  # noqa: F401  (registers the system checks)
+        from quipu_portal.resource_admin.services import contact_names
+
+        # A connection's warm-up also fetches the contact names its document lists show.
+        register_warmer(contact_names)

@@ -173,12 +173,12 @@ class ResourceAdmin:
         return views.resource_amend(request, pk, admin=self)
 
     def bulk_view(self, request):
-        from quipu_portal.resource_admin import views
+        from quipu_portal.bulk_delete import views
 
         return views.resource_bulk(request, admin=self)
 
     def bulk_delete_view(self, request, job_id):
-        from quipu_portal.resource_admin import views
+        from quipu_portal.bulk_delete import views
 
         return views.bulk_delete_confirm(request, job_id, admin=self)
 

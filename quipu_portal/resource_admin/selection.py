@@ -6,6 +6,7 @@ reads at most ``IN_REQUEST_PAGES``; a larger selection is read by the feature's 
 ``preparing`` (see jobs.services), one page per step, carrying the reading state along.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from quipu_portal.jobs.registry import Preparation, PreparationError
+from quipu_portal.jobs.registry import JobRefusedError, Preparation, PreparationError
 from quipu_portal.resource_admin.filters import DocumentFilterForm, parse_sort
 from quipu_portal.resource_admin.registry import REGISTRY
 from quipu_portal.resource_admin.services import document_list
@@ -23,7 +24,7 @@ PAGE_SIZE = 100
 IN_REQUEST_PAGES = 2
 
 
-class SelectionError(Exception):
+class SelectionError(JobRefusedError):
     """The selection cannot be read or is not acceptable; the message is for the user."""
 
 
@@ -201,6 +202,44 @@ def selection_reading(*, job) -> Reading:
     expected = max(reading.get("expected") or 0, read)
     percent = 100 if not expected else min(100, 100 * read // expected)
     return Reading(read=read, expected=expected, percent=percent)
+
+
+@dataclass(frozen=True)
+class SelectionReader:
+    """How a bulk feature reads a selection into its job's rows: at most ``limit`` documents
+    (``too_many`` says so), with the ``include``d relations; ``rows(page)`` makes a listing page's rows."""
+
+    limit: int
+    too_many: str
+    include: list[str] | None
+    rows: Callable[[SelectionPage], list]
+
+    def read_page(self, *, client, selection: Selection, reading: dict) -> tuple[list, dict]:
+        """The rows of the next listing page (see ``selection_page_read``), and the reading state after it."""
+        page = selection_page_read(
+            client=client,
+            selection=selection,
+            reading=reading,
+            limit=self.limit,
+            too_many=self.too_many,
+            include=self.include,
+        )
+        return self.rows(page), page.reading
+
+    def read_in_request(self, *, client, selection: Selection) -> tuple[list, dict]:
+        """The rows a page view may read (see ``selection_read_in_request``), and the reading state."""
+        pages, reading = selection_read_in_request(
+            client=client, selection=selection, limit=self.limit, too_many=self.too_many, include=self.include
+        )
+        return [row for page in pages for row in self.rows(page)], reading
+
+    def preparation(self, *, job, client, selection: Selection, nothing_found: str) -> Preparation:
+        """One background step of the job reading the rest of the selection (``selection_preparation``)."""
+        return selection_preparation(
+            job=job,
+            read=lambda: self.read_page(client=client, selection=selection, reading=job.params["preparing"]),
+            nothing_found=nothing_found,
+        )
 
 
 def selection_preparation(*, job, read, nothing_found: str) -> Preparation:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "quipu_portal.audit",
     "quipu_portal.jobs",
     "quipu_portal.bulk_categories",
+    "quipu_portal.bulk_delete",
     "quipu_portal.tax_previews",
     "quipu_portal.quarter_review",
     "quipu_portal.dashboard",

@@ -4,7 +4,7 @@ cluster) reach 100%; the list then shows only the one left."""
 from playwright.sync_api import expect
 
 from quipu_portal.audit.models import AuditEntry
-from tests.resource_admin.test_bulk_delete import add_expense_invoices, exists
+from tests.bulk_delete.test_bulk_delete import add_expense_invoices, exists
 
 
 def test_delete_ticked_invoices_and_watch_the_job_finish(

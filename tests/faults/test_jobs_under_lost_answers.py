@@ -20,6 +20,7 @@ from quipu_portal.bulk_categories.services import (
     bulk_categories_selection,
     job_undo,
 )
+from quipu_portal.bulk_delete.services import bulk_delete_prepare
 from quipu_portal.connections.services import client_for, connection_create
 from quipu_portal.core.services import user_language_set
 from quipu_portal.files.services import generated_file_path
@@ -28,7 +29,6 @@ from quipu_portal.jobs.services import job_start
 from quipu_portal.pdfs.models import Bundle, BundleFormat
 from quipu_portal.pdfs.services import bundle_create, bundle_documents_of
 from quipu_portal.quipu.refdata import reference_data
-from quipu_portal.resource_admin.bulk_delete import bulk_delete_prepare
 from quipu_portal.resource_admin.selection import (
     IN_REQUEST_PAGES,
     PAGE_SIZE,

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('connections', '0001_initial'),
         ('django_q', '0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more'),
-        ('jobs', '0006_job_kinds_for_quarter_close'),
+        ('jobs', '0001_squashed_0006_job_kinds_for_quarter_close'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('connections', '0001_initial'),
-        ('jobs', '0006_job_kinds_for_quarter_close'),
+        ('jobs', '0001_squashed_0006_job_kinds_for_quarter_close'),
     ]
 
     operations = [

@@ -139,7 +139,7 @@ def test_select_all_matching_the_filter_deletes_every_page(portal, quipu, settin
 
 
 def test_more_than_the_cap_is_refused_before_anything_starts(portal, quipu, monkeypatch):
-    monkeypatch.setattr("quipu_portal.resource_admin.bulk_delete.MAX_DOCUMENTS", 2)
+    monkeypatch.setattr("quipu_portal.bulk_delete.services.MAX_DOCUMENTS", 2)
     add_expense_invoices(quipu, 3)
 
     response = ask_to_delete(portal, select_across="1")

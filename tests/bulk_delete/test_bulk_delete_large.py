@@ -6,10 +6,10 @@ import time
 
 import pytest
 
+from quipu_portal.bulk_delete import services as bulk_delete
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, Job, JobKind
 from quipu_portal.jobs.services import job_run_chunk
-from quipu_portal.resource_admin import bulk_delete
 from quipu_portal.resource_admin.registry import REGISTRY
 from quipu_portal.resource_admin.selection import (
     IN_REQUEST_PAGES,

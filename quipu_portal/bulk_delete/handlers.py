@@ -1,33 +1,34 @@
-"""The ``bulk_delete`` job kind: each item deletes one document of a list (see bulk_delete.py)."""
+"""The ``bulk_delete`` job kind: each item deletes one document of a list (see services.py)."""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.audit.services import audit_record_changes
+from quipu_portal.bulk_delete.services import bulk_delete_item, bulk_delete_reader
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import ItemState, JobKind
 from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, register_handler
-from quipu_portal.resource_admin.bulk_delete import bulk_delete_item, bulk_delete_read_page
-from quipu_portal.resource_admin.selection import Selection, selection_preparation
+from quipu_portal.resource_admin.selection import Selection
 
 
 class BulkDeleteHandler(JobHandler):
     kind = JobKind.BULK_DELETE
+    label = _("Delete documents")
     state_labels = {
         ItemState.CHANGED: _("Deleted"),
         ItemState.SKIPPED: _("Already gone"),
         ItemState.FAILED: _("Not deleted"),
     }
     removes_documents = True
+    change_log = staticmethod(audit_record_changes)
 
     def prepare(self, *, job, client) -> Preparation:
         """Read one more page of a selection too large for the page view that asked to delete it."""
-        return selection_preparation(
+        selection = Selection.from_params(job.params["selection"])
+        return bulk_delete_reader(selection.admin).preparation(
             job=job,
-            read=lambda: bulk_delete_read_page(
-                client=client,
-                selection=Selection.from_params(job.params["selection"]),
-                reading=job.params["preparing"],
-            ),
+            client=client,
+            selection=selection,
             nothing_found=gettext("None of the selected documents is in this list any more."),
         )
 

@@ -22,13 +22,11 @@ from quipu_portal.jobs.services import job_create, job_estimate_seconds, job_get
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError
 from quipu_portal.resource_admin.access import document_number
 from quipu_portal.resource_admin.selection import (
-    Selection,
     SelectionError,
     SelectionPage,
+    SelectionReader,
     list_admin,
     selection_from_query,
-    selection_page_read,
-    selection_read_in_request,
 )
 from quipu_portal.resource_admin.services import document_delete
 
@@ -65,27 +63,21 @@ def bulk_delete_items(*, admin, page: SelectionPage) -> list[JobItem]:
     ]
 
 
-def bulk_delete_read_page(*, client, selection: Selection, reading: dict) -> tuple[list[JobItem], dict]:
-    """Read the next page of the selection (see ``selection_page_read``) into deletion rows."""
-    page = selection_page_read(
-        client=client,
-        selection=selection,
-        reading=reading,
+def bulk_delete_reader(admin) -> SelectionReader:
+    """Reads a selection of ``admin``'s list into deletion rows."""
+    return SelectionReader(
         limit=MAX_DOCUMENTS,
         too_many=TOO_MANY,
-        include=_include(selection.admin),
+        include=_include(admin),
+        rows=lambda page: bulk_delete_items(admin=admin, page=page),
     )
-    return bulk_delete_items(admin=selection.admin, page=page), page.reading
 
 
 def bulk_delete_prepare(*, owner, connection, client, admin, query: str, ids: list[str] | None) -> Job:
     """A draft ``bulk_delete`` job over the selection, for the user to confirm. A selection larger than
     a page view may read is read by the job in the background first (it is ``preparing`` until then)."""
     selection = selection_from_query(admin=admin, query=query, ids=ids)
-    pages, reading = selection_read_in_request(
-        client=client, selection=selection, limit=MAX_DOCUMENTS, too_many=TOO_MANY, include=_include(admin)
-    )
-    items = [item for page in pages for item in bulk_delete_items(admin=admin, page=page)]
+    items, reading = bulk_delete_reader(admin).read_in_request(client=client, selection=selection)
     complete = reading["next_page"] is None
     if complete and not items:
         raise SelectionError(_("None of the selected documents is in this list any more."))

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BulkDeleteConfig(AppConfig):
+    name = "quipu_portal.bulk_delete"
+    label = "bulk_delete"
+    verbose_name = _("Bulk deletion")
+
+    def ready(self):
+        # In ready(): the handlers import models, loaded only now.
+        from quipu_portal.bulk_delete import handlers  # noqa: F401  (registers the bulk_delete job kind)
