@@ -1,10 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
-from quipu_portal.resource_admin.options import ResourceAdmin, document_form_fields
+from quipu_portal.resource_admin.options import DocumentAdmin, document_form_fields
 
 
-class AdditionalIncomeAdmin(ResourceAdmin):
+class AdditionalIncomeAdmin(DocumentAdmin):
     resource = "additional_incomes"
     namespace = "additional_income"
     list_type = "additional_income"

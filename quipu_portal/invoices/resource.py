@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
-from quipu_portal.resource_admin.options import ResourceAdmin, document_form_fields
+from quipu_portal.resource_admin.options import DocumentAdmin, document_form_fields
 
 
-class InvoiceAdmin(ResourceAdmin):
+class InvoiceAdmin(DocumentAdmin):
     resource = "invoices"
     namespace = "invoices"
     list_type = "invoices"

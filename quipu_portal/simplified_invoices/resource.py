@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
-from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, ResourceAdmin, document_form_fields
+from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, DocumentAdmin, document_form_fields
 
 
-class SimplifiedInvoiceAdmin(ResourceAdmin):
+class SimplifiedInvoiceAdmin(DocumentAdmin):
     resource = "simplified_invoices"
     namespace = "simplified_invoices"
     list_type = "simplified_invoices"

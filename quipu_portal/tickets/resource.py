@@ -1,10 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
-from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, ResourceAdmin, document_form_fields
+from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, DocumentAdmin, document_form_fields
 
 
-class TicketAdmin(ResourceAdmin):
+class TicketAdmin(DocumentAdmin):
     resource = "tickets"
     namespace = "tickets"
     list_type = "tickets"
