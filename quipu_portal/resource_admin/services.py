@@ -424,14 +424,24 @@ def new_items_input(item_forms) -> list[ItemInput]:
     ]
 
 
-def credit_note_create(*, client, admin, document_id: str, attributes: dict, items: list[ItemInput] | None):
-    """A full refund (no items) or a partial one (the given lines) of the document."""
+def credit_note_create(
+    *,
+    client,
+    admin,
+    document_id: str,
+    attributes: dict,
+    items: list[ItemInput] | None,
+    user,
+    connection,
+):
+    """A full refund (no items) or a partial one (the given lines) of the document: a create like any
+    other, so it is in the change log too."""
     payload = RecordInput(
         attributes={k: v for k, v in attributes.items() if v not in (None, "")},
         relationships={admin.amended_relation: document_id},
         items=items,
     )
-    return client.create(admin.resource, payload)
+    return document_create(client=client, admin=admin, payload=payload, user=user, connection=connection)
 
 
 def credit_note_ids(record) -> list[str]:

@@ -139,6 +139,8 @@ def _credit_note_send(request, admin, *, claim, client, record, form, formset, p
                 "credit_note_reason": form.cleaned_data.get("credit_note_reason"),
             },
             items=services.new_items_input(sent_forms) if partial else None,
+            user=request.user,
+            connection=request.connection,
         )
     except QuipuValidationError as error:
         once_release(claim)
