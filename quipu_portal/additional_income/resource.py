@@ -7,7 +7,6 @@ from quipu_portal.resource_admin.options import DocumentAdmin, document_form_fie
 class AdditionalIncomeAdmin(DocumentAdmin):
     resource = "additional_incomes"
     namespace = "additional_income"
-    list_type = "additional_income"
     verbose_name = _("additional income")
     verbose_name_plural = _("additional income")
     bulk_buttons = (CHANGE_CATEGORIES,)

@@ -10,7 +10,7 @@ class BookEntryAdmin(DocumentAdmin):
     """Every document type in one read-only list; each row opens the document in its own app."""
 
     resource = "book_entries"
-    namespace = "book_entries"
+    list_type = None
     verbose_name = _("book entry")
     verbose_name_plural = _("book entries")
     bulk_buttons = (CHANGE_CATEGORIES,)

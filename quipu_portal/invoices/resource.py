@@ -8,14 +8,10 @@ from quipu_portal.resource_admin.options import DocumentAdmin, document_form_fie
 
 class InvoiceAdmin(DocumentAdmin):
     resource = "invoices"
-    namespace = "invoices"
-    list_type = "invoices"
     verbose_name = _("invoice")
     verbose_name_plural = _("invoices")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
     form_fields = document_form_fields("contact", due_dates=True)
     required_fields = ("kind", "issue_date", "contact")
-    # Credit notes: full and partial refunds from an invoice's page.
-    amended_relation = "amended_invoice"
-    amending_relation = "amending_invoices"
+    credit_notes = True

@@ -7,8 +7,6 @@ from quipu_portal.resource_admin.options import DOCUMENT_MONEY_FIELDS, DOCUMENT_
 
 class PaysheetAdmin(DocumentAdmin):
     resource = "paysheets"
-    namespace = "paysheets"
-    list_type = "paysheets"
     verbose_name = _("paysheet")
     verbose_name_plural = _("paysheets")
     bulk_buttons = (CHANGE_CATEGORIES,)

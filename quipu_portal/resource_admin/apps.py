@@ -8,6 +8,7 @@ class ResourceAdminConfig(AppConfig):
     verbose_name = _("Resource pages")
 
     def ready(self):
+        # Imported once the apps are loaded: both reach models and register on import.
         from quipu_portal.resource_admin import (
             checks,  # noqa: F401  (registers the system checks)
             handlers,  # noqa: F401  (registers the bulk_delete job kind)

@@ -10,7 +10,7 @@ from quipu_portal.resource_admin.views.delete import resource_delete
 
 
 class BaseResourceAdmin:
-    # Which API resource, and the URL namespace of its pages.
+    # Which API resource, and the URL namespace of its pages (the resource's name unless declared).
     resource: str = ""
     namespace: str = ""
     verbose_name: str | Promise = ""
@@ -39,6 +39,11 @@ class BaseResourceAdmin:
     deleted_message: str | Promise = _("%(name)s deleted.")
     # Where the generic templates are, behind the resource's own `<namespace>/<page>.html`.
     template_dir: str = "resource_admin"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.namespace:
+            cls.namespace = cls.resource
 
     @property
     def list_resource(self) -> str:

@@ -77,7 +77,8 @@ class DocumentAdmin(BaseResourceAdmin):
 
     # Lists go through /book_entries with filter[type]: filters and sorts are documented there by every source.
     list_resource: str = "book_entries"
-    list_type: str | None = None
+    # Their filter[type]: the namespace unless declared; None lists every type.
+    list_type: str | None = ""
     columns: tuple[cols.Column, ...] = cols.DOCUMENT_COLUMNS
     list_filters: tuple[str, ...] = tuple(name for name in ALL_FILTERS if name != "type")
     sorts: tuple[str, ...] = DOCUMENT_SORTS
@@ -101,11 +102,21 @@ class DocumentAdmin(BaseResourceAdmin):
     has_pdf: bool = True
     row_actions: tuple[RowAction, ...] = ()
     bulk_actions: tuple[str, ...] = ("delete",)
-    # The relationship a credit note / amending document sets, and the one listing them on the original.
+    # Credit notes (amending documents) from a document's page. The relationship a credit note sets,
+    # and the one listing them on the original, follow Quipu's naming: amended_invoice, amending_invoices.
+    credit_notes: bool = False
     amended_relation: str | None = None
     amending_relation: str | None = None
     # The "New …" buttons on the list: one per kind the resource can be created with.
     create_kinds: tuple[str, ...] = ("income", "expenses")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.list_type == "":
+            cls.list_type = cls.namespace
+        if cls.credit_notes and not cls.amended_relation:
+            cls.amended_relation = f"amended_{cls.resource.removesuffix('s')}"
+            cls.amending_relation = f"amending_{cls.resource}"
 
     def record_get(self, *, client, record_id: str):
         return services.document_get(client=client, admin=self, document_id=record_id)

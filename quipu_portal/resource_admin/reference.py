@@ -19,7 +19,7 @@ from quipu_portal.resource_admin import columns as cols
 from quipu_portal.resource_admin import reference_services, reference_views
 from quipu_portal.resource_admin.access import attr, rel_id
 from quipu_portal.resource_admin.base import BaseResourceAdmin
-from quipu_portal.resource_admin.pickers import picker_view
+from quipu_portal.resource_admin.views.pickers import picker_view
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,8 @@ class ReferenceAdmin(BaseResourceAdmin):
     # Why Quipu may refuse a delete (shown with Quipu's own words when it does).
     delete_refusal_help: str | Promise = ""
     empty_text: str | Promise = _("Nothing here yet.")
+    # The search behind the records' picker (a `pickers` function, as a staticmethod), if pickable.
+    picker_options = None
 
     def record_label(self, record) -> str:
         return str(attr(record, self.label_attribute) or record.id)
@@ -184,11 +186,13 @@ class ReferenceAdmin(BaseResourceAdmin):
 
     def picker_search(self, *, client, connection, term: str, params: dict) -> list[tuple[str, str]]:
         """(id, label) of the records matching a search, for pickers; empty when not pickable."""
-        return []
+        if self.picker_options is None:
+            return []
+        return self.picker_options(client=client, connection=connection, term=term, params=params)
 
     @property
     def has_picker(self) -> bool:
-        return type(self).picker_search is not ReferenceAdmin.picker_search
+        return self.picker_options is not None
 
     # Views ------------------------------------------------------------------------------------------
 

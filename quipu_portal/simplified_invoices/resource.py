@@ -8,8 +8,6 @@ from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, Docum
 
 class SimplifiedInvoiceAdmin(DocumentAdmin):
     resource = "simplified_invoices"
-    namespace = "simplified_invoices"
-    list_type = "simplified_invoices"
     verbose_name = _("simplified invoice")
     verbose_name_plural = _("simplified invoices")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
@@ -18,6 +16,4 @@ class SimplifiedInvoiceAdmin(DocumentAdmin):
     kind_fields = NAMED_COUNTERPARTY_FIELDS
     required_fields = ("kind", "issue_date", "issuing_name", "recipient_name")
     relations = ("accounting_category", "accounting_subcategory", "numeration")
-    # Amending simplified invoices, built like an invoice's credit note.
-    amended_relation = "amended_simplified_invoice"
-    amending_relation = "amending_simplified_invoices"
+    credit_notes = True

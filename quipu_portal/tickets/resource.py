@@ -6,8 +6,6 @@ from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, Docum
 
 class TicketAdmin(DocumentAdmin):
     resource = "tickets"
-    namespace = "tickets"
-    list_type = "tickets"
     verbose_name = _("ticket")
     verbose_name_plural = _("tickets")
     bulk_buttons = (CHANGE_CATEGORIES,)
@@ -21,5 +19,4 @@ class TicketAdmin(DocumentAdmin):
     item_categories = False
     has_attachments = False
     has_pdf = False
-    amended_relation = "amended_ticket"
-    amending_relation = "amending_tickets"
+    credit_notes = True
