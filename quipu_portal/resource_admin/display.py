@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy
 from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES
 from quipu_portal.resource_admin.forms import PAYMENT_METHOD_CHOICES
 
+# The totals Quipu computes for every document.
+DOCUMENT_MONEY_FIELDS = ("total_amount_without_taxes", "vat_amount", "retention_amount", "total_amount")
+
 FIELD_LABELS = {
     "kind": gettext_lazy("Kind"),
     "number": gettext_lazy("Number"),

@@ -6,22 +6,19 @@ from django.urls import path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.quipu.resources import BOOK_ENTRY_SORTS
 from quipu_portal.resource_admin import columns as cols
 from quipu_portal.resource_admin import services, views
 from quipu_portal.resource_admin.access import counterpart_name
 from quipu_portal.resource_admin.base import BaseResourceAdmin
+from quipu_portal.resource_admin.display import DOCUMENT_MONEY_FIELDS
 from quipu_portal.resource_admin.filters import ALL_FILTERS
-
-DOCUMENT_SORTS = ("number", "issue_date", "counterpart_name", "total_amount", "total_amount_without_taxes")
 
 # Attributes Quipu computes or fills in itself: shown on the page, never sent back.
 DOCUMENT_READ_ONLY = (
     "payment_status",
     "stage",
-    "total_amount_without_taxes",
-    "vat_amount",
-    "retention_amount",
-    "total_amount",
+    *DOCUMENT_MONEY_FIELDS,
     "last_sent_at",
 )
 COUNTERPARTY_FIELDS = ("name", "tax_id", "address", "zip_code", "town", "country_code", "phone")
@@ -67,10 +64,6 @@ class BulkButton:
     url_name: str
 
 
-# The totals Quipu computes for every document.
-DOCUMENT_MONEY_FIELDS = ("total_amount_without_taxes", "vat_amount", "retention_amount", "total_amount")
-
-
 class DocumentAdmin(BaseResourceAdmin):
     """A document resource (invoices, tickets, paysheets…): listed through /book_entries, with lines,
     attachments, a PDF, credit notes and bulk actions, each switched off where the resource lacks it."""
@@ -81,7 +74,8 @@ class DocumentAdmin(BaseResourceAdmin):
     list_type: str | None = ""
     columns: tuple[cols.Column, ...] = cols.DOCUMENT_COLUMNS
     list_filters: tuple[str, ...] = tuple(name for name in ALL_FILTERS if name != "type")
-    sorts: tuple[str, ...] = DOCUMENT_SORTS
+    # Every document list sorts as /book_entries does.
+    sorts: tuple[str, ...] = BOOK_ENTRY_SORTS
     default_sort: tuple[str, ...] = ("-issue_date",)
     money_fields: tuple[str, ...] = DOCUMENT_MONEY_FIELDS
 

@@ -18,6 +18,7 @@ from quipu_portal.resource_admin.access import (
     rel_ids,
 )
 from quipu_portal.resource_admin.display import (
+    DOCUMENT_MONEY_FIELDS,
     HIDDEN_DETAIL_ATTRIBUTES,
     display_value,
     field_label,
@@ -154,7 +155,7 @@ def detail_items(record, names) -> list[dict]:
 
 def _totals(record) -> list[dict]:
     totals = []
-    for name in ("total_amount_without_taxes", "vat_amount", "retention_amount", "total_amount"):
+    for name in DOCUMENT_MONEY_FIELDS:
         value = attr(record, name)
         if value is not None:
             totals.append({"label": field_label(name), "value": value, "name": name})
