@@ -9,6 +9,7 @@ class AdditionalIncomeAdmin(DocumentAdmin):
     namespace = "additional_income"
     verbose_name = _("additional income")
     verbose_name_plural = _("additional income")
+    document_label = _("Additional income")
     bulk_buttons = (CHANGE_CATEGORIES,)
     form_fields = document_form_fields("recipient_name", "contact", due_dates=True)
     create_kinds = ("income",)

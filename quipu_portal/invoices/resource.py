@@ -10,6 +10,7 @@ class InvoiceAdmin(DocumentAdmin):
     resource = "invoices"
     verbose_name = _("invoice")
     verbose_name_plural = _("invoices")
+    document_label = _("Invoice")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
     form_fields = document_form_fields("contact", due_dates=True)

@@ -9,6 +9,7 @@ class PaysheetAdmin(DocumentAdmin):
     resource = "paysheets"
     verbose_name = _("paysheet")
     verbose_name_plural = _("paysheets")
+    document_label = _("Paysheet")
     bulk_buttons = (CHANGE_CATEGORIES,)
     columns = (
         columns.NUMBER,

@@ -72,6 +72,8 @@ class DocumentAdmin(BaseResourceAdmin):
     list_resource: str = "book_entries"
     # Their filter[type]: the namespace unless declared; None lists every type.
     list_type: str | None = ""
+    # What one document is called on its pages ("Invoice F-1") and in a list of every type.
+    document_label: str | Promise = ""
     columns: tuple[cols.Column, ...] = cols.DOCUMENT_COLUMNS
     list_filters: tuple[str, ...] = tuple(name for name in ALL_FILTERS if name != "type")
     # Every document list sorts as /book_entries does.

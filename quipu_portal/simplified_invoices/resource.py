@@ -10,6 +10,7 @@ class SimplifiedInvoiceAdmin(DocumentAdmin):
     resource = "simplified_invoices"
     verbose_name = _("simplified invoice")
     verbose_name_plural = _("simplified invoices")
+    document_label = _("Simplified invoice")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
     form_fields = document_form_fields("issuing_name", "recipient_name")

@@ -8,6 +8,7 @@ class TicketAdmin(DocumentAdmin):
     resource = "tickets"
     verbose_name = _("ticket")
     verbose_name_plural = _("tickets")
+    document_label = _("Ticket")
     bulk_buttons = (CHANGE_CATEGORIES,)
     notice = _(
         "Quipu has deprecated tickets. They stay browsable and editable here, but record new documents "
