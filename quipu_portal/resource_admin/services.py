@@ -18,6 +18,7 @@ from quipu_portal.resource_admin.access import Names, attr, document_number, doc
 from quipu_portal.resource_admin.columns import TYPE_LABELS
 from quipu_portal.resource_admin.conflicts import item_changed_fields, merge_fields, state_json
 from quipu_portal.resource_admin.forms import Choices, attachment_content_type
+from quipu_portal.resource_admin.registry import REGISTRY
 
 
 @dataclass
@@ -446,11 +447,8 @@ def attachment_delete(*, client, attachment_id: str) -> None:
 
 def amending_documents(record) -> tuple:
     """The credit notes that amend a document (Quipu keeps a document that has them)."""
-    return tuple(
-        ref
-        for name in ("amending_invoices", "amending_simplified_invoices", "amending_tickets")
-        for ref in getattr(record, name, ())
-    )
+    relations = [getattr(admin, "amending_relation", None) for admin in REGISTRY.values()]
+    return tuple(ref for name in relations if name for ref in getattr(record, name, ()))
 
 
 def document_refusal_explanation(record) -> str:
