@@ -1,8 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.resource_admin import registry
 
-class AccountingCategoriesConfig(AppConfig):
+
+class AccountingCategoriesConfig(registry.ResourceAppConfig):
     name = "quipu_portal.accounting_categories"
     label = "accounting_categories"
     verbose_name = _("Accounting categories")
+    admin_class = "quipu_portal.accounting_categories.resource.AccountingCategoryAdmin"

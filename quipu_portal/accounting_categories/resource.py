@@ -16,9 +16,9 @@ class AccountingCategoryAdmin(ReferenceAdmin):
     """Quipu's chart of accounts: read only; subcategories are added in their own app."""
 
     resource = "accounting_categories"
-    namespace = "accounting_categories"
     verbose_name = _("accounting category")
     verbose_name_plural = _("accounting categories")
+    picker_options = staticmethod(pickers.category_options)
     can_create = can_edit = can_delete = False
     columns = (
         Column("prefix", _("Account")),
@@ -48,6 +48,3 @@ class AccountingCategoryAdmin(ReferenceAdmin):
                 for sub in sorted(refdata.subcategories_of(record.id), key=lambda s: str(s.suffix or ""))
             ],
         }
-
-    def picker_search(self, *, client, connection, term, params):
-        return pickers.category_options(client=client, connection=connection, term=term, params=params)

@@ -1,5 +1,4 @@
-from quipu_portal.accounting_categories.resource import AccountingCategoryAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "accounting_categories"
-urlpatterns = register(AccountingCategoryAdmin).urls
+urlpatterns = admin_urls(app_name)

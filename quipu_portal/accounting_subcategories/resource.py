@@ -21,9 +21,9 @@ def category(record, refdata) -> str:
 
 class AccountingSubcategoryAdmin(ReferenceAdmin):
     resource = "accounting_subcategories"
-    namespace = "accounting_subcategories"
     verbose_name = _("accounting subcategory")
     verbose_name_plural = _("accounting subcategories")
+    picker_options = staticmethod(pickers.subcategory_options)
     has_detail = False
     columns = (
         Column("account", _("Account"), account),
@@ -38,6 +38,3 @@ class AccountingSubcategoryAdmin(ReferenceAdmin):
         "subcategory first."
     )
     empty_text = _("There are no subcategories yet.")
-
-    def picker_search(self, *, client, connection, term, params):
-        return pickers.subcategory_options(client=client, connection=connection, term=term, params=params)

@@ -1,5 +1,4 @@
-from quipu_portal.accounting_subcategories.resource import AccountingSubcategoryAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "accounting_subcategories"
-urlpatterns = register(AccountingSubcategoryAdmin).urls
+urlpatterns = admin_urls(app_name)

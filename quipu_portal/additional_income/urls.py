@@ -1,5 +1,4 @@
-from quipu_portal.additional_income.resource import AdditionalIncomeAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "additional_income"
-urlpatterns = register(AdditionalIncomeAdmin).urls
+urlpatterns = admin_urls(app_name)

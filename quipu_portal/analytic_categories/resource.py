@@ -8,7 +8,6 @@ class AnalyticCategoryAdmin(ReferenceAdmin):
     """Cost centres, projects, departments: a tree whose top-level groups cannot be put on documents."""
 
     resource = "analytic_categories"
-    namespace = "analytic_categories"
     verbose_name = _("analytic category")
     verbose_name_plural = _("analytic categories")
     has_detail = False

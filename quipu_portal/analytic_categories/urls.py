@@ -1,5 +1,4 @@
-from quipu_portal.analytic_categories.resource import AnalyticCategoryAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "analytic_categories"
-urlpatterns = register(AnalyticCategoryAdmin).urls
+urlpatterns = admin_urls(app_name)

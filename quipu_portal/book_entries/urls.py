@@ -1,5 +1,4 @@
-from quipu_portal.book_entries.resource import BookEntryAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "book_entries"
-urlpatterns = register(BookEntryAdmin).urls
+urlpatterns = admin_urls(app_name)

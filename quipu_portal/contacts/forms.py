@@ -37,6 +37,32 @@ DUE_DATE_HELP = _(
 )
 
 
+def category_field(label, *, kind: str) -> forms.ChoiceField:
+    """A contact's default category for one kind of document, picked by search."""
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        widget=PickerSelect(source="accounting_categories", params={"kind": kind}),
+    )
+
+
+def subcategory_field(label, *, category: str) -> forms.ChoiceField:
+    """A default subcategory, searched within the category chosen in the field named ``category``."""
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        widget=PickerSelect(source="accounting_subcategories", depends_on=category),
+    )
+
+
+def payment_method_field(label) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=PAYMENT_METHOD_CHOICES, required=False)
+
+
+def due_date_field(label) -> forms.CharField:
+    return forms.CharField(label=label, required=False, max_length=50, help_text=DUE_DATE_HELP)
+
+
 def analytic_value_ids(text) -> list[str]:
     """The ids in `contact_analytic_value_ids` ("12,34"), whatever separators Quipu used."""
     return re.findall(r"\d+", str(text or ""))
@@ -97,22 +123,10 @@ class ContactForm(ReferenceForm):
     description = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
-    income_category = forms.ChoiceField(
-        label=_("Income category"),
-        required=False,
-        widget=PickerSelect(source="accounting_categories", params={"kind": "income"}),
-    )
-    income_subcategory = forms.ChoiceField(
-        label=_("Income subcategory"),
-        required=False,
-        widget=PickerSelect(source="accounting_subcategories", depends_on="income_category"),
-    )
-    incomes_payment_method = forms.ChoiceField(
-        label=_("Payment method of income"), choices=PAYMENT_METHOD_CHOICES, required=False
-    )
-    incomes_due_date = forms.CharField(
-        label=_("Due date of income"), required=False, max_length=50, help_text=DUE_DATE_HELP
-    )
+    income_category = category_field(_("Income category"), kind="income")
+    income_subcategory = subcategory_field(_("Income subcategory"), category="income_category")
+    incomes_payment_method = payment_method_field(_("Payment method of income"))
+    incomes_due_date = due_date_field(_("Due date of income"))
     equivalence_subcharge = forms.BooleanField(
         label=_("Equivalence surcharge"),
         required=False,
@@ -124,22 +138,10 @@ class ContactForm(ReferenceForm):
         max_length=10,
         help_text=_("A language code such as es, ca, eu, gl or en. Blank: the account's language."),
     )
-    expense_category = forms.ChoiceField(
-        label=_("Expense category"),
-        required=False,
-        widget=PickerSelect(source="accounting_categories", params={"kind": "expenses"}),
-    )
-    expense_subcategory = forms.ChoiceField(
-        label=_("Expense subcategory"),
-        required=False,
-        widget=PickerSelect(source="accounting_subcategories", depends_on="expense_category"),
-    )
-    expenses_payment_method = forms.ChoiceField(
-        label=_("Payment method of expenses"), choices=PAYMENT_METHOD_CHOICES, required=False
-    )
-    expenses_due_date = forms.CharField(
-        label=_("Due date of expenses"), required=False, max_length=50, help_text=DUE_DATE_HELP
-    )
+    expense_category = category_field(_("Expense category"), kind="expenses")
+    expense_subcategory = subcategory_field(_("Expense subcategory"), category="expense_category")
+    expenses_payment_method = payment_method_field(_("Payment method of expenses"))
+    expenses_due_date = due_date_field(_("Due date of expenses"))
     contact_analytic_value_ids = forms.MultipleChoiceField(
         label=_("Analytic categories"),
         required=False,

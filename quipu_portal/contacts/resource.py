@@ -57,9 +57,9 @@ def analytic_names(record, refdata) -> str:
 
 class ContactAdmin(ReferenceAdmin):
     resource = "contacts"
-    namespace = "contacts"
     verbose_name = _("contact")
     verbose_name_plural = _("contacts")
+    picker_options = staticmethod(pickers.contact_options)
     columns = (
         RecordLink("name", _("Name"), sort_key="name"),
         Column("tax_id", _("Tax ID")),
@@ -129,6 +129,3 @@ class ContactAdmin(ReferenceAdmin):
         "Delete or move its documents first, or simply keep the contact."
     )
     empty_text = _("There are no contacts yet.")
-
-    def picker_search(self, *, client, connection, term, params):
-        return pickers.contact_options(client=client, connection=connection, term=term, params=params)

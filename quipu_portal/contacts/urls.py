@@ -1,5 +1,4 @@
-from quipu_portal.contacts.resource import ContactAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "contacts"
-urlpatterns = register(ContactAdmin).urls
+urlpatterns = admin_urls(app_name)

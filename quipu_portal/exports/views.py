@@ -15,11 +15,11 @@ from quipu_portal.connections.services import client_for
 from quipu_portal.core.htmx import is_partial, render_polled
 from quipu_portal.exports import services
 from quipu_portal.exports.forms import ExportStartForm, ListQueryForm
+from quipu_portal.files.filenames import content_disposition
 from quipu_portal.files.services import generated_file_path
 from quipu_portal.files.views import generated_file_response
 from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, Job, JobStatus
 from quipu_portal.jobs.services import job_estimate_seconds, job_prepare_again
-from quipu_portal.pdfs.filenames import content_disposition
 from quipu_portal.resource_admin.access import DOCUMENT_NAMESPACES
 from quipu_portal.resource_admin.errors import quipu_boundary
 from quipu_portal.resource_admin.registry import REGISTRY

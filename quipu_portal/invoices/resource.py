@@ -3,19 +3,16 @@ from django.utils.translation import gettext_lazy as _
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
-from quipu_portal.resource_admin.options import ResourceAdmin, document_form_fields
+from quipu_portal.resource_admin.options import DocumentAdmin, document_form_fields
 
 
-class InvoiceAdmin(ResourceAdmin):
+class InvoiceAdmin(DocumentAdmin):
     resource = "invoices"
-    namespace = "invoices"
-    list_type = "invoices"
     verbose_name = _("invoice")
     verbose_name_plural = _("invoices")
+    document_label = _("Invoice")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
     form_fields = document_form_fields("contact", due_dates=True)
     required_fields = ("kind", "issue_date", "contact")
-    # Credit notes: full and partial refunds from an invoice's page.
-    amended_relation = "amended_invoice"
-    amending_relation = "amending_invoices"
+    credit_notes = True

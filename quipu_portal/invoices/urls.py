@@ -1,5 +1,4 @@
-from quipu_portal.invoices.resource import InvoiceAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "invoices"
-urlpatterns = register(InvoiceAdmin).urls
+urlpatterns = admin_urls(app_name)

@@ -27,9 +27,9 @@ def validity(record, _names) -> str:
 
 class NumberingSeriesAdmin(ReferenceAdmin):
     resource = "numbering_series"
-    namespace = "numbering_series"
     verbose_name = _("numbering series")
     verbose_name_plural = _("numbering series")
+    picker_options = staticmethod(pickers.series_options)
     label_attribute = "prefix"
     has_detail = False
     columns = (
@@ -58,6 +58,3 @@ class NumberingSeriesAdmin(ReferenceAdmin):
         "For a new year, create a new series and make it the default instead."
     )
     empty_text = _("There are no numbering series yet.")
-
-    def picker_search(self, *, client, connection, term, params):
-        return pickers.series_options(client=client, connection=connection, term=term, params=params)

@@ -1,5 +1,4 @@
-from quipu_portal.numbering_series.resource import NumberingSeriesAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "numbering_series"
-urlpatterns = register(NumberingSeriesAdmin).urls
+urlpatterns = admin_urls(app_name)

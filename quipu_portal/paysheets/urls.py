@@ -1,5 +1,4 @@
-from quipu_portal.paysheets.resource import PaysheetAdmin
-from quipu_portal.resource_admin.registry import register
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "paysheets"
-urlpatterns = register(PaysheetAdmin).urls
+urlpatterns = admin_urls(app_name)

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from quipu_portal.pdfs.filenames import pdf_filename, pdf_filename_original
+from quipu_portal.files.filenames import pdf_filename, pdf_filename_original
 from quipu_portal.resource_admin.access import attr, counterpart_name, document_number, document_type
 
 # Quipu serves PDFs for income invoices and simplified invoices. Additional incomes advertise a

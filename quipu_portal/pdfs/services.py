@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext, ngettext
 
+from quipu_portal.files.filenames import pdf_filename, unique_name
 from quipu_portal.files.services import generated_file_finish
 from quipu_portal.jobs.models import ItemState, Job, JobItem, JobKind
 from quipu_portal.jobs.services import job_create, job_discard, job_start
@@ -26,7 +27,6 @@ from quipu_portal.pdfs.archive import (
     zip_write,
 )
 from quipu_portal.pdfs.documents import PDF_RESOURCES, PdfDocument, pdf_document_from
-from quipu_portal.pdfs.filenames import pdf_filename, unique_name
 from quipu_portal.pdfs.models import Bundle, BundleDocument, BundleFormat
 from quipu_portal.quipu.errors import QuipuNotFoundError, QuipuUnavailableError
 from quipu_portal.resource_admin.selection import (

@@ -18,6 +18,7 @@ from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
 from quipu_portal.core.htmx import is_partial, render_polled
+from quipu_portal.files.filenames import content_disposition
 from quipu_portal.files.services import generated_file_path
 from quipu_portal.files.views import generated_file_response
 from quipu_portal.jobs.flow import draft_create_once
@@ -34,7 +35,6 @@ from quipu_portal.pdfs import services
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS
 from quipu_portal.pdfs.archive import NotAPdfError
 from quipu_portal.pdfs.documents import PDF_RESOURCES
-from quipu_portal.pdfs.filenames import content_disposition
 from quipu_portal.pdfs.forms import BundleStartForm
 from quipu_portal.quipu.errors import (
     QuipuAuthError,

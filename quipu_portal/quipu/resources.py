@@ -104,6 +104,17 @@ ITEM_RELATIONSHIPS = {
 }
 
 
+ATTACHMENTS = RelationshipSpec("attachments", many=True, writable=False)
+
+
+def _amendments(resource: str) -> dict[str, RelationshipSpec]:
+    """A document that credit notes amend: the one a credit note points at, and those pointing at it."""
+    return {
+        f"amended_{resource.removesuffix('s')}": RelationshipSpec(resource),
+        f"amending_{resource}": RelationshipSpec(resource, many=True, writable=False),
+    }
+
+
 def _book_entry_relationships(**extra: RelationshipSpec) -> dict[str, RelationshipSpec]:
     return {
         "contact": RelationshipSpec("contacts"),
@@ -209,11 +220,7 @@ _register_book_entry(
     records.Invoice,
     writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, *VERIFACTU_WRITABLE, "equivalence_surcharge")
     + ("last_sent_at",),
-    relationships=_book_entry_relationships(
-        amended_invoice=RelationshipSpec("invoices"),
-        amending_invoices=RelationshipSpec("invoices", many=True, writable=False),
-        attachments=RelationshipSpec("attachments", many=True, writable=False),
-    ),
+    relationships=_book_entry_relationships(**_amendments("invoices"), attachments=ATTACHMENTS),
     includes=("items", "contact", "accounting_category", "accounting_subcategory"),
     has_items=True,
     item_categories=True,
@@ -223,12 +230,7 @@ _register_book_entry(
     records.Ticket,
     writable=("kind", "number", *COMMON_WRITABLE),
     writable_for_kind={"expenses": ("issuing_name",), "income": ("recipient_name",)},
-    relationships={
-        **_book_entry_relationships(
-            amended_ticket=RelationshipSpec("tickets"),
-            amending_tickets=RelationshipSpec("tickets", many=True, writable=False),
-        ),
-    },
+    relationships=_book_entry_relationships(**_amendments("tickets")),
     includes=("items",),
     has_items=True,
 )
@@ -237,11 +239,7 @@ _register_book_entry(
     records.SimplifiedInvoice,
     writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, *VERIFACTU_WRITABLE, "target_country"),
     writable_for_kind={"expenses": ("issuing_name",), "income": ("recipient_name",)},
-    relationships=_book_entry_relationships(
-        amended_simplified_invoice=RelationshipSpec("simplified_invoices"),
-        amending_simplified_invoices=RelationshipSpec("simplified_invoices", many=True, writable=False),
-        attachments=RelationshipSpec("attachments", many=True, writable=False),
-    ),
+    relationships=_book_entry_relationships(**_amendments("simplified_invoices"), attachments=ATTACHMENTS),
     includes=("items", "accounting_category", "accounting_subcategory", "attachments"),
     has_items=True,
     item_categories=True,
@@ -251,9 +249,7 @@ _register_book_entry(
     records.AdditionalIncome,
     writable=("kind", *COMMON_WRITABLE, *SALES_WRITABLE, "recipient_name", "target_country"),
     read_only=tuple(name for name in BOOK_ENTRY_READ_ONLY if name != "recipient_name"),
-    relationships=_book_entry_relationships(
-        attachments=RelationshipSpec("attachments", many=True, writable=False),
-    ),
+    relationships=_book_entry_relationships(attachments=ATTACHMENTS),
     includes=("items", "accounting_category", "accounting_subcategory", "attachments"),
     has_items=True,
     item_categories=True,
@@ -271,7 +267,7 @@ _register_book_entry(
     ),
     read_only=(*BOOK_ENTRY_READ_ONLY, "kind", "gross_pay"),
     relationships={
-        **_book_entry_relationships(attachments=RelationshipSpec("attachments", many=True, writable=False)),
+        **_book_entry_relationships(attachments=ATTACHMENTS),
         "accounting_category": RelationshipSpec("accounting_categories", writable=False),
     },
     includes=("contact", "accounting_category", "accounting_subcategory", "attachments"),

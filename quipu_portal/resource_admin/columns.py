@@ -1,7 +1,7 @@
 """A list column knows its label, how to read a record, how to sort and how to show a cell."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch
@@ -22,6 +22,7 @@ from quipu_portal.resource_admin.access import (
     document_type,
     rel_id,
 )
+from quipu_portal.resource_admin.registry import REGISTRY
 
 # Status value -> (label, badge class)
 PAYMENT_BADGES = {
@@ -32,14 +33,31 @@ PAYMENT_BADGES = {
     "pending": (_("Pending"), "badge-muted"),
 }
 KIND_BADGES = {"income": (_("Income"), "badge-ok"), "expenses": (_("Expenses"), "badge-muted")}
-TYPE_LABELS = {
-    "invoices": _("Invoice"),
-    "simplified_invoices": _("Simplified invoice"),
-    "additional_incomes": _("Additional income"),
-    "additional_income": _("Additional income"),
-    "tickets": _("Ticket"),
-    "paysheets": _("Paysheet"),
-}
+
+
+class DocumentTypeLabels(Mapping):
+    """A book entry's type (resource or list type) -> what one such document is called, as the
+    document declarations say (`document_label`). Read when asked: the registry fills as apps get ready."""
+
+    def _labels(self) -> dict:
+        labels = {}
+        for admin in REGISTRY.values():
+            label = getattr(admin, "document_label", "")
+            if label:
+                labels[admin.resource] = labels[admin.namespace] = label
+        return labels
+
+    def __getitem__(self, key):
+        return self._labels()[key]
+
+    def __iter__(self):
+        return iter(self._labels())
+
+    def __len__(self) -> int:
+        return len(self._labels())
+
+
+TYPE_LABELS = DocumentTypeLabels()
 
 
 def as_date(value) -> datetime.date | None:

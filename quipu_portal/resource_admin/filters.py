@@ -60,7 +60,7 @@ FIELD_QUERY_CHOICES = [
 ]
 PER_PAGE_CHOICES = [("20", "20"), ("50", "50"), ("100", "100")]
 
-# Every filter a document list can offer; a ResourceAdmin picks the ones its API resource accepts.
+# Every filter a document list can offer; a DocumentAdmin picks the ones its API resource accepts.
 ALL_FILTERS = ("period", "kind", "payment_status", "contact", "type", "q", "field_query")
 
 

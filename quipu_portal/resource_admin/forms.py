@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.core.display import money
 from quipu_portal.resource_admin.pickers import attach_pickers
 
 PAYMENT_METHOD_CHOICES = [
@@ -404,8 +405,6 @@ class ItemForm(forms.Form):
     def preview_total_display(self) -> str:
         if not self.is_bound or self.errors or not self.has_changed() and not self.initial:
             return ""
-        from quipu_portal.core.display import money
-
         total = self.preview_total()
         return money(total) if total is not None else ""
 

@@ -1,4 +1,4 @@
-"""ResourceAdmin: what a resource app declares; the generic views do the rest."""
+"""DocumentAdmin: what a document app declares; the generic views do the rest."""
 
 from dataclasses import dataclass
 
@@ -6,20 +6,20 @@ from django.urls import path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from quipu_portal.quipu.resources import BOOK_ENTRY_SORTS
 from quipu_portal.resource_admin import columns as cols
+from quipu_portal.resource_admin import services, views
 from quipu_portal.resource_admin.access import counterpart_name
+from quipu_portal.resource_admin.base import BaseResourceAdmin
+from quipu_portal.resource_admin.display import DOCUMENT_MONEY_FIELDS
+from quipu_portal.resource_admin.extensions import LENT_VIEWS
 from quipu_portal.resource_admin.filters import ALL_FILTERS
-
-DOCUMENT_SORTS = ("number", "issue_date", "counterpart_name", "total_amount", "total_amount_without_taxes")
 
 # Attributes Quipu computes or fills in itself: shown on the page, never sent back.
 DOCUMENT_READ_ONLY = (
     "payment_status",
     "stage",
-    "total_amount_without_taxes",
-    "vat_amount",
-    "retention_amount",
-    "total_amount",
+    *DOCUMENT_MONEY_FIELDS,
     "last_sent_at",
 )
 COUNTERPARTY_FIELDS = ("name", "tax_id", "address", "zip_code", "town", "country_code", "phone")
@@ -65,20 +65,22 @@ class BulkButton:
     url_name: str
 
 
-class ResourceAdmin:
-    # Which API resource, and the URL namespace of its pages.
-    resource: str = ""
-    namespace: str = ""
-    verbose_name: str | Promise = ""
-    verbose_name_plural: str | Promise = ""
+class DocumentAdmin(BaseResourceAdmin):
+    """A document resource (invoices, tickets, paysheets…): listed through /book_entries, with lines,
+    attachments, a PDF, credit notes and bulk actions, each switched off where the resource lacks it."""
 
     # Lists go through /book_entries with filter[type]: filters and sorts are documented there by every source.
     list_resource: str = "book_entries"
-    list_type: str | None = None
+    # Their filter[type]: the namespace unless declared; None lists every type.
+    list_type: str | None = ""
+    # What one document is called on its pages ("Invoice F-1") and in a list of every type.
+    document_label: str | Promise = ""
     columns: tuple[cols.Column, ...] = cols.DOCUMENT_COLUMNS
     list_filters: tuple[str, ...] = tuple(name for name in ALL_FILTERS if name != "type")
-    sorts: tuple[str, ...] = DOCUMENT_SORTS
+    # Every document list sorts as /book_entries does.
+    sorts: tuple[str, ...] = BOOK_ENTRY_SORTS
     default_sort: tuple[str, ...] = ("-issue_date",)
+    money_fields: tuple[str, ...] = DOCUMENT_MONEY_FIELDS
 
     # Forms: which fields, which of them are required, which attributes are only ever shown.
     form_fields: tuple[str, ...] = ()
@@ -91,114 +93,78 @@ class ResourceAdmin:
     item_categories: bool = True
     relations: tuple[str, ...] = ("contact", "accounting_category", "accounting_subcategory", "numeration")
 
-    # What can be done.
-    has_detail: bool = True
-    can_create: bool = True
-    can_edit: bool = True
-    can_delete: bool = True
+    # What can be done besides create, edit and delete.
     has_attachments: bool = True
     # Quipu serves PDFs of income invoices and simplified invoices only.
     has_pdf: bool = True
     row_actions: tuple[RowAction, ...] = ()
     bulk_actions: tuple[str, ...] = ("delete",)
-    bulk_buttons: tuple[BulkButton, ...] = ()
-    # The relationship a credit note / amending document sets, and the one listing them on the original.
+    # Credit notes (amending documents) from a document's page. The relationship a credit note sets,
+    # and the one listing them on the original, follow Quipu's naming: amended_invoice, amending_invoices.
+    credit_notes: bool = False
     amended_relation: str | None = None
     amending_relation: str | None = None
+    # The "New …" buttons on the list: one per kind the resource can be created with.
+    create_kinds: tuple[str, ...] = ("income", "expenses")
 
-    # A sentence shown on every page of the resource (tickets are deprecated by Quipu).
-    notice: str | Promise | None = None
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.list_type == "":
+            cls.list_type = cls.namespace
+        if cls.credit_notes and not cls.amended_relation:
+            cls.amended_relation = f"amended_{cls.resource.removesuffix('s')}"
+            cls.amending_relation = f"amending_{cls.resource}"
 
-    # What the delete page says once Quipu has deleted the record.
-    deleted_message: str | Promise = _("%(name)s deleted.")
-
-    # Records: how the shared pages (delete) read, name, delete and explain them. Documents here;
-    # ReferenceAdmin answers for contacts, categories and series.
     def record_get(self, *, client, record_id: str):
-        from quipu_portal.resource_admin import services
-
         return services.document_get(client=client, admin=self, document_id=record_id)
 
     def record_label(self, record) -> str:
-        from quipu_portal.resource_admin.services import document_label
-
-        return document_label(admin=self, record=record)
+        return services.document_label(admin=self, record=record)
 
     def record_delete(self, *, client, record, user, connection) -> None:
-        from quipu_portal.resource_admin import services
-
         services.document_delete(
             client=client, admin=self, document_id=record.id, record=record, user=user, connection=connection
         )
 
     def refusal_explanation(self, record) -> str:
-        """Why Quipu may have refused to delete this record, in plain words."""
-        from quipu_portal.resource_admin.services import document_refusal_explanation
-
-        return document_refusal_explanation(record)
+        return services.document_refusal_explanation(record)
 
     def delete_details(self, record) -> dict:
-        """More for the delete page: what identifies the document besides its label."""
+        """What identifies the document besides its label."""
         return {"counterpart": counterpart_name(record)}
 
-    # Escape hatches: a resource may replace one view.
     def list_view(self, request):
-        from quipu_portal.resource_admin import views
-
         return views.resource_list(request, admin=self)
 
     def detail_view(self, request, pk):
-        from quipu_portal.resource_admin import views
-
         return views.resource_detail(request, pk, admin=self)
 
     def create_view(self, request):
-        from quipu_portal.resource_admin import views
-
         return views.resource_create(request, admin=self)
 
     def edit_view(self, request, pk):
-        from quipu_portal.resource_admin import views
-
         return views.resource_edit(request, pk, admin=self)
 
-    def delete_view(self, request, pk):
-        from quipu_portal.resource_admin import views
-
-        return views.resource_delete(request, pk, admin=self)
-
     def amend_view(self, request, pk):
-        from quipu_portal.resource_admin import views
-
         return views.resource_amend(request, pk, admin=self)
 
     def bulk_view(self, request):
-        from quipu_portal.bulk_delete import views
-
-        return views.resource_bulk(request, admin=self)
+        return LENT_VIEWS["bulk"](request, admin=self)
 
     def bulk_delete_view(self, request, job_id):
-        from quipu_portal.bulk_delete import views
-
-        return views.bulk_delete_confirm(request, job_id, admin=self)
+        return LENT_VIEWS["bulk-delete"](request, job_id, admin=self)
 
     def subcategories_view(self, request):
-        from quipu_portal.resource_admin import views
-
         return views.subcategory_options(request, admin=self)
 
     def attachments_view(self, request, pk):
-        from quipu_portal.resource_admin import views
-
         return views.attachment_upload(request, pk, admin=self)
 
     def attachment_delete_view(self, request, pk, attachment_id):
-        from quipu_portal.resource_admin import views
-
         return views.attachment_delete(request, pk, attachment_id, admin=self)
 
-    # The "New …" buttons on the list: one per kind the resource can be created with.
-    create_kinds: tuple[str, ...] = ("income", "expenses")
+    def attachment_file_view(self, request, pk, attachment_id):
+        return views.attachment_file(request, pk, attachment_id, admin=self)
 
     @property
     def create_links(self) -> list[dict]:
@@ -206,11 +172,6 @@ class ResourceAdmin:
         if not self.create_kinds:
             return [{"label": _("New"), "query": ""}]
         return [{"label": labels[kind], "query": f"?kind={kind}"} for kind in self.create_kinds]
-
-    def attachment_file_view(self, request, pk, attachment_id):
-        from quipu_portal.resource_admin import views
-
-        return views.attachment_file(request, pk, attachment_id, admin=self)
 
     def fields_for(self, kind: str | None) -> tuple[str, ...]:
         return tuple(
@@ -223,26 +184,11 @@ class ResourceAdmin:
     def has_bulk(self) -> bool:
         return bool(self.bulk_buttons) or (self.can_delete and "delete" in self.bulk_actions)
 
-    @property
-    def read_only(self) -> bool:
-        return not (self.can_create or self.can_edit or self.can_delete)
-
-    def template_names(self, page: str) -> list[str]:
-        """The resource's own template if it has one, else the generic one."""
-        return [f"{self.namespace}/{page}.html", f"resource_admin/{page}.html"]
-
     def get_urls(self) -> list:
-        urls = [path("", self.list_view, name="list")]
-        if self.has_detail:
-            urls.append(path("<str:pk>/", self.detail_view, name="detail"))
+        urls = super().get_urls()
         if self.can_create or self.can_edit or self.amended_relation:
             urls.append(path("subcategories/options/", self.subcategories_view, name="subcategories"))
-        if self.can_create:
-            urls.append(path("new/", self.create_view, name="create"))
-        if self.can_edit:
-            urls.append(path("<str:pk>/edit/", self.edit_view, name="edit"))
-        if self.can_delete:
-            urls.append(path("<str:pk>/delete/", self.delete_view, name="delete"))
+        if self.can_delete and LENT_VIEWS:
             urls.append(path("bulk/", self.bulk_view, name="bulk"))
             urls.append(path("bulk/<int:job_id>/", self.bulk_delete_view, name="bulk-delete"))
         if self.amended_relation:
@@ -265,7 +211,3 @@ class ResourceAdmin:
             )
         # Fixed paths before the <pk> catch-alls.
         return sorted(urls, key=lambda pattern: "<" in str(pattern.pattern))
-
-    @property
-    def urls(self) -> list:
-        return self.get_urls()

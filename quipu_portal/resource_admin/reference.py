@@ -1,16 +1,13 @@
 """ReferenceAdmin: the declaration for contacts, categories and numbering series.
 
-The same idea as the document `ResourceAdmin` (columns, sorts, filters, a form, what can be done), for
+The same idea as the document `DocumentAdmin` (columns, sorts, filters, a form, what can be done), for
 resources without items: the list reads the resource's own endpoint with its own filters, the form sends
 attributes and relationships, and every write drops the connection's reference-data cache.
 """
 
 from dataclasses import dataclass
-from importlib import import_module
 
 from django import forms
-from django.conf import settings
-from django.core import checks
 from django.urls import NoReverseMatch, path
 from django.utils.functional import Promise
 from django.utils.html import format_html
@@ -18,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.quipu.records import RecordInput
-from quipu_portal.quipu.resources import RESOURCES
 from quipu_portal.resource_admin import columns as cols
+from quipu_portal.resource_admin import reference_services, reference_views
 from quipu_portal.resource_admin.access import attr, rel_id
-from quipu_portal.resource_admin.options import ResourceAdmin
-from quipu_portal.resource_admin.registry import REGISTRY
+from quipu_portal.resource_admin.base import BaseResourceAdmin
+from quipu_portal.resource_admin.views.pickers import picker_view
 
 
 @dataclass(frozen=True)
@@ -142,24 +139,12 @@ class ReferenceForm(forms.Form):
         return RecordInput(attributes=attributes, relationships=relationships)
 
 
-class ReferenceAdmin(ResourceAdmin):
+class ReferenceAdmin(BaseResourceAdmin):
     """Declare `resource`, `namespace`, names, `columns`, `sorts`, `filter_form`, `form_class`."""
 
-    columns = ()
-    sorts: tuple[str, ...] = ()
-    default_sort: tuple[str, ...] = ()
-    list_filters: tuple[str, ...] = ()
     filter_form: type[ReferenceFilterForm] | None = None
     form_class: type[ReferenceForm] | None = None
-    form_fields = ()
-    required_fields = ()
-    readonly_fields: tuple[str, ...] = ()
-    relations = ()
-    has_items = False
-    item_categories = False
-    has_attachments = False
-    bulk_actions = ()
-    create_kinds = ()
+    template_dir = "resource_admin/reference"
 
     # The list: a paginated table, or (for a small hierarchy) every record as a tree.
     tree_list: bool = False
@@ -168,34 +153,22 @@ class ReferenceAdmin(ResourceAdmin):
     # What a record is called on its pages, and the attributes its detail page shows (in order).
     label_attribute: str = "name"
     detail_fields: tuple[str, ...] = ()
-    field_labels: dict = {}
     # How a detail field reads, where its value needs the reference data: {name: fn(record, refdata)}.
     detail_values: dict = {}
-    money_fields: tuple[str, ...] = ()
     related_documents: RelatedDocuments | None = None
     # Why Quipu may refuse a delete (shown with Quipu's own words when it does).
     delete_refusal_help: str | Promise = ""
     empty_text: str | Promise = _("Nothing here yet.")
-
-    @property
-    def list_resource(self) -> str:
-        return self.resource
-
-    @property
-    def create_links(self) -> list[dict]:
-        return [{"label": _("New %(name)s") % {"name": self.verbose_name}, "query": ""}]
+    # The search behind the records' picker (a `pickers` function, as a staticmethod), if pickable.
+    picker_options = None
 
     def record_label(self, record) -> str:
         return str(attr(record, self.label_attribute) or record.id)
 
     def record_get(self, *, client, record_id: str):
-        from quipu_portal.resource_admin import reference_services
-
         return reference_services.reference_record_get(client=client, admin=self, record_id=record_id)
 
     def record_delete(self, *, client, record, user, connection) -> None:
-        from quipu_portal.resource_admin import reference_services
-
         reference_services.reference_record_delete(
             client=client, connection=connection, admin=self, record_id=record.id
         )
@@ -213,85 +186,35 @@ class ReferenceAdmin(ResourceAdmin):
 
     def picker_search(self, *, client, connection, term: str, params: dict) -> list[tuple[str, str]]:
         """(id, label) of the records matching a search, for pickers; empty when not pickable."""
-        return []
+        if self.picker_options is None:
+            return []
+        return self.picker_options(client=client, connection=connection, term=term, params=params)
 
     @property
     def has_picker(self) -> bool:
-        return type(self).picker_search is not ReferenceAdmin.picker_search
-
-    def template_names(self, page: str) -> list[str]:
-        return [f"{self.namespace}/{page}.html", f"resource_admin/reference/{page}.html"]
+        return self.picker_options is not None
 
     # Views ------------------------------------------------------------------------------------------
 
     def list_view(self, request):
-        from quipu_portal.resource_admin import reference_views
-
         if self.tree_list:
             return reference_views.reference_tree(request, admin=self)
         return reference_views.reference_list(request, admin=self)
 
     def detail_view(self, request, pk):
-        from quipu_portal.resource_admin import reference_views
-
         return reference_views.reference_detail(request, pk, admin=self)
 
     def create_view(self, request):
-        from quipu_portal.resource_admin import reference_views
-
         return reference_views.reference_form(request, None, admin=self)
 
     def edit_view(self, request, pk):
-        from quipu_portal.resource_admin import reference_views
-
         return reference_views.reference_form(request, pk, admin=self)
 
     def picker_view(self, request):
-        from quipu_portal.resource_admin.pickers import picker_view
-
         return picker_view(request, admin=self)
 
     def get_urls(self) -> list:
         urls = [path("", self.list_view, name="list")]
         if self.has_picker:
             urls.append(path("picker/", self.picker_view, name="picker"))
-        if self.can_create:
-            urls.append(path("new/", self.create_view, name="create"))
-        if self.has_detail:
-            urls.append(path("<str:pk>/", self.detail_view, name="detail"))
-        if self.can_edit:
-            urls.append(path("<str:pk>/edit/", self.edit_view, name="edit"))
-        if self.can_delete:
-            urls.append(path("<str:pk>/delete/", self.delete_view, name="delete"))
-        return urls
-
-
-def reference_admin_problems(admin: ReferenceAdmin) -> list[str]:
-    spec = RESOURCES.get(admin.resource)
-    if spec is None:
-        return [f"resource {admin.resource!r} is not in quipu.resources.RESOURCES"]
-    problems = []
-    if admin.filter_form is not None:
-        for name in admin.filter_form.base_fields:
-            api_name = admin.filter_form.api_names.get(name, name)
-            if api_name not in spec.filters:
-                problems.append(f"filter {api_name!r} is not offered by /{spec.path}")
-    if admin.form_class is not None:
-        writable = set(spec.writable) | set(spec.writable_relationships)
-        for name in admin.form_class.base_fields:
-            if name not in writable:
-                problems.append(f"form field {name!r} is not writable on /{spec.path}")
-    elif admin.can_create or admin.can_edit:
-        problems.append("can_create/can_edit need a form_class")
-    return problems
-
-
-@checks.register()
-def check_reference_admins(app_configs=None, **kwargs):
-    import_module(settings.ROOT_URLCONF)  # the apps' urls.py register their admins
-    errors = []
-    for admin in list(REGISTRY.values()):
-        if isinstance(admin, ReferenceAdmin):
-            for problem in reference_admin_problems(admin):
-                errors.append(checks.Error(problem, obj=type(admin).__qualname__, id="resource_admin.E101"))
-    return errors
+        return urls + self.record_urls()

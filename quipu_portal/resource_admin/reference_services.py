@@ -1,8 +1,9 @@
 """What the reference-data pages ask of Quipu. Every write drops the caches built from that data."""
 
+from quipu_portal.quipu.contact_names import contact_names_forget
 from quipu_portal.quipu.records import RecordInput
 from quipu_portal.quipu.refdata import invalidate_reference_data
-from quipu_portal.resource_admin.services import DocumentPage, contact_names_forget
+from quipu_portal.resource_admin.services import DocumentPage
 
 
 def reference_record_list(

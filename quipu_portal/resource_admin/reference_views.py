@@ -2,7 +2,7 @@
 
 Same shape as the document views: parse input with a form, get a client, call one service, pick a
 response. Quipu's errors become pages at `quipu_boundary`; a 422 goes back onto the form's fields.
-Deleting is the documents' view (views.resource_delete): the declaration says how a record is read,
+Deleting is the documents' view (views.delete.resource_delete): the declaration says how a record is read,
 named and deleted, and why Quipu may refuse.
 """
 
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import client_for
+from quipu_portal.core.htmx import is_partial, redirect_to
 from quipu_portal.quipu.errors import (
     QuipuForbiddenError,
     QuipuNotFoundError,
@@ -25,22 +26,12 @@ from quipu_portal.quipu.refdata import reference_data
 from quipu_portal.resource_admin import conflicts
 from quipu_portal.resource_admin import reference_services as services
 from quipu_portal.resource_admin.access import attr
+from quipu_portal.resource_admin.changelist import ChangeList, positive_int, querystring
 from quipu_portal.resource_admin.columns import COUNTERPART, DOCUMENT_COLUMNS
+from quipu_portal.resource_admin.display import display_value
 from quipu_portal.resource_admin.errors import quipu_boundary
+from quipu_portal.resource_admin.pages import NOT_SAVED_ERRORS, base_context, not_saved_error, templates
 from quipu_portal.resource_admin.services import document_names, validation_errors_apply
-from quipu_portal.resource_admin.views import (
-    NOT_SAVED_ERRORS,
-    _base_context,
-    _display,
-    _list_params,
-    _list_response,
-    _not_saved_error,
-    _partial,
-    _positive_int,
-    _querystring,
-    _redirect,
-    _templates,
-)
 
 
 def _lazy_refdata(client):
@@ -59,11 +50,9 @@ def reference_list(request, *, admin):
     refdata = _lazy_refdata(client)
     filter_form = admin.filter_form(request.GET, refdata=refdata) if admin.filter_form else None
     filters = filter_form.api_filters() if filter_form is not None and filter_form.is_valid() else {}
-    params = _list_params(request, admin)
-    page = services.reference_record_list(client=client, admin=admin, filters=filters, **params)
-    return _list_response(
-        request, admin, params=params, page=page, names=refdata, filter_form=filter_form, filters=filters
-    )
+    change_list = ChangeList(request, admin)
+    page = services.reference_record_list(client=client, admin=admin, filters=filters, **change_list.params)
+    return change_list.response(page=page, names=refdata, filter_form=filter_form, filters=filters)
 
 
 def _tree(records) -> list[dict]:
@@ -97,12 +86,12 @@ def reference_tree(request, *, admin):
         # Not every Quipu account has this endpoint (BEHAVIOUR.md): say so instead of failing.
         records, unavailable = [], True
     context = {
-        **_base_context(request, admin),
+        **base_context(request, admin),
         "tree": _tree(records),
         "count": len(records),
         "unavailable": unavailable,
     }
-    return render(request, _templates(admin, "tree"), context)
+    return render(request, templates(admin, "tree"), context)
 
 
 # Detail -------------------------------------------------------------------------------------------
@@ -128,7 +117,7 @@ def detail_rows(admin, record, refdata=None) -> list[dict]:
                 "value": value,
                 "display": show(record, refdata)
                 if show and value not in (None, "")
-                else _display(name, value),
+                else display_value(name, value),
                 "money": name in admin.money_fields,
                 "not_sent": not _sent_by_quipu(record, name),
             }
@@ -140,14 +129,14 @@ def _related_documents(request, client, admin, record) -> dict | None:
     related = admin.related_documents
     if related is None:
         return None
-    number = _positive_int(request.GET.get("documents_page"), 1)
+    number = positive_int(request.GET.get("documents_page"), 1)
     page = services.related_documents_page(
         client=client, filters={related.filter_name: record.id}, page=number, page_size=related.page_size
     )
     names = document_names(client=client, connection=request.connection)
     columns = [column for column in DOCUMENT_COLUMNS if column is not COUNTERPART]
     try:
-        all_url = connection_reverse(related.list_url_name) + _querystring({related.list_param: record.id})
+        all_url = connection_reverse(related.list_url_name) + querystring({related.list_param: record.id})
     except Exception:  # noqa: BLE001 - the document list may not be installed
         all_url = None
     return {
@@ -159,8 +148,8 @@ def _related_documents(request, client, admin, record) -> dict | None:
             {"record": r, "cells": [{"column": c, "html": c.render(r, names)} for c in columns]}
             for r in page.records
         ],
-        "previous_url": _querystring({"documents_page": number - 1}) if number > 1 else None,
-        "next_url": _querystring({"documents_page": number + 1}) if number < page.total_pages else None,
+        "previous_url": querystring({"documents_page": number - 1}) if number > 1 else None,
+        "next_url": querystring({"documents_page": number + 1}) if number < page.total_pages else None,
         "all_url": all_url,
     }
 
@@ -172,14 +161,14 @@ def reference_detail(request, pk, *, admin):
     client = client_for(request.connection)
     record = services.reference_record_get(client=client, admin=admin, record_id=pk)
     context = {
-        **_base_context(request, admin),
+        **base_context(request, admin),
         "record": record,
         "label": admin.record_label(record),
         "fields": detail_rows(admin, record, _lazy_refdata(client)),
         "related": _related_documents(request, client, admin, record),
         **admin.detail_extra(request=request, client=client, record=record),
     }
-    return render(request, _templates(admin, "detail"), context)
+    return render(request, templates(admin, "detail"), context)
 
 
 # Create and edit ----------------------------------------------------------------------------------
@@ -194,7 +183,7 @@ def _send(form, write):
     except QuipuForbiddenError as error:
         form.add_error(None, _("Quipu refused: %(reason)s") % {"reason": error.reason or error.message})
     except NOT_SAVED_ERRORS as error:
-        _not_saved_error(form, error)
+        not_saved_error(form, error)
     return None
 
 
@@ -251,13 +240,13 @@ def reference_form(request, pk, *, admin):
             label = admin.record_label(saved)
             message = _("%(name)s created.") if record is None else _("%(name)s saved.")
             messages.success(request, message % {"name": label})
-            return _redirect(request, _after_save_url(admin, saved.id or pk))
+            return redirect_to(request, _after_save_url(admin, saved.id or pk))
     if record is not None:
         title = _("Edit %(name)s") % {"name": admin.record_label(record)}
     else:
         title = _("New %(name)s") % {"name": admin.verbose_name}
     context = {
-        **_base_context(request, admin),
+        **base_context(request, admin),
         "form": form,
         "record": record,
         "label": admin.record_label(record) if record is not None else "",
@@ -266,5 +255,5 @@ def reference_form(request, pk, *, admin):
         "loaded_token": conflicts.loaded_token(request, loaded) if record is not None else "",
     }
     return render(
-        request, _templates(admin, "form", "reference-form" if _partial(request) else None), context
+        request, templates(admin, "form", "reference-form" if is_partial(request) else None), context
     )

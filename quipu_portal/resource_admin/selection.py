@@ -8,9 +8,7 @@ reads at most ``IN_REQUEST_PAGES``; a larger selection is read by the feature's 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -56,8 +54,7 @@ class Selection:
 
 
 def list_admin(namespace: str):
-    """The declaration of a list, also in a worker (the resource apps register theirs with their URLs)."""
-    import_module(settings.ROOT_URLCONF)
+    """The declaration of a list, also in a worker (the resource apps register theirs when ready)."""
     return REGISTRY[namespace]
 
 

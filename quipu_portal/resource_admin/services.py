@@ -4,21 +4,21 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from quipu_portal.audit.services import audit_document_write
 from quipu_portal.jobs.warmup import reference_warm_later
+from quipu_portal.quipu.contact_names import contact_names
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, QuipuRateLimitedError
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from quipu_portal.quipu.refdata import reference_data, reference_data_cached
 from quipu_portal.quipu.resources import ITEM_WRITABLE
 from quipu_portal.resource_admin.access import Names, attr, document_number, document_type, rel_id, rel_ids
 from quipu_portal.resource_admin.columns import TYPE_LABELS
+from quipu_portal.resource_admin.conflicts import item_changed_fields, merge_fields, state_json
 from quipu_portal.resource_admin.forms import Choices, attachment_content_type
-
-CONTACTS_CACHE_SECONDS = 300
+from quipu_portal.resource_admin.registry import REGISTRY
 
 
 @dataclass
@@ -140,23 +140,6 @@ def document_attachments(*, client, record) -> list:
     return found
 
 
-def _connection_key(connection, what: str) -> str:
-    return f"resource_admin:{what}:{connection.pk}:{connection.app_id}"
-
-
-def contact_names(*, client, connection) -> list[tuple[str, str]]:
-    """(id, name) of every contact, cached a few minutes: filters and forms need them on each page."""
-    key = _connection_key(connection, "contacts")
-    contacts = cache.get(key)
-    if contacts is None:
-        contacts = [
-            (contact.id, contact.name or contact.id) for contact in client.iterate("contacts", page_size=100)
-        ]
-        contacts.sort(key=lambda pair: str(pair[1]).lower())
-        cache.set(key, contacts, CONTACTS_CACHE_SECONDS)
-    return contacts
-
-
 def contact_names_if_ready(*, client, connection) -> list[tuple[str, str]] | None:
     """The contact names, or None when the rate budget cannot fetch them now (a worker will)."""
     try:
@@ -164,10 +147,6 @@ def contact_names_if_ready(*, client, connection) -> list[tuple[str, str]] | Non
     except QuipuRateLimitedError:
         reference_warm_later(connection=connection)
         return None
-
-
-def contact_names_forget(*, connection) -> None:
-    cache.delete(_connection_key(connection, "contacts"))
 
 
 def _reference(*, client, connection, partial: bool = False) -> dict:
@@ -320,8 +299,6 @@ def document_input_merged(*, form, formset, record, loaded: dict, item_categorie
     """The user's edit applied on top of Quipu's present version (see conflicts.py): the fields they
     changed win, the others take Quipu's values; lines added in Quipu are kept, lines deleted there
     stay deleted unless the user edited them; a line both sides changed takes the user's fields."""
-    from quipu_portal.resource_admin.conflicts import item_changed_fields, merge_fields, state_json
-
     merge_fields(form, state_json(document_initial(record=record, fields=tuple(form.fields))))
     payload, _sent = document_input(form=form, formset=None, record=record)
     if formset is None:
@@ -424,14 +401,24 @@ def new_items_input(item_forms) -> list[ItemInput]:
     ]
 
 
-def credit_note_create(*, client, admin, document_id: str, attributes: dict, items: list[ItemInput] | None):
-    """A full refund (no items) or a partial one (the given lines) of the document."""
+def credit_note_create(
+    *,
+    client,
+    admin,
+    document_id: str,
+    attributes: dict,
+    items: list[ItemInput] | None,
+    user,
+    connection,
+):
+    """A full refund (no items) or a partial one (the given lines) of the document: a create like any
+    other, so it is in the change log too."""
     payload = RecordInput(
         attributes={k: v for k, v in attributes.items() if v not in (None, "")},
         relationships={admin.amended_relation: document_id},
         items=items,
     )
-    return client.create(admin.resource, payload)
+    return document_create(client=client, admin=admin, payload=payload, user=user, connection=connection)
 
 
 def credit_note_ids(record) -> list[str]:
@@ -460,11 +447,8 @@ def attachment_delete(*, client, attachment_id: str) -> None:
 
 def amending_documents(record) -> tuple:
     """The credit notes that amend a document (Quipu keeps a document that has them)."""
-    return tuple(
-        ref
-        for name in ("amending_invoices", "amending_simplified_invoices", "amending_tickets")
-        for ref in getattr(record, name, ())
-    )
+    relations = [getattr(admin, "amending_relation", None) for admin in REGISTRY.values()]
+    return tuple(ref for name in relations if name for ref in getattr(record, name, ()))
 
 
 def document_refusal_explanation(record) -> str:

@@ -3,21 +3,18 @@ from django.utils.translation import gettext_lazy as _
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
-from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, ResourceAdmin, document_form_fields
+from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, DocumentAdmin, document_form_fields
 
 
-class SimplifiedInvoiceAdmin(ResourceAdmin):
+class SimplifiedInvoiceAdmin(DocumentAdmin):
     resource = "simplified_invoices"
-    namespace = "simplified_invoices"
-    list_type = "simplified_invoices"
     verbose_name = _("simplified invoice")
     verbose_name_plural = _("simplified invoices")
+    document_label = _("Simplified invoice")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
     form_fields = document_form_fields("issuing_name", "recipient_name")
     kind_fields = NAMED_COUNTERPARTY_FIELDS
     required_fields = ("kind", "issue_date", "issuing_name", "recipient_name")
     relations = ("accounting_category", "accounting_subcategory", "numeration")
-    # Amending simplified invoices, built like an invoice's credit note.
-    amended_relation = "amended_simplified_invoice"
-    amending_relation = "amending_simplified_invoices"
+    credit_notes = True

@@ -1,5 +1,4 @@
-from quipu_portal.resource_admin.registry import register
-from quipu_portal.simplified_invoices.resource import SimplifiedInvoiceAdmin
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "simplified_invoices"
-urlpatterns = register(SimplifiedInvoiceAdmin).urls
+urlpatterns = admin_urls(app_name)

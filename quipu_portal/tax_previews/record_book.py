@@ -6,6 +6,7 @@ data from row 3, amounts as numbers with two decimals, dates as dates (dd/mm/yyy
 first (pure functions, easy to test), then checked for what AEAT would reject, then written.
 """
 
+import datetime
 import io
 import re
 import unicodedata
@@ -476,6 +477,4 @@ def record_book_xlsx(book: RecordBook) -> bytes:
 
 
 def _as_datetime(day):
-    import datetime
-
     return datetime.datetime(day.year, day.month, day.day)

@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from quipu_portal.connections.decorators import connection_required
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.htmx import is_partial, page_or_fragment
-from quipu_portal.pdfs.filenames import content_disposition
+from quipu_portal.files.filenames import content_disposition
 from quipu_portal.resource_admin.access import DOCUMENT_NAMESPACES
 from quipu_portal.tax_previews import figures, services
 from quipu_portal.tax_previews.forms import TaxPreviewForm

@@ -1,15 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
-from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, ResourceAdmin, document_form_fields
+from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, DocumentAdmin, document_form_fields
 
 
-class TicketAdmin(ResourceAdmin):
+class TicketAdmin(DocumentAdmin):
     resource = "tickets"
-    namespace = "tickets"
-    list_type = "tickets"
     verbose_name = _("ticket")
     verbose_name_plural = _("tickets")
+    document_label = _("Ticket")
     bulk_buttons = (CHANGE_CATEGORIES,)
     notice = _(
         "Quipu has deprecated tickets. They stay browsable and editable here, but record new documents "
@@ -21,5 +20,4 @@ class TicketAdmin(ResourceAdmin):
     item_categories = False
     has_attachments = False
     has_pdf = False
-    amended_relation = "amended_ticket"
-    amending_relation = "amending_tickets"
+    credit_notes = True

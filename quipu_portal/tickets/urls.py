@@ -1,5 +1,4 @@
-from quipu_portal.resource_admin.registry import register
-from quipu_portal.tickets.resource import TicketAdmin
+from quipu_portal.resource_admin.registry import admin_urls
 
 app_name = "tickets"
-urlpatterns = register(TicketAdmin).urls
+urlpatterns = admin_urls(app_name)

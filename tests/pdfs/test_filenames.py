@@ -1,6 +1,6 @@
 import datetime
 
-from quipu_portal.pdfs.filenames import content_disposition, pdf_filename, pdf_filename_original, unique_name
+from quipu_portal.files.filenames import content_disposition, pdf_filename, pdf_filename_original, unique_name
 
 
 def test_filename_reads_number_counterparty_and_date():

@@ -54,7 +54,8 @@ class World:
             )
         key = ("document", namespace)
         if key not in self.lookups:
-            filters = {"type": admin.list_type} if admin.list_type else None
+            list_type = getattr(admin, "list_type", None)  # reference admins list their own resource
+            filters = {"type": list_type} if list_type else None
             page = self.quipu().list(admin.list_resource, filters=filters, page_size=1)
             assert page.records, f"the small seed has nothing for {namespace}"
             self.lookups[key] = str(page.records[0].id)
