@@ -25,8 +25,8 @@ VOLATILE = [
     ),
     (re.compile(r'"X-CSRFToken": "[^"]*"'), '"X-CSRFToken": "…"'),
     (re.compile(r'nonce="[^"]*"'), 'nonce="…"'),
-    (re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b"), "HH:MM"),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}[^\"<\s]*"), "TIMESTAMP"),
+    (re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b"), "HH:MM"),
     (re.compile(r"/media/[^\"'<\s]*"), "/media/…"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "UUID"),
     (re.compile(r"\b[A-Za-z0-9_\-]{20,}:[A-Za-z0-9_\-:]{10,}"), "SIGNED"),
@@ -66,3 +66,47 @@ def record_pages(request, monkeypatch):
 
     monkeypatch.setattr(Client, "request", recording)
     yield
+
+
+# Comparing two recordings: what differs from run to run by itself is set aside as well (record ids
+# and connection numbers, white space between tags, "a second ago"); a page that moved within its
+# test (the URL walkers) counts as the same when its test recorded it anywhere.
+ALSO_VOLATILE = [
+    (re.compile(r"/(c|connections)/\d+/"), r"/\1/N/"),
+    (re.compile(r"/admin/r/\d+/\d+/|%2Fadmin%2Fr%2F\d+%2F\d+"), "ADMIN-SHORTCUT"),
+    (
+        re.compile(r'(id="connection-switcher".*?</select>)', re.S),
+        lambda m: re.sub(r'value="\d+"', "N", m[1]),
+    ),
+    (re.compile(r"Calculated at HH:MM, [^.<]*\."), "Calculated at HH:MM, AGO."),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:HH:MM[.\d]*(\+HH:MM)?"), "TIMESTAMP"),
+    (re.compile(r">\s+<"), "><"),
+    (re.compile(r"\s+"), " "),
+]
+
+
+def comparable(html: str) -> str:
+    for pattern, replacement in ALSO_VOLATILE:
+        html = pattern.sub(replacement, html)
+    return html
+
+
+def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
+    """The pages of ``after`` that differ from ``before``, and those ``before`` has no page for."""
+    differ, new = [], []
+    for page in sorted(after.iterdir()):
+        test = page.name.rsplit("__", 1)[0]
+        seen = {comparable(other.read_text()) for other in before.glob(f"{test}__*.html")}
+        if not seen:
+            new.append(page.name)
+        elif comparable(page.read_text()) not in seen:
+            differ.append(page.name)
+    return differ, new
+
+
+if __name__ == "__main__":
+    import sys
+
+    differ, new = compare(Path(sys.argv[1]), Path(sys.argv[2]))
+    print("\n".join([*(f"differs: {name}" for name in differ), *(f"new: {name}" for name in new)]))
+    print(f"{len(differ)} pages differ, {len(new)} are new", file=sys.stderr)
