@@ -28,6 +28,7 @@ from quipu_portal.bulk_categories.changes import (
     target_state,
     write_input,
 )
+from quipu_portal.bulk_categories.kinds import BULK_CATEGORIES, UNDO
 from quipu_portal.bulk_categories.services import (
     INCLUDE,
     analytic_label,
@@ -37,7 +38,7 @@ from quipu_portal.bulk_categories.services import (
     job_undo,
 )
 from quipu_portal.connections.scope import connection_reverse
-from quipu_portal.jobs.models import ItemState, JobItem, JobKind
+from quipu_portal.jobs.models import ItemState, JobItem
 from quipu_portal.jobs.registry import (
     FieldChange,
     JobHandler,
@@ -206,7 +207,7 @@ def _display(name: str, flat: dict, refdata) -> str:
 
 
 class BulkCategoriesHandler(CategoryWriteHandler):
-    kind = JobKind.BULK_CATEGORIES
+    kind = BULK_CATEGORIES
     label = gettext_lazy("Change categories")
 
     def draft_url(self, job) -> str:
@@ -229,7 +230,7 @@ class BulkCategoriesHandler(CategoryWriteHandler):
 
 
 class UndoHandler(CategoryWriteHandler):
-    kind = JobKind.UNDO
+    kind = UNDO
     label = gettext_lazy("Undo")
     recompute_when_edited = False
 

@@ -16,7 +16,8 @@ from quipu_portal.bulk_categories.changes import (
     resource_of,
     target_state,
 )
-from quipu_portal.jobs.models import ItemState, Job, JobItem, JobKind, JobStatus
+from quipu_portal.bulk_categories.kinds import BULK_CATEGORIES, UNDO
+from quipu_portal.jobs.models import ItemState, Job, JobItem, JobStatus
 from quipu_portal.jobs.services import job_create, job_get, job_start
 from quipu_portal.quipu.refdata import ReferenceData
 from quipu_portal.resource_admin.access import document_number
@@ -107,7 +108,7 @@ def bulk_categories_preview(
     return job_create(
         owner=owner,
         connection=connection,
-        kind=JobKind.BULK_CATEGORIES,
+        kind=BULK_CATEGORIES,
         title=title,
         params={"change": change.as_params(), "listing": selection.as_params()},
         items=items,
@@ -143,7 +144,7 @@ def bulk_categories_preview_summary(*, job: Job) -> Preview:
 
 def bulk_categories_draft_get(*, owner, job_id, connection) -> Job:
     job = job_get(owner=owner, job_id=job_id, connection=connection)
-    if job.kind != JobKind.BULK_CATEGORIES:
+    if job.kind != BULK_CATEGORIES:
         raise Http404("Not a category change.")
     return job
 
@@ -153,7 +154,7 @@ def bulk_categories_draft_get(*, owner, job_id, connection) -> Job:
 
 def job_can_undo(job: Job) -> bool:
     return (
-        job.kind == JobKind.BULK_CATEGORIES
+        job.kind == BULK_CATEGORIES
         and job.is_done
         and job.changed_count > 0
         and not job.undo_jobs.exclude(status=JobStatus.CANCELLED).exists()
@@ -184,7 +185,7 @@ def job_undo(*, job: Job) -> Job:
         undo = job_create(
             owner=job.owner,
             connection=job.connection,
-            kind=JobKind.UNDO,
+            kind=UNDO,
             title=_("Undo: %(title)s") % {"title": job.title},
             params={"listing": job.params.get("listing"), "undo_of": job.pk},
             items=items,

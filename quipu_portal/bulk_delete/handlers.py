@@ -4,15 +4,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.audit.services import audit_record_changes
+from quipu_portal.bulk_delete.kinds import BULK_DELETE
 from quipu_portal.bulk_delete.services import bulk_delete_item, bulk_delete_reader
 from quipu_portal.connections.scope import connection_reverse
-from quipu_portal.jobs.models import ItemState, JobKind
+from quipu_portal.jobs.models import ItemState
 from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, register_handler
 from quipu_portal.resource_admin.selection import Selection
 
 
 class BulkDeleteHandler(JobHandler):
-    kind = JobKind.BULK_DELETE
+    kind = BULK_DELETE
     label = _("Delete documents")
     state_labels = {
         ItemState.CHANGED: _("Deleted"),

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from quipu_portal.audit.services import audit_value_text, document_audit_values
-from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState, Job, JobItem, JobKind
+from quipu_portal.bulk_delete.kinds import BULK_DELETE
+from quipu_portal.jobs.models import UNCONFIRMED_STATUSES, ItemState, Job, JobItem
 from quipu_portal.jobs.registry import FieldChange, Outcome
 from quipu_portal.jobs.services import job_create, job_estimate_seconds, job_get
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError
@@ -88,7 +89,7 @@ def bulk_delete_prepare(*, owner, connection, client, admin, query: str, ids: li
     return job_create(
         owner=owner,
         connection=connection,
-        kind=JobKind.BULK_DELETE,
+        kind=BULK_DELETE,
         title=title,
         params={"namespace": admin.namespace, "query": query, "selection": selection.as_params()},
         items=items,
@@ -104,7 +105,7 @@ def bulk_delete_job_get(*, owner, admin, job_id, connection) -> Job:
     from this list."""
     job = job_get(owner=owner, job_id=job_id, connection=connection)
     if job.status in UNCONFIRMED_STATUSES and (
-        job.kind != JobKind.BULK_DELETE or job.params.get("namespace") != admin.namespace
+        job.kind != BULK_DELETE or job.params.get("namespace") != admin.namespace
     ):
         raise Http404("Not a deletion from this list.")
     return job

@@ -1,16 +1,19 @@
 """The job kinds of this app: ``list_totals`` reads a filter's pages for its sums; ``list_export`` reads
 them into an export's documents, then writes the file. Neither has items: all their work is reading."""
 
+from django.utils.translation import gettext_lazy as _
+
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.exports import services
+from quipu_portal.exports.kinds import LIST_EXPORT, LIST_TOTALS
 from quipu_portal.exports.models import Export
-from quipu_portal.jobs.models import JobKind
 from quipu_portal.jobs.registry import JobHandler, Preparation, PreparationError, register_handler
 from quipu_portal.resource_admin.selection import Selection, SelectionError
 
 
 class ListTotalsHandler(JobHandler):
-    kind = JobKind.LIST_TOTALS
+    kind = LIST_TOTALS
+    label = _("List totals")
     starts_when_prepared = True
 
     def draft_url(self, job) -> str:
@@ -29,7 +32,8 @@ class ListTotalsHandler(JobHandler):
 
 
 class ListExportHandler(JobHandler):
-    kind = JobKind.LIST_EXPORT
+    kind = LIST_EXPORT
+    label = _("List export")
     starts_when_prepared = True
 
     def draft_url(self, job) -> str:

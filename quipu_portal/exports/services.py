@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 
 from quipu_portal.exports.columns import document_rows, export_columns
+from quipu_portal.exports.kinds import LIST_EXPORT, LIST_TOTALS
 from quipu_portal.exports.models import Export, ExportDocument, ExportFormat
 from quipu_portal.exports.totals import figures_for, sums_add, totals_rows
 from quipu_portal.exports.writers import csv_write, xlsx_write
@@ -29,7 +30,7 @@ from quipu_portal.files.services import (
     generated_file_folder_delete,
     generated_file_path,
 )
-from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_create, job_discard
 from quipu_portal.resource_admin.selection import (
     Selection,
@@ -99,7 +100,7 @@ def list_totals_job(*, owner, connection, selection: Selection) -> Job | None:
     job_id = cache.get(_totals_key(connection=connection, selection=selection) + ":job")
     if job_id is None:
         return None
-    return Job.objects.filter(pk=job_id, owner=owner, connection=connection, kind=JobKind.LIST_TOTALS).first()
+    return Job.objects.filter(pk=job_id, owner=owner, connection=connection, kind=LIST_TOTALS).first()
 
 
 def list_totals_calculate(*, client, owner, connection, selection: Selection) -> ListTotals | Job:
@@ -120,7 +121,7 @@ def list_totals_calculate(*, client, owner, connection, selection: Selection) ->
     job = job_create(
         owner=owner,
         connection=connection,
-        kind=JobKind.LIST_TOTALS,
+        kind=LIST_TOTALS,
         title=title,
         params={"selection": selection.as_params()},
         items=[],
@@ -204,7 +205,7 @@ def export_start(
             export.job = job_create(
                 owner=owner,
                 connection=connection,
-                kind=JobKind.LIST_EXPORT,
+                kind=LIST_EXPORT,
                 title=title,
                 params={"export": export.pk, "selection": selection.as_params()},
                 items=[],

@@ -5,21 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from quipu_portal.jobs.registry import KIND_MAX_LENGTH, kind_label
 
 
-class JobKind(models.TextChoices):
-    """The names of the job kinds, for the code and tests that refer to them. A kind exists when its
-    app registers a handler for it (see registry.py), which also declares its label; the labels here
-    stand in for handlers that declare none."""
-
-    BULK_CATEGORIES = "bulk_categories", _("Change categories")
-    UNDO = "undo", _("Undo")
-    PDF_BUNDLE = "pdf_bundle", _("PDF bundle")
-    BULK_DELETE = "bulk_delete", _("Delete documents")
-    LIST_TOTALS = "list_totals", _("List totals")
-    LIST_EXPORT = "list_export", _("List export")
-    TAX_PREVIEW = "tax_preview", _("Tax preview")
-    QUARTER_SCAN = "quarter_scan", _("Quarter review scan")
-
-
 class JobStatus(models.TextChoices):
     # A job whose documents are too many to read in one page view reads them in the background first.
     PREPARING = "preparing", _("Reading documents")
@@ -100,7 +85,7 @@ class Job(models.Model):
         return self.title or f"{self.get_kind_display()} #{self.pk}"
 
     def get_kind_display(self) -> str:
-        return kind_label(self.kind) or dict(JobKind.choices).get(self.kind, self.kind)
+        return kind_label(self.kind) or self.kind
 
     @property
     def done_count(self) -> int:

@@ -6,10 +6,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.connections.scope import connection_reverse
-from quipu_portal.jobs.models import ItemState, JobKind
+from quipu_portal.jobs.models import ItemState
 from quipu_portal.jobs.registry import JobHandler, Outcome, Preparation, register_handler
 from quipu_portal.pdfs import services
 from quipu_portal.pdfs.archive import NotAPdfError
+from quipu_portal.pdfs.kinds import PDF_BUNDLE
 from quipu_portal.pdfs.models import Bundle
 from quipu_portal.resource_admin.selection import Selection, selection_preparation
 
@@ -17,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 class PdfBundleHandler(JobHandler):
-    kind = JobKind.PDF_BUNDLE
+    kind = PDF_BUNDLE
     label = _("PDF bundle")
     # The user confirmed the download before its documents were read.
     starts_when_prepared = True

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from quipu_portal.files.filenames import pdf_filename, unique_name
 from quipu_portal.files.services import generated_file_finish
-from quipu_portal.jobs.models import ItemState, Job, JobItem, JobKind
+from quipu_portal.jobs.models import ItemState, Job, JobItem
 from quipu_portal.jobs.services import job_create, job_discard, job_start
 from quipu_portal.pdfs.archive import (
     PDF_MAGIC,
@@ -27,6 +27,7 @@ from quipu_portal.pdfs.archive import (
     zip_write,
 )
 from quipu_portal.pdfs.documents import PDF_RESOURCES, PdfDocument, pdf_document_from
+from quipu_portal.pdfs.kinds import PDF_BUNDLE
 from quipu_portal.pdfs.models import Bundle, BundleDocument, BundleFormat
 from quipu_portal.quipu.errors import QuipuNotFoundError, QuipuUnavailableError
 from quipu_portal.resource_admin.selection import (
@@ -204,7 +205,7 @@ def bundle_create(
         job = job_create(
             owner=owner,
             connection=connection,
-            kind=JobKind.PDF_BUNDLE,
+            kind=PDF_BUNDLE,
             title=title,
             params=params,
             items=_job_items(documents),

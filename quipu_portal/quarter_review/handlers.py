@@ -8,10 +8,11 @@ the job runs, finds nothing left to do and ``finish`` works out the findings fro
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from quipu_portal.jobs.models import ItemState, JobItem, JobKind
+from quipu_portal.jobs.models import ItemState, JobItem
 from quipu_portal.jobs.registry import JobHandler, Preparation, register_handler
 from quipu_portal.quarter_review import services
 from quipu_portal.quarter_review.facts import document_facts
+from quipu_portal.quarter_review.kinds import QUARTER_SCAN
 from quipu_portal.quipu.errors import QuipuError
 from quipu_portal.quipu.records import BookEntry
 from quipu_portal.quipu.refdata import reference_data, reference_data_cached
@@ -28,7 +29,8 @@ def _names(client):
 
 
 class QuarterScanHandler(JobHandler):
-    kind = JobKind.QUARTER_SCAN
+    kind = QUARTER_SCAN
+    label = _("Quarter review scan")
     state_labels = {ItemState.SKIPPED: _("Read")}
     starts_when_prepared = True
 

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from quipu_portal.connections.models import Connection
 from quipu_portal.connections.services import connection_list
-from quipu_portal.jobs.models import ItemState, Job, JobKind, JobStatus
+from quipu_portal.jobs.models import ItemState, Job, JobStatus
 from quipu_portal.jobs.services import job_create
 from quipu_portal.quarter_review.findings import review_findings, verifactu_checklist
+from quipu_portal.quarter_review.kinds import QUARTER_SCAN
 from quipu_portal.quarter_review.models import QuarterReview
 from quipu_portal.quarter_review.periods import quarter_filter, quarter_to_file
 from quipu_portal.resource_admin.selection import reading_start, selection_reading
@@ -42,7 +43,7 @@ def quarter_scan_start(*, owner, connection: Connection, year: int, quarter: int
         job = job_create(
             owner=owner,
             connection=connection,
-            kind=JobKind.QUARTER_SCAN,
+            kind=QUARTER_SCAN,
             title=_("Quarter review: %(name)s, Q%(quarter)s %(year)s")
             % {"name": connection.name, "quarter": quarter, "year": year},
             params={"year": year, "quarter": quarter, "selection": selection.as_params()},

@@ -1,13 +1,16 @@
 """The ``tax_preview`` job kind: read the documents page by page, then compute the figures once."""
 
-from quipu_portal.jobs.models import JobKind
+from django.utils.translation import gettext_lazy as _
+
 from quipu_portal.jobs.registry import JobHandler, Preparation, register_handler
 from quipu_portal.tax_previews import services
+from quipu_portal.tax_previews.kinds import TAX_PREVIEW
 from quipu_portal.tax_previews.models import TaxPreview
 
 
 class TaxPreviewHandler(JobHandler):
-    kind = JobKind.TAX_PREVIEW
+    kind = TAX_PREVIEW
+    label = _("Tax preview")
     # The user asked for the preview: once its documents are read, it is computed at once.
     starts_when_prepared = True
 

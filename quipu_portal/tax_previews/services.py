@@ -7,12 +7,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quipu_portal.jobs.models import JobKind
 from quipu_portal.jobs.services import job_create
 from quipu_portal.resource_admin.selection import Selection, list_admin, reading_start
 from quipu_portal.tax_previews import figures
 from quipu_portal.tax_previews.book_reader import BOOK_NAMESPACE, book_page_read, book_selection
 from quipu_portal.tax_previews.documents import TaxDocument, tax_document_from
+from quipu_portal.tax_previews.kinds import TAX_PREVIEW
 from quipu_portal.tax_previews.models import TaxPreview
 from quipu_portal.tax_previews.record_book import RecordBook, record_book_build
 
@@ -38,7 +38,7 @@ def tax_preview_start(*, owner, connection, year: int, quarter: int) -> TaxPrevi
         job = job_create(
             owner=owner,
             connection=connection,
-            kind=JobKind.TAX_PREVIEW,
+            kind=TAX_PREVIEW,
             title=_("Tax preview %(quarter)sT %(year)s") % {"quarter": quarter, "year": year},
             params={"year": year, "quarter": quarter},
             items=[],

@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from quipu_portal.audit.models import AuditEntry
+from quipu_portal.bulk_delete.kinds import BULK_DELETE
 from quipu_portal.connections.scope import connection_reverse
-from quipu_portal.jobs.models import ItemState, Job, JobKind
+from quipu_portal.jobs.models import ItemState, Job
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.quipu.errors import QuipuNotFoundError
 from quipu_portal.quipu.records import ItemInput, RecordInput
@@ -76,7 +77,7 @@ def test_twelve_documents_one_refused_one_already_gone(
     ids = [record.id for record in created]
 
     response = ask_to_delete(portal, ids)
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     confirm_url = connection_reverse("invoices:bulk-delete", args=[job.pk])
     assert response.status_code == 302 and response["Location"] == confirm_url
     assert job.status == "draft" and job.total == 12
@@ -130,7 +131,7 @@ def test_select_all_matching_the_filter_deletes_every_page(portal, quipu, settin
 
     ask_to_delete(portal, select_across="1", query="period=month&year=2019&month=6")
 
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     assert sorted(job.items.values_list("document_id", flat=True)) == sorted(r.id for r in created)
     portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
     assert run_to_end(job).changed_count == 3
@@ -173,7 +174,7 @@ def test_ticked_documents_no_longer_listed_are_left_alone(portal, quipu):
 
     ask_to_delete(portal, [listed.id, elsewhere.id])
 
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     assert list(job.items.values_list("document_id", flat=True)) == [listed.id]
     page = portal.get(connection_reverse("invoices:bulk-delete", args=[job.pk])).content.decode()
     assert "1 ticked document is no longer in this list and will be left alone." in page
@@ -183,7 +184,7 @@ def test_ticked_documents_no_longer_listed_are_left_alone(portal, quipu):
 def test_discarding_the_draft_deletes_nothing(portal, quipu):
     created = add_expense_invoices(quipu, 2)
     ask_to_delete(portal, [record.id for record in created])
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
 
     response = portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "discard"})
 
@@ -195,7 +196,7 @@ def test_discarding_the_draft_deletes_nothing(portal, quipu):
 def test_a_started_job_confirm_page_shows_its_progress(portal, quipu):
     created = add_expense_invoices(quipu, 1)
     ask_to_delete(portal, [created[0].id])
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
     again = portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
@@ -214,7 +215,7 @@ def test_a_started_job_confirm_page_shows_its_progress(portal, quipu):
 def test_the_progress_region_polls_until_the_deletion_is_over(portal, quipu):
     created = add_expense_invoices(quipu, 2)
     ask_to_delete(portal, [record.id for record in created])
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
     running = portal.get(connection_reverse("jobs:detail", args=[job.pk]), headers=HX)
@@ -228,7 +229,7 @@ def test_the_progress_region_polls_until_the_deletion_is_over(portal, quipu):
 def test_cancel_stops_before_the_next_document(portal, quipu):
     created = add_expense_invoices(quipu, 3)
     ask_to_delete(portal, [record.id for record in created])
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
     assert portal.post(connection_reverse("jobs:cancel", args=[job.pk])).status_code == 302
@@ -241,7 +242,7 @@ def test_cancel_stops_before_the_next_document(portal, quipu):
 def test_a_transient_failure_is_tried_again_by_the_runner(portal, quipu, sandbox, quipu_account):
     created = add_expense_invoices(quipu, 1)
     ask_to_delete(portal, [created[0].id])
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
 
     sandbox.set_faults(p503=1.0, app_id=quipu_account["app_id"])
@@ -259,7 +260,7 @@ def test_a_transient_failure_is_tried_again_by_the_runner(portal, quipu, sandbox
 def test_a_deletion_whose_answer_was_lost_is_still_logged(portal, quipu, accountant):
     created = add_expense_invoices(quipu, 1)
     ask_to_delete(portal, [created[0].id])
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     portal.post(connection_reverse("invoices:bulk-delete", args=[job.pk]), {"action": "run"})
     # A worker sent the DELETE and died before recording it.
     job.items.update(after={"delete_sent": True})
@@ -276,7 +277,7 @@ def test_a_deletion_whose_answer_was_lost_is_still_logged(portal, quipu, account
 def test_another_users_deletion_job_is_not_found(client, other_user, portal, quipu):
     created = add_expense_invoices(quipu, 2)
     ask_to_delete(portal, [record.id for record in created])
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     client.force_login(other_user)
 
     assert client.get(connection_reverse("invoices:bulk-delete", args=[job.pk])).status_code == 404
@@ -327,7 +328,7 @@ def test_a_double_click_on_delete_selected_makes_one_draft(portal, quipu):
     first = portal.post(connection_reverse("invoices:bulk"), data)
     second = portal.post(connection_reverse("invoices:bulk"), data)
 
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     assert (
         first["Location"] == second["Location"] == connection_reverse("invoices:bulk-delete", args=[job.pk])
     )
@@ -335,5 +336,5 @@ def test_a_double_click_on_delete_selected_makes_one_draft(portal, quipu):
     portal.post(first["Location"], {"action": "discard"})
     third = portal.post(connection_reverse("invoices:bulk"), data)
     assert third["Location"] == connection_reverse(
-        "invoices:bulk-delete", args=[Job.objects.get(kind=JobKind.BULK_DELETE).pk]
+        "invoices:bulk-delete", args=[Job.objects.get(kind=BULK_DELETE).pk]
     )

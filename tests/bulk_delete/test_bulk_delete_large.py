@@ -7,8 +7,9 @@ import time
 import pytest
 
 from quipu_portal.bulk_delete import services as bulk_delete
+from quipu_portal.bulk_delete.kinds import BULK_DELETE
 from quipu_portal.connections.scope import connection_reverse
-from quipu_portal.jobs.models import ItemState, Job, JobKind
+from quipu_portal.jobs.models import ItemState, Job
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.resource_admin.registry import REGISTRY
 from quipu_portal.resource_admin.selection import (
@@ -55,7 +56,7 @@ def test_select_all_of_hundreds_is_read_in_the_background_then_confirmed_and_del
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = delete_all(portal)
-    job = Job.objects.get(kind=JobKind.BULK_DELETE)
+    job = Job.objects.get(kind=BULK_DELETE)
     url = connection_reverse("invoices:bulk-delete", args=[job.pk])
     assert response["Location"] == url
     # The page view read one page, saw how many there are, and handed the rest to one task.

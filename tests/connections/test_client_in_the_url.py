@@ -6,9 +6,10 @@ The session only remembers the last client used, to send old bookmarks and the h
 import pytest
 from django.urls import reverse
 
+from quipu_portal.bulk_categories.kinds import BULK_CATEGORIES
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import ACTIVE_CONNECTION_SESSION_KEY, connection_create
-from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.jobs.models import Job, JobStatus
 from tests.helpers import form_data, htmx
 
 
@@ -108,7 +109,7 @@ def test_a_job_of_one_client_is_a_404_under_another_clients_url(
     job = Job.objects.create(
         owner=accountant,
         connection=connection,
-        kind=JobKind.BULK_CATEGORIES,
+        kind=BULK_CATEGORIES,
         status=JobStatus.RUNNING,
         title="Recategorizar gastos",
     )
@@ -163,7 +164,7 @@ def test_every_link_on_the_home_page_names_its_client(portal, accountant, connec
         Job.objects.create(
             owner=accountant,
             connection=client,
-            kind=JobKind.BULK_CATEGORIES,
+            kind=BULK_CATEGORIES,
             status=JobStatus.RUNNING,
             title=title,
         )

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from quipu_portal.audit.models import AuditEntry
+from quipu_portal.bulk_categories.kinds import BULK_CATEGORIES
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import connection_create
 from quipu_portal.dashboard.services import quarter_links
-from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.jobs.models import Job, JobStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_home_shows_my_jobs_and_changes_not_another_users_and_asks_quipu_nothing
     running = Job.objects.create(
         owner=accountant,
         connection=connection,
-        kind=JobKind.BULK_CATEGORIES,
+        kind=BULK_CATEGORIES,
         title="Q3 expenses to 629",
         status=JobStatus.RUNNING,
         total=10,
@@ -70,7 +71,7 @@ def test_home_shows_my_jobs_and_changes_not_another_users_and_asks_quipu_nothing
     Job.objects.create(
         owner=accountant,
         connection=connection,
-        kind=JobKind.BULK_CATEGORIES,
+        kind=BULK_CATEGORIES,
         title="Draft never started",
     )
     theirs = connection_create(
@@ -83,7 +84,7 @@ def test_home_shows_my_jobs_and_changes_not_another_users_and_asks_quipu_nothing
     Job.objects.create(
         owner=other_user,
         connection=theirs,
-        kind=JobKind.BULK_CATEGORIES,
+        kind=BULK_CATEGORIES,
         title="Someone else's job",
         status=JobStatus.FINISHED,
     )

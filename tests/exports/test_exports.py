@@ -13,9 +13,10 @@ from django_q.models import Schedule
 
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.services import user_language_set
+from quipu_portal.exports.kinds import LIST_EXPORT
 from quipu_portal.exports.models import Export
 from quipu_portal.files.services import generated_file_path, generated_files_expired_delete
-from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from tests.pdfs.test_bundles import run_job
 
@@ -103,7 +104,7 @@ def test_a_spanish_user_gets_a_csv_their_spreadsheet_reads_with_one_row_per_line
 
     made = export(portal, format="csv", lines=True)
 
-    assert not Job.objects.filter(kind=JobKind.LIST_EXPORT).exists()  # one page: written at once
+    assert not Job.objects.filter(kind=LIST_EXPORT).exists()  # one page: written at once
     page = portal.get(connection_reverse("exports:detail", args=[made.pk])).content.decode()
     assert connection_reverse("exports:file", args=[made.pk]) in page and "3 filas" in page
     content = download(portal, made)
@@ -189,7 +190,7 @@ class TestALongList:
             made = export(portal, format="csv", query="sort=-issue_date")
         assert len(callbacks) == 1
         job = made.job
-        assert job.kind == JobKind.LIST_EXPORT and job.status == JobStatus.PREPARING
+        assert job.kind == LIST_EXPORT and job.status == JobStatus.PREPARING
         reading = portal.get(
             connection_reverse("exports:detail", args=[made.pk]), headers={"HX-Request": "true"}
         )

@@ -12,7 +12,8 @@ from django.utils import timezone
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.services import user_language_set
 from quipu_portal.exports import services
-from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.exports.kinds import LIST_TOTALS
+from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from quipu_portal.resource_admin.registry import REGISTRY
 from quipu_portal.resource_admin.selection import selection_from_query
@@ -133,7 +134,7 @@ def test_a_filter_on_one_page_shows_its_totals_at_once(portal, quipu):
     ]
     assert income["base"] == Decimal("300.00") and income["withholding"] == Decimal("30.00")
     assert "Calculated at " in html and "now" in html
-    assert not Job.objects.filter(kind=JobKind.LIST_TOTALS).exists()
+    assert not Job.objects.filter(kind=LIST_TOTALS).exists()
 
 
 def test_a_spanish_user_reads_the_totals_in_spanish(portal, accountant, quipu):
@@ -197,7 +198,7 @@ class TestALongList:
         with django_capture_on_commit_callbacks() as callbacks:
             response = portal.post(url, {"query": "sort=-issue_date"}, headers=HX)
         assert len(callbacks) == 1
-        job = Job.objects.get(kind=JobKind.LIST_TOTALS)
+        job = Job.objects.get(kind=LIST_TOTALS)
         assert job.status == JobStatus.PREPARING
         progress = response.content.decode()
         assert f"Reading {count} documents from Quipu for the totals… 100 read." in progress
@@ -279,7 +280,7 @@ class TestStoppingALongRead:
             headers=HX,
         )
 
-        assert not Job.objects.filter(kind=JobKind.LIST_TOTALS).exists()
+        assert not Job.objects.filter(kind=LIST_TOTALS).exists()
         assert stopped.status_code == 286 and 'data-testid="totals-calculate"' in stopped.content.decode()
         listed = portal.get(connection_reverse("invoices:list"), {"kind": "income"}).content.decode()
         assert 'data-testid="totals-calculate"' in listed and "for the totals…" not in listed

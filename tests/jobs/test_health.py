@@ -12,8 +12,9 @@ from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.models import Task
 
+from quipu_portal.bulk_categories.kinds import BULK_CATEGORIES
 from quipu_portal.jobs.health import jobs_health_check
-from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.tasks import enqueue_run
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def job_with_lease(accountant, connection, *, expired_seconds_ago: float, status
     return Job.objects.create(
         owner=accountant,
         connection=connection,
-        kind=JobKind.BULK_CATEGORIES,
+        kind=BULK_CATEGORIES,
         status=status,
         lease_owner="a-dead-task",
         lease_expires_at=timezone.now() - datetime.timedelta(seconds=expired_seconds_ago),

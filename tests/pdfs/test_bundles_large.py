@@ -190,13 +190,13 @@ def test_a_bundle_whose_reading_failed_and_was_left_goes_with_its_job_after_a_da
 
     from django.utils import timezone
 
-    from quipu_portal.jobs.models import JobKind
     from quipu_portal.jobs.services import job_sweep
+    from quipu_portal.pdfs.kinds import PDF_BUNDLE
 
     job = Job.objects.create(
         owner=accountant,
         connection=connection,
-        kind=JobKind.PDF_BUNDLE,
+        kind=PDF_BUNDLE,
         title="PDFs",
         status=JobStatus.PREPARATION_FAILED,
     )

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from quipu_portal.bulk_categories.kinds import BULK_CATEGORIES, UNDO
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.connections.services import connection_create
-from quipu_portal.jobs.models import Job, JobKind, JobStatus
+from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_run_chunk
 from quipu_portal.quarter_review.findings import (
     nif_problem,
@@ -16,6 +17,7 @@ from quipu_portal.quarter_review.findings import (
     supplier_categories,
     taxpayer_kind,
 )
+from quipu_portal.quarter_review.kinds import QUARTER_SCAN
 from quipu_portal.quarter_review.models import QuarterReview
 from quipu_portal.quarter_review.periods import quarter_to_file, upcoming_deadlines
 from quipu_portal.quarter_review.services import quarter_scan_start
@@ -156,7 +158,7 @@ def test_the_one_click_fix_previews_the_majority_category_then_changes_and_undoe
 
     preview = portal.post(connection_reverse("jobs:bulk_categories"), data)
     assert preview.status_code == 302, preview.content.decode()[:3000]
-    job = Job.objects.get(kind=JobKind.BULK_CATEGORIES)
+    job = Job.objects.get(kind=BULK_CATEGORIES)
     assert preview["Location"] == connection_reverse("jobs:bulk_categories_preview", args=[job.pk])
     assert job.status == JobStatus.DRAFT
     assert job.items.filter(state="pending").count() == 1
@@ -169,7 +171,7 @@ def test_the_one_click_fix_previews_the_majority_category_then_changes_and_undoe
 
     undo = portal.post(connection_reverse("jobs:undo", args=[job.pk]))
     assert undo.status_code == 302
-    run_to_end(Job.objects.get(kind=JobKind.UNDO))
+    run_to_end(Job.objects.get(kind=UNDO))
     restored = quipu.retrieve("invoices", quarter.ids["E3"])
     assert restored.accounting_category.id == quarter.categories["628"]
 
@@ -193,13 +195,13 @@ def test_scan_all_starts_one_job_per_client_and_the_worklist_polls_until_they_en
     with django_capture_on_commit_callbacks() as callbacks:
         response = portal.post(reverse("quarter_review:scan"), {"year": YEAR, "quarter": QUARTER})
     assert response.status_code == 302
-    jobs = list(Job.objects.filter(kind=JobKind.QUARTER_SCAN).order_by("connection__name"))
+    jobs = list(Job.objects.filter(kind=QUARTER_SCAN).order_by("connection__name"))
     assert [job.connection for job in jobs] == [connection, second]
     assert len(callbacks) == 2  # one task per client, enqueued once the jobs are stored
 
     # Scanning again while they read starts nothing new.
     portal.post(reverse("quarter_review:scan"), {"year": YEAR, "quarter": QUARTER})
-    assert Job.objects.filter(kind=JobKind.QUARTER_SCAN).count() == 2
+    assert Job.objects.filter(kind=QUARTER_SCAN).count() == 2
 
     polling = portal.get(WORKLIST_URL, headers=htmx())
     assert polling.status_code == 200
@@ -228,7 +230,7 @@ def test_a_quarter_never_scanned_offers_a_scan_and_the_scan_job_has_its_own_page
         reverse("quarter_review:scan"), {"year": YEAR, "quarter": QUARTER, "connection": connection.pk}
     )
     assert with_scan["Location"] == review_url()
-    job = Job.objects.get(kind=JobKind.QUARTER_SCAN)
+    job = Job.objects.get(kind=QUARTER_SCAN)
     # While it reads, the review polls; the job page sends the user to the worklist of the quarter.
     polling = portal.get(review_url(), headers=htmx())
     assert polling.status_code == 200
@@ -258,7 +260,7 @@ def test_another_users_client_cannot_be_scanned_and_their_reviews_stay_hidden(
     assert client.get(connection_reverse("jobs:detail", args=[job.pk])).status_code == 404
     worklist = client.get(WORKLIST_URL).content.decode()
     assert connection.name not in worklist
-    assert Job.objects.filter(kind=JobKind.QUARTER_SCAN).count() == 1
+    assert Job.objects.filter(kind=QUARTER_SCAN).count() == 1
 
 
 def test_a_failed_reading_is_shown_and_can_be_scanned_again(portal, connection, quarter, sandbox):

@@ -109,12 +109,13 @@ class World:
 
     def job(self):
         if self._job is None:
-            from quipu_portal.jobs.models import Job, JobKind, JobStatus
+            from quipu_portal.bulk_categories.kinds import BULK_CATEGORIES
+            from quipu_portal.jobs.models import Job, JobStatus
 
             self._job = Job.objects.create(
                 owner=self.owner,
                 connection=self.owner_connection,
-                kind=JobKind.BULK_CATEGORIES,
+                kind=BULK_CATEGORIES,
                 status=JobStatus.FINISHED,
                 title="Ana's job",
             )

@@ -8,7 +8,8 @@ from django.utils.html import escape
 
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.services import user_language_set
-from quipu_portal.jobs.models import Job, JobKind
+from quipu_portal.jobs.models import Job
+from quipu_portal.tax_previews.kinds import TAX_PREVIEW
 from quipu_portal.tax_previews.models import TaxPreview
 from tests.tax_previews.conftest import run_preview
 
@@ -30,7 +31,7 @@ def test_running_a_preview_queues_a_background_job(signed_in, django_capture_on_
     assert response.status_code == 302
     assert response["Location"] == connection_reverse("tax_previews:detail", args=[preview.pk])
     assert len(callbacks) == 1  # the job's first task, sent once the preview is stored
-    assert preview.job.kind == JobKind.TAX_PREVIEW and preview.job.status == "preparing"
+    assert preview.job.kind == TAX_PREVIEW and preview.job.status == "preparing"
     page = signed_in.get(response["Location"])
     assert b'data-testid="preview-progress"' in page.content and b"every 2s" in page.content
     partial = signed_in.get(response["Location"], headers=HX)
@@ -99,7 +100,7 @@ def test_running_again_keeps_the_earlier_preview_with_its_date(signed_in, accoun
     assert (second.year, second.quarter) == (2026, 3)
     listing = signed_in.get(connection_reverse("tax_previews:list")).content.decode()
     assert listing.count(f'href="/c/{quarter_connection.pk}/tax/') >= 2
-    assert Job.objects.filter(kind=JobKind.TAX_PREVIEW).count() == 2
+    assert Job.objects.filter(kind=TAX_PREVIEW).count() == 2
 
 
 def test_another_users_preview_is_not_found(client, other_user, accountant, quarter_connection, sandbox):
