@@ -37,6 +37,7 @@ from quipu_portal.resource_admin.selection import (
     list_admin,
     selection_page_read,
     selection_read_in_request,
+    selection_title_parts,
 )
 
 logger = logging.getLogger(__name__)
@@ -156,12 +157,7 @@ def list_totals_finish(*, job: Job) -> ListTotals:
 
 
 def list_title(*, admin, filters: dict) -> str:
-    parts = [str(admin.verbose_name_plural).capitalize()]
-    period = filters.get("period")
-    if isinstance(period, dict):
-        parts.append(f"{period['from']} – {period['to']}")
-    elif period:
-        parts.append(str(period))
+    parts = selection_title_parts(admin=admin, filters=filters)
     if filters.get("kind") == "income":
         parts.append(gettext("income"))
     elif filters.get("kind") == "expenses":

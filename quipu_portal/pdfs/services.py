@@ -35,6 +35,7 @@ from quipu_portal.resource_admin.selection import (
     SelectionError,
     selection_page_read,
     selection_read_in_request,
+    selection_title_parts,
 )
 
 logger = logging.getLogger(__name__)
@@ -169,12 +170,7 @@ def bundle_read_page(*, client, bundle: Bundle, selection: Selection, reading: d
 
 
 def bundle_title(*, admin, filters: dict, count: int) -> str:
-    parts = [str(admin.verbose_name_plural).capitalize()]
-    period = filters.get("period")
-    if isinstance(period, dict):
-        parts.append(f"{period['from']} – {period['to']}")
-    elif period:
-        parts.append(str(period))
+    parts = selection_title_parts(admin=admin, filters=filters)
     if filters.get("kind") == "income":
         parts.append(gettext("income"))
     parts.append(ngettext("%(count)d PDF", "%(count)d PDFs", count) % {"count": count})

@@ -76,6 +76,17 @@ def selection_from_query(*, admin, query: str, ids: list[str] | None) -> Selecti
     )
 
 
+def selection_title_parts(*, admin, filters: dict) -> list[str]:
+    """The start of a title for what a filtered list holds: the resource, then the period filtered on."""
+    parts = [str(admin.verbose_name_plural).capitalize()]
+    period = filters.get("period")
+    if isinstance(period, dict):
+        parts.append(f"{period['from']} – {period['to']}")
+    elif period:
+        parts.append(str(period))
+    return parts
+
+
 def _json_safe(value):
     if isinstance(value, dict):
         return {str(key): _json_safe(inner) for key, inner in value.items()}
