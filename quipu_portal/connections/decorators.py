@@ -6,6 +6,7 @@ from django.urls import URLPattern, include
 
 from quipu_portal.connections.scope import CONNECTION_KWARG, connection_scope
 from quipu_portal.connections.services import active_connection_remember, get_owned_connection
+from quipu_portal.core.htmx import is_partial
 
 
 def connection_required(view):
@@ -25,7 +26,7 @@ def connection_required(view):
                 raise ImproperlyConfigured(f"{view.__qualname__} needs a URL under /c/<connection_id>/.")
             return view(request, *args, **kwargs)
         request.connection = get_owned_connection(request, connection_id)
-        if not (request.htmx and not request.htmx.boosted):
+        if not is_partial(request):
             active_connection_remember(request, request.connection)
         with connection_scope(request.connection):
             return view(request, *args, **kwargs)

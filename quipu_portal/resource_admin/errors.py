@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_htmx.http import reswap, trigger_client_event
 
+from quipu_portal.core.htmx import is_partial
 from quipu_portal.quipu.errors import (
     QuipuAuthError,
     QuipuError,
@@ -37,7 +38,7 @@ def _problem(request, *, title, message, status, retry_seconds=None):
         "retry_seconds": retry_seconds,
         "retry_url": request.get_full_path() if request.method == "GET" else None,
         "target_id": (request.htmx.target if request.htmx else None) or "problem",
-        "full_page": not (request.htmx and not request.htmx.boosted),
+        "full_page": not is_partial(request),
     }
     if request.htmx and request.method != "GET":
         # A form was being sent: keep it on screen exactly as typed, and say what happened.
