@@ -51,19 +51,18 @@ class RequestBody:
         self._stream = stream
         self.left = length
 
-    def read(self, size: int | None = -1) -> bytes:
+    def _take(self, reader, size: int | None) -> bytes:
         if size is None or size < 0 or size > self.left:
             size = self.left
-        data = self._stream.read(size) if size else b""
+        data = reader(size) if size else b""
         self.left -= len(data)
         return data
 
+    def read(self, size: int | None = -1) -> bytes:
+        return self._take(self._stream.read, size)
+
     def readline(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0 or size > self.left:
-            size = self.left
-        data = self._stream.readline(size) if size else b""
-        self.left -= len(data)
-        return data
+        return self._take(self._stream.readline, size)
 
     def readlines(self, hint: int = -1) -> list[bytes]:
         return list(iter(self.readline, b""))
