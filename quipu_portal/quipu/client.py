@@ -1,7 +1,9 @@
 """The only code in the portal that speaks HTTP to Quipu.
 
 A ``QuipuClient`` is built per use (a page view, a job) from a connection's credentials and reused
-for its lifetime: one requests session, one shared token, one shared rate budget.
+for its lifetime: one requests session, one shared token, one shared rate budget. The sessions of one
+process share one pool of kept-alive connections (``_process_adapter``), so a page view does not pay
+for a new TCP (and TLS) connection to Quipu each time.
 
 Do not call it inside ``transaction.atomic()``: on the embedded stack the budget's row lock (and
 SQLite's write lock) would then be held for the whole HTTP call and every other process would wait.
@@ -13,6 +15,7 @@ import enum
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from oauthlib.oauth2 import BackendApplicationClient, OAuth2Error, TokenExpiredError
 from oauthlib.oauth2.rfc6749.errors import MissingTokenError, MissingTokenTypeError
+from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 from requests_oauthlib import OAuth2Session
 
@@ -49,6 +53,8 @@ TOKEN_PATH = "/oauth/token"
 TOKEN_SCOPE = "ecommerce"
 # A page view does not start a call it has less time than this left for.
 MIN_ATTEMPT_SECONDS = 0.25
+# Kept-alive connections per Quipu host in one process (a gunicorn worker's threads, a job's reader).
+POOL_CONNECTIONS_PER_HOST = 16
 
 
 class _ClosedOnExit:
@@ -130,6 +136,29 @@ class ListQuery(TypedDict, total=False):
     include: list[str] | None
 
 
+class _ProcessAdapter(HTTPAdapter):
+    """The connection pool every client of this process sends through: closing a client (its
+    session) leaves the pool's kept-alive connections open for the next one."""
+
+    def close(self) -> None:
+        pass
+
+
+_adapter_lock = threading.Lock()
+_adapter: tuple[int, HTTPAdapter] | None = None
+
+
+def _process_adapter() -> HTTPAdapter:
+    """This process's pool; a forked child (a django-q worker, a gunicorn worker) makes its own, never
+    sending on the sockets its parent opened."""
+    global _adapter
+    with _adapter_lock:
+        if _adapter is None or _adapter[0] != os.getpid():
+            pool = _ProcessAdapter(pool_connections=8, pool_maxsize=POOL_CONNECTIONS_PER_HOST)
+            _adapter = (os.getpid(), pool)
+        return _adapter[1]
+
+
 class _TokenEndpointError(Exception):
     def __init__(self, response: requests.Response):
         super().__init__(response.status_code)
@@ -158,6 +187,8 @@ class QuipuClient(_ClosedOnExit):
         self.retry_policy = retry_policy or RetryPolicy()
         self.budget = SharedRateBudget(credentials.key, self.settings.rate_limit, store=budget_store)
         self.session = OAuth2Session(client=BackendApplicationClient(client_id=credentials.app_id))
+        for prefix in ("https://", "http://"):
+            self.session.mount(prefix, _process_adapter())
         self.session.headers["Accept"] = API_MEDIA_TYPE
         self.session.register_compliance_hook("access_token_response", self._check_token_response)
         self.tokens = TokenManager(credentials, self._fetch_token)

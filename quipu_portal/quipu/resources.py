@@ -7,6 +7,7 @@ BEHAVIOUR.md); READ ONLY attributes are never sent.
 from dataclasses import dataclass, field
 
 from . import records
+from .contract import ITEM_AMOUNT_FIELDS
 
 PAYMENT_METHODS = ("cash", "bank_transfer", "bank_card", "direct_debit", "paypal", "check", "factoring")
 
@@ -77,19 +78,7 @@ BOOK_ENTRY_FILTERS = (
     "validation_status",
 )
 BOOK_ENTRY_SORTS = ("number", "issue_date", "counterpart_name", "total_amount", "total_amount_without_taxes")
-ITEM_WRITABLE = (
-    "concept",
-    "description",
-    "kind",
-    "unitary_amount",
-    "quantity",
-    "vat_percent",
-    "retention_percent",
-    "discount_percent",
-    "deductible_vat_percent",
-    "deductible_expense_percent",
-    "equivalence_surcharge",
-)
+ITEM_WRITABLE = ("concept", "description", "kind", *ITEM_AMOUNT_FIELDS, "equivalence_surcharge")
 ITEM_READ_ONLY = (
     "id",
     "vat_amount",

@@ -82,15 +82,7 @@ class SandboxApp:
     # ── WSGI ─────────────────────────────────────────────────────────────
     def __call__(self, environ, start_response):
         request = Request(environ)
-        try:
-            response = self.dispatch(request)
-        except DropConnection:
-            raise
-        except ApiError as error:
-            response = Response.error(error)
-        except Exception:
-            logger.exception("sandbox error on %s %s", request.method, request.path)
-            response = Response.error(ApiError(500))
+        response = _answered(request, lambda: self.dispatch(request))
         phrase = (
             HTTPStatus(response.status).phrase
             if response.status in HTTPStatus._value2member_map_
@@ -136,7 +128,8 @@ class SandboxApp:
         decision = self.limiter.hit(account.app_id)
         if not decision.allowed:
             return self.over_limit(account, decision)
-        try:
+
+        def carry_out() -> Response:
             response = self.faults.apply(
                 account.app_id, lambda: self.store.expire_tokens(account.app_id), request
             )
@@ -145,14 +138,13 @@ class SandboxApp:
                     raise Forbidden()
                 response = self.handle(request, account, resource_name, rest)
                 self.answer_faults(account.app_id, request, response)
+            return response
+
+        try:
+            response = _answered(request, carry_out)
         except DropConnection as drop:
             self.stats.record(account.app_id, drop.reason, served=True, refused=False)
             raise
-        except ApiError as error:
-            response = Response.error(error)
-        except Exception:
-            logger.exception("sandbox error on %s %s", request.method, request.path)
-            response = Response.error(ApiError(500))
         response.headers += decision.headers()
         status = response.status if response.cut_at is None else "cut_pdf"
         self.stats.record(account.app_id, status, served=True, refused=False)
@@ -430,6 +422,20 @@ class SandboxApp:
             seed.populate(self.store, account)
             self.store.dirty = True
         return Response.json(201, account.public(), "application/json")
+
+
+def _answered(request: Request, answer) -> Response:
+    """What ``answer()`` returns, or its API error as an answer; anything unexpected is logged and
+    answered 500. A dropped connection goes through, to close the socket."""
+    try:
+        return answer()
+    except DropConnection:
+        raise
+    except ApiError as error:
+        return Response.error(error)
+    except Exception:
+        logger.exception("sandbox error on %s %s", request.method, request.path)
+        return Response.error(ApiError(500))
 
 
 def _cut_body(body: bytes, cut_at: int):

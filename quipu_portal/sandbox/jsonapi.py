@@ -4,6 +4,8 @@ import hashlib
 import hmac
 from datetime import UTC, date, datetime
 
+from quipu_portal.quipu.contract import ITEM_AMOUNT_FIELDS
+
 from .money import ZERO, dec
 
 ITEM_TYPE = "book_entry_items"  # what the Markdown docs and every writer use; openapi.yaml says "items"
@@ -195,13 +197,7 @@ class Renderer:
             "description": item.get("description") or "",
         }
         for name in (
-            "unitary_amount",
-            "quantity",
-            "vat_percent",
-            "retention_percent",
-            "discount_percent",
-            "deductible_vat_percent",
-            "deductible_expense_percent",
+            *ITEM_AMOUNT_FIELDS,
             "vat_amount",
             "retention_amount",
             "discount_amount",

@@ -16,20 +16,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from quipu_portal.quipu.contract import ITEM_AMOUNT_FIELDS
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # Record ids of each account start at a base of their own, so an id from one account is never
 # found in another and re-seeding an account reproduces the same ids.
 ID_SPACE = 10_000_000
 
+# An account's records, each collection a dict by id (a list of records in the JSON file).
+COLLECTIONS = ("contacts", "entries", "series", "subcategories", "analytic_categories", "attachments")
+
 DECIMAL_FIELDS = {
-    "unitary_amount",
-    "quantity",
-    "vat_percent",
-    "retention_percent",
-    "discount_percent",
-    "deductible_vat_percent",
-    "deductible_expense_percent",
+    *ITEM_AMOUNT_FIELDS,
     "net_pay",
     "employee_ss_amount",
     "employee_retention",
@@ -167,14 +166,7 @@ class Store:
         accounts = []
         for account in self.accounts.values():
             data = {k: v for k, v in account.__dict__.items() if not k.startswith("_")}
-            for name in (
-                "contacts",
-                "entries",
-                "series",
-                "subcategories",
-                "analytic_categories",
-                "attachments",
-            ):
+            for name in COLLECTIONS:
                 data[name] = list(data[name].values())
             accounts.append(data)
         tokens = {key: dict(value) for key, value in self.tokens.items()}
@@ -183,14 +175,7 @@ class Store:
     def load_json(self, payload: dict) -> None:
         self.accounts.clear()
         for data in payload["accounts"]:
-            for name in (
-                "contacts",
-                "entries",
-                "series",
-                "subcategories",
-                "analytic_categories",
-                "attachments",
-            ):
+            for name in COLLECTIONS:
                 data[name] = {record["id"]: _decimals(record) for record in data[name]}
             account = Account(**data)
             self.accounts[account.app_id] = account
