@@ -222,7 +222,11 @@ def reference_form(request, pk, *, admin):
             saved = _send(
                 form,
                 lambda: services.reference_record_create(
-                    client=client, connection=request.connection, admin=admin, payload=form.api_input()
+                    client=client,
+                    connection=request.connection,
+                    user=request.user,
+                    admin=admin,
+                    payload=form.api_input(),
                 ),
             )
         else:
@@ -231,8 +235,9 @@ def reference_form(request, pk, *, admin):
                 lambda: services.reference_record_update(
                     client=client,
                     connection=request.connection,
+                    user=request.user,
                     admin=admin,
-                    record_id=pk,
+                    record=record,
                     payload=form.api_input(),
                 ),
             )

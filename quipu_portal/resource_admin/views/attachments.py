@@ -24,7 +24,7 @@ INLINE_ATTACHMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png
 @require_POST
 def attachment_upload(request, pk, *, admin):
     client = client_for(request.connection)
-    services.document_get(client=client, admin=admin, document_id=pk)  # 404 unless it is on this account
+    document = services.document_get(client=client, admin=admin, document_id=pk)  # 404 unless on this account
     form = AttachmentForm(request.POST, request.FILES)
     detail = connection_reverse(f"{admin.namespace}:detail", args=[pk])
     if not form.is_valid():
@@ -32,7 +32,14 @@ def attachment_upload(request, pk, *, admin):
             messages.error(request, error)
         return redirect_to(request, detail)
     try:
-        services.attachment_upload(client=client, document_id=pk, upload=form.cleaned_data["file"])
+        services.attachment_upload(
+            client=client,
+            admin=admin,
+            document=document,
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            connection=request.connection,
+        )
     except QuipuValidationError as error:
         for field_error in error.field_errors:
             messages.error(
@@ -58,9 +65,16 @@ def _attachment_of(client, pk, attachment_id):
 @require_POST
 def attachment_delete(request, pk, attachment_id, *, admin):
     client = client_for(request.connection)
-    _attachment_of(client, pk, attachment_id)
+    attachment = _attachment_of(client, pk, attachment_id)
     try:
-        services.attachment_delete(client=client, attachment_id=attachment_id)
+        services.attachment_delete(
+            client=client,
+            admin=admin,
+            document_id=pk,
+            attachment=attachment,
+            user=request.user,
+            connection=request.connection,
+        )
     except QuipuForbiddenError as error:
         messages.error(
             request,
