@@ -28,23 +28,17 @@ def reference_caches_forget(*, client, connection) -> None:
     contact_names_forget(connection=connection)
 
 
-def reference_record_create(*, client, connection, user, admin, payload: RecordInput):
+def reference_record_save(*, client, connection, user, admin, record, payload: RecordInput):
+    """Create a record (``record`` None) or save ``record``, as read right before, with the form's values."""
     try:
-        created = client.create(admin.resource, payload)
+        if record is None:
+            saved = client.create(admin.resource, payload)
+        else:
+            saved = client.update(admin.resource, record.id, payload)
     finally:
         reference_caches_forget(client=client, connection=connection)
-    _audit(user=user, connection=connection, admin=admin, before=None, after=created)
-    return created
-
-
-def reference_record_update(*, client, connection, user, admin, record, payload: RecordInput):
-    """Save ``record`` (as read before the save) with the form's values."""
-    try:
-        updated = client.update(admin.resource, record.id, payload)
-    finally:
-        reference_caches_forget(client=client, connection=connection)
-    _audit(user=user, connection=connection, admin=admin, before=record, after=updated)
-    return updated
+    _audit(user=user, connection=connection, admin=admin, before=record, after=saved)
+    return saved
 
 
 def reference_record_delete(*, client, connection, user, admin, record) -> None:

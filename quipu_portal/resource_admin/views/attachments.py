@@ -52,20 +52,20 @@ def attachment_upload(request, pk, *, admin):
     return redirect_to(request, detail)
 
 
-def _attachment_of(client, pk, attachment_id):
-    """The attachment, if it belongs to the document (404 otherwise)."""
+def _attachment_of(request, pk, attachment_id):
+    """The connection's client and the attachment, if it belongs to the document (404 otherwise)."""
+    client = client_for(request.connection)
     attachment = client.retrieve("attachments", attachment_id)
     if rel_id(attachment, "book_entry") not in (None, str(pk)):
         raise Http404
-    return attachment
+    return client, attachment
 
 
 @connection_required
 @quipu_boundary
 @require_POST
 def attachment_delete(request, pk, attachment_id, *, admin):
-    client = client_for(request.connection)
-    attachment = _attachment_of(client, pk, attachment_id)
+    client, attachment = _attachment_of(request, pk, attachment_id)
     try:
         services.attachment_delete(
             client=client,
@@ -96,8 +96,7 @@ def attachment_delete(request, pk, attachment_id, *, admin):
 @require_GET
 def attachment_file(request, pk, attachment_id, *, admin):
     """The attachment (or its preview) through this portal: Quipu's file URLs need the connection's token."""
-    client = client_for(request.connection)
-    attachment = _attachment_of(client, pk, attachment_id)
+    client, attachment = _attachment_of(request, pk, attachment_id)
     size = request.GET.get("size")
     url = {"thumbnail": attachment.thumbnail_url, "small": attachment.small_url}.get(size) or attachment.url
     if not url:
