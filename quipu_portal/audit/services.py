@@ -183,22 +183,15 @@ def audit_record_write(
 
 
 def audit_attachment_write(
-    *,
-    user: AbstractBaseUser,
-    connection,
-    resource: str,
-    document_id: str,
-    document_label: str = "",
-    added: str = "",
-    removed: str = "",
+    *, user: AbstractBaseUser, connection, resource: str, document, added: str = "", removed: str = ""
 ) -> list[AuditEntry]:
     """Log a file attached to (``added``) or removed from (``removed``) a document, as its "attachments"."""
     return audit_record_changes(
         user=user,
         connection=connection,
         resource=resource,
-        document_id=document_id,
+        document_id=document.id,
         before={"attachments": removed},
         after={"attachments": added},
-        document_label=document_label,
+        document_label=getattr(document, "number", None) or "",
     )

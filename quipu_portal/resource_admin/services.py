@@ -442,22 +442,20 @@ def attachment_upload(*, client, admin, document, upload, user, connection):
         user=user,
         connection=connection,
         resource=admin.resource,
-        document_id=document.id,
-        document_label=getattr(document, "number", None) or "",
-        added=getattr(attachment, "filename", None) or upload.name,
+        document=document,
+        added=attachment.filename or upload.name,
     )
     return attachment
 
 
-def attachment_delete(*, client, admin, document_id: str, attachment, user, connection) -> None:
+def attachment_delete(*, client, admin, document, attachment, user, connection) -> None:
     """Remove the file from the document; the change log records its name under "attachments"."""
     client.delete("attachments", attachment.id)
     audit_attachment_write(
         user=user,
         connection=connection,
         resource=admin.resource,
-        document_id=document_id,
-        added="",
+        document=document,
         removed=attachment.filename or attachment.id,
     )
 

@@ -87,6 +87,6 @@ def test_uploading_and_deleting_an_attachment_is_logged_on_the_document(
     portal.post(connection_reverse("invoices:attachment-delete", args=[invoice.id, attachment_id]))
 
     removed = entries_of(invoice.id, field="attachments", after="").get()
-    assert removed.before == "receipt.pdf"
+    assert (removed.before, removed.document_label) == ("receipt.pdf", added.document_label)
     log = portal.get(reverse("audit:list"), {"document": invoice.id}).content.decode()
     assert log.count("receipt.pdf") == 2

@@ -66,11 +66,12 @@ def _attachment_of(request, pk, attachment_id):
 @require_POST
 def attachment_delete(request, pk, attachment_id, *, admin):
     client, attachment = _attachment_of(request, pk, attachment_id)
+    document = services.document_get(client=client, admin=admin, document_id=pk)  # its number, for the log
     try:
         services.attachment_delete(
             client=client,
             admin=admin,
-            document_id=pk,
+            document=document,
             attachment=attachment,
             user=request.user,
             connection=request.connection,
