@@ -11,6 +11,9 @@ RESOURCE_CHOICES = [
     ("tickets", _("Tickets")),
     ("paysheets", _("Paysheets")),
     ("contacts", _("Contacts")),
+    ("numbering_series", _("Numbering series")),
+    ("accounting_subcategories", _("Accounting subcategories")),
+    ("analytic_categories", _("Analytic categories")),
 ]
 
 

@@ -1,4 +1,5 @@
-"""The change log: recorded by every portal write to a Quipu document, read per user."""
+"""The change log: recorded by every portal write to Quipu (documents, their attachments, reference
+records), read per user."""
 
 import csv
 import datetime
@@ -163,10 +164,11 @@ def document_audit_values(record, *, with_items: bool = True) -> dict[str, objec
     return values
 
 
-def audit_document_write(
+def audit_record_write(
     *, user: AbstractBaseUser, connection, resource: str, before, after, document_label: str = ""
 ) -> list[AuditEntry]:
-    """Log a single create (no ``before``), edit, or delete (no ``after``) made from a document page."""
+    """Log a single create (no ``before``), edit, or delete (no ``after``) of a document or a reference
+    record (a contact, a category…), labelled with ``document_label`` or else the document's number."""
     record = after or before
     lines_known = all(getattr(side, "items_loaded", True) for side in (before, after) if side is not None)
     return audit_record_changes(
@@ -177,4 +179,19 @@ def audit_document_write(
         before=document_audit_values(before, with_items=lines_known),
         after=document_audit_values(after, with_items=lines_known),
         document_label=document_label or getattr(record, "number", None) or "",
+    )
+
+
+def audit_attachment_write(
+    *, user: AbstractBaseUser, connection, resource: str, document, added: str = "", removed: str = ""
+) -> list[AuditEntry]:
+    """Log a file attached to (``added``) or removed from (``removed``) a document, as its "attachments"."""
+    return audit_record_changes(
+        user=user,
+        connection=connection,
+        resource=resource,
+        document_id=document.id,
+        before={"attachments": removed},
+        after={"attachments": added},
+        document_label=getattr(document, "number", None) or "",
     )

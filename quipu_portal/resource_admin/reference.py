@@ -170,7 +170,7 @@ class ReferenceAdmin(BaseResourceAdmin):
 
     def record_delete(self, *, client, record, user, connection) -> None:
         reference_services.reference_record_delete(
-            client=client, connection=connection, admin=self, record_id=record.id
+            client=client, connection=connection, user=user, admin=self, record=record
         )
 
     def refusal_explanation(self, record) -> str:

@@ -1,5 +1,6 @@
 """What the reference-data pages ask of Quipu. Every write drops the caches built from that data."""
 
+from quipu_portal.audit.services import audit_record_write
 from quipu_portal.quipu.contact_names import contact_names_forget
 from quipu_portal.quipu.records import RecordInput
 from quipu_portal.quipu.refdata import invalidate_reference_data
@@ -27,25 +28,37 @@ def reference_caches_forget(*, client, connection) -> None:
     contact_names_forget(connection=connection)
 
 
-def reference_record_create(*, client, connection, admin, payload: RecordInput):
+def reference_record_save(*, client, connection, user, admin, record, payload: RecordInput):
+    """Create a record (``record`` None) or save ``record``, as read right before, with the form's values."""
     try:
-        return client.create(admin.resource, payload)
+        if record is None:
+            saved = client.create(admin.resource, payload)
+        else:
+            saved = client.update(admin.resource, record.id, payload)
     finally:
         reference_caches_forget(client=client, connection=connection)
+    _audit(user=user, connection=connection, admin=admin, before=record, after=saved)
+    return saved
 
 
-def reference_record_update(*, client, connection, admin, record_id: str, payload: RecordInput):
+def reference_record_delete(*, client, connection, user, admin, record) -> None:
     try:
-        return client.update(admin.resource, record_id, payload)
+        client.delete(admin.resource, record.id)
     finally:
         reference_caches_forget(client=client, connection=connection)
+    _audit(user=user, connection=connection, admin=admin, before=record, after=None)
 
 
-def reference_record_delete(*, client, connection, admin, record_id: str) -> None:
-    try:
-        client.delete(admin.resource, record_id)
-    finally:
-        reference_caches_forget(client=client, connection=connection)
+def _audit(*, user, connection, admin, before, after) -> None:
+    """The change log, field by field, labelled with the record's name as its pages call it."""
+    audit_record_write(
+        user=user,
+        connection=connection,
+        resource=admin.resource,
+        before=before,
+        after=after,
+        document_label=admin.record_label(after or before),
+    )
 
 
 def related_documents_page(*, client, filters: dict, page: int, page_size: int) -> DocumentPage:

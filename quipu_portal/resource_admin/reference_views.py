@@ -218,24 +218,17 @@ def reference_form(request, pk, *, admin):
         elif outcome == conflicts.MERGE:
             conflicts.merge_fields(form, conflicts.state_json(current)["fields"])
     if data is not None and form.is_valid() and conflict is None:
-        if record is None:
-            saved = _send(
-                form,
-                lambda: services.reference_record_create(
-                    client=client, connection=request.connection, admin=admin, payload=form.api_input()
-                ),
-            )
-        else:
-            saved = _send(
-                form,
-                lambda: services.reference_record_update(
-                    client=client,
-                    connection=request.connection,
-                    admin=admin,
-                    record_id=pk,
-                    payload=form.api_input(),
-                ),
-            )
+        saved = _send(
+            form,
+            lambda: services.reference_record_save(
+                client=client,
+                connection=request.connection,
+                user=request.user,
+                admin=admin,
+                record=record,
+                payload=form.api_input(),
+            ),
+        )
         if saved is not None:
             label = admin.record_label(saved)
             message = _("%(name)s created.") if record is None else _("%(name)s saved.")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from quipu_portal.audit.services import audit_document_write
+from quipu_portal.audit.services import audit_attachment_write, audit_record_write
 from quipu_portal.jobs.warmup import reference_warm_later
 from quipu_portal.quipu.contact_names import contact_names
 from quipu_portal.quipu.errors import QuipuForbiddenError, QuipuNotFoundError, QuipuRateLimitedError
@@ -371,15 +371,13 @@ def validation_errors_apply(*, error, form, formset=None, sent_forms=()) -> None
 
 def document_create(*, client, admin, payload: RecordInput, user, connection):
     created = client.create(admin.resource, payload)
-    audit_document_write(
-        user=user, connection=connection, resource=admin.resource, before=None, after=created
-    )
+    audit_record_write(user=user, connection=connection, resource=admin.resource, before=None, after=created)
     return created
 
 
 def document_update(*, client, admin, record, payload: RecordInput, user, connection):
     updated = client.update(admin.resource, record.id, payload)
-    audit_document_write(
+    audit_record_write(
         user=user, connection=connection, resource=admin.resource, before=record, after=updated
     )
     return updated
@@ -388,7 +386,7 @@ def document_update(*, client, admin, record, payload: RecordInput, user, connec
 def document_delete(*, client, admin, document_id: str, user, connection, record=None) -> None:
     client.delete(admin.resource, document_id)
     if record is not None:
-        audit_document_write(
+        audit_record_write(
             user=user, connection=connection, resource=admin.resource, before=record, after=None
         )
 
@@ -432,17 +430,34 @@ def credit_note_find(*, client, admin, document_id: str, known: list[str]) -> st
     return next((ref_id for ref_id in credit_note_ids(now) if ref_id not in set(known)), None)
 
 
-def attachment_upload(*, client, document_id: str, upload):
-    return client.upload_attachment(
-        book_entry_id=document_id,
+def attachment_upload(*, client, admin, document, upload, user, connection):
+    """Attach the file to the document; the change log records its name under "attachments"."""
+    attachment = client.upload_attachment(
+        book_entry_id=document.id,
         filename=upload.name,
         content=upload.read(),
         content_type=attachment_content_type(upload),
     )
+    audit_attachment_write(
+        user=user,
+        connection=connection,
+        resource=admin.resource,
+        document=document,
+        added=attachment.filename or upload.name,
+    )
+    return attachment
 
 
-def attachment_delete(*, client, attachment_id: str) -> None:
-    client.delete("attachments", attachment_id)
+def attachment_delete(*, client, admin, document, attachment, user, connection) -> None:
+    """Remove the file from the document; the change log records its name under "attachments"."""
+    client.delete("attachments", attachment.id)
+    audit_attachment_write(
+        user=user,
+        connection=connection,
+        resource=admin.resource,
+        document=document,
+        removed=attachment.filename or attachment.id,
+    )
 
 
 def amending_documents(record) -> tuple:

@@ -24,7 +24,7 @@ INLINE_ATTACHMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png
 @require_POST
 def attachment_upload(request, pk, *, admin):
     client = client_for(request.connection)
-    services.document_get(client=client, admin=admin, document_id=pk)  # 404 unless it is on this account
+    document = services.document_get(client=client, admin=admin, document_id=pk)  # 404 unless on this account
     form = AttachmentForm(request.POST, request.FILES)
     detail = connection_reverse(f"{admin.namespace}:detail", args=[pk])
     if not form.is_valid():
@@ -32,7 +32,14 @@ def attachment_upload(request, pk, *, admin):
             messages.error(request, error)
         return redirect_to(request, detail)
     try:
-        services.attachment_upload(client=client, document_id=pk, upload=form.cleaned_data["file"])
+        services.attachment_upload(
+            client=client,
+            admin=admin,
+            document=document,
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            connection=request.connection,
+        )
     except QuipuValidationError as error:
         for field_error in error.field_errors:
             messages.error(
@@ -45,22 +52,30 @@ def attachment_upload(request, pk, *, admin):
     return redirect_to(request, detail)
 
 
-def _attachment_of(client, pk, attachment_id):
-    """The attachment, if it belongs to the document (404 otherwise)."""
+def _attachment_of(request, pk, attachment_id):
+    """The connection's client and the attachment, if it belongs to the document (404 otherwise)."""
+    client = client_for(request.connection)
     attachment = client.retrieve("attachments", attachment_id)
     if rel_id(attachment, "book_entry") not in (None, str(pk)):
         raise Http404
-    return attachment
+    return client, attachment
 
 
 @connection_required
 @quipu_boundary
 @require_POST
 def attachment_delete(request, pk, attachment_id, *, admin):
-    client = client_for(request.connection)
-    _attachment_of(client, pk, attachment_id)
+    client, attachment = _attachment_of(request, pk, attachment_id)
+    document = services.document_get(client=client, admin=admin, document_id=pk)  # its number, for the log
     try:
-        services.attachment_delete(client=client, attachment_id=attachment_id)
+        services.attachment_delete(
+            client=client,
+            admin=admin,
+            document=document,
+            attachment=attachment,
+            user=request.user,
+            connection=request.connection,
+        )
     except QuipuForbiddenError as error:
         messages.error(
             request,
@@ -82,8 +97,7 @@ def attachment_delete(request, pk, attachment_id, *, admin):
 @require_GET
 def attachment_file(request, pk, attachment_id, *, admin):
     """The attachment (or its preview) through this portal: Quipu's file URLs need the connection's token."""
-    client = client_for(request.connection)
-    attachment = _attachment_of(client, pk, attachment_id)
+    client, attachment = _attachment_of(request, pk, attachment_id)
     size = request.GET.get("size")
     url = {"thumbnail": attachment.thumbnail_url, "small": attachment.small_url}.get(size) or attachment.url
     if not url:
