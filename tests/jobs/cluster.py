@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +36,17 @@ def start_cluster(log_path: Path, *, env: dict | None = None) -> subprocess.Pope
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def wait_until_running(log_path: Path, *, timeout: float = 60.0) -> None:
+    """Until the cluster writing ``log_path`` says it is running (a loaded machine starts it slowly)."""
+    deadline = time.monotonic() + timeout
+    while "running." not in log_path.read_text():
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"the cluster did not start within {timeout:.0f} s: {log_path.read_text()[-1500:]}"
+            )
+        time.sleep(0.1)
 
 
 def kill_cluster(process: subprocess.Popen) -> None:

@@ -11,7 +11,7 @@ from quipu_portal.audit.models import AuditEntry
 from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.jobs.services import job_start
 
-from .cluster import kill_cluster, start_cluster
+from .cluster import kill_cluster, start_cluster, wait_until_running
 from .conftest import add_expense_documents, change_to, preview
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -47,6 +47,8 @@ def test_two_clusters_on_one_connection_share_its_limit_and_both_do_the_work(
     logs = [Path(tmp_path / "machine-a.log"), Path(tmp_path / "machine-b.log")]
     clusters = [start_cluster(log, env=machine) for log in logs]
     try:
+        for log in logs:  # both machines take part only if both are up before the work is queued
+            wait_until_running(log)
         for job in jobs:
             job_start(job=job)
         deadline = time.monotonic() + 120
