@@ -9,8 +9,10 @@ The job's own tables are the source of truth, never django-q's task table.
 """
 
 import datetime
+import enum
 import logging
 import math
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
@@ -59,6 +62,10 @@ UNCONFIRMED_LIFETIME = datetime.timedelta(days=1)
 TRANSIENT_ERRORS = (QuipuServerError, QuipuUnavailableError, QuipuRateLimitedError)
 # How often a running chunk renews its lease, and so looks for a cancel.
 RENEW_EVERY_SECONDS = 0.25
+# Below this spacing of two sends (a raised limit) a chunk's items are shared by lanes (threads); a lane
+# has at least this many items.
+LANE_SPACING_SECONDS = 0.05
+LANE_MIN_ITEMS = 20
 # A chunk past its time that holds the job's last items and would finish them within this long does:
 # handing a few seconds of work on costs a trip through the broker and a re-read of their pages.
 FINISH_WITHIN_SECONDS = 10
@@ -397,30 +404,155 @@ def _run_leased_chunk(job_id: int, token: str) -> str:
     grace = FINISH_WITHIN_SECONDS if len(items) < chunk_size() else 0.0
     deadline = _Deadline(time.monotonic() + chunk_seconds(), grace=grace, total=len(items))
     try:
-        client = client_for(job.connection, priority=Priority.BACKGROUND)
+        clients = [client_for(job.connection, priority=Priority.BACKGROUND)]
+        shares = _lane_shares(items, _lane_count(clients[0], len(items)))
+        clients += [client_for(job.connection, priority=Priority.BACKGROUND) for _ in shares[1:]]
     except ConnectionSecretError:
         return _job_close(
             job.pk, JobStatus.FAILED, _("The connection's app secret cannot be read; enter it again.")
         )
-    with client:
-        try:
-            prefetched = handler.prefetch(job=job, items=items, client=client)
-        except QuipuAuthError as error:
-            return _job_close(job.pk, JobStatus.FAILED, str(error.message))
-        except TRANSIENT_ERRORS:
-            logger.warning("Job %s: reading the chunk failed; trying again in the next chunk", job.pk)
-            prefetched = {}
-        tally = _Tally()
-        try:
-            stopped = _run_items(job, token, handler, items, client, prefetched, deadline, tally)
-        finally:
-            tally.flush(job.pk)
-        if stopped:
-            return stopped
+    chunk = _Chunk(job, token, handler, deadline)
+    threads = [
+        threading.Thread(target=_run_lane_thread, args=(chunk, share, client), name=f"job-{job.pk}-lane-{n}")
+        for n, (share, client) in enumerate(zip(shares[1:], clients[1:], strict=True), start=1)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        _run_lane(chunk, shares[0], clients[0])
+    except BaseException:
+        chunk.stop(_Stop.CRASHED)
+        raise
+    finally:
+        chunk.first_item_done.set()
+        for thread in threads:
+            thread.join()
+        chunk.tally.flush(job.pk)
+    if chunk.crash is not None:
+        raise chunk.crash
+    if chunk.stopped == _Stop.FAILED:
+        return _job_close(job.pk, JobStatus.FAILED, chunk.failure)
+    if chunk.stopped == _Stop.CANCELLED:
+        return _job_close(job.pk, JobStatus.CANCELLED)
+    if chunk.stopped in (_Stop.BUSY, _Stop.MORE):
+        return str(chunk.stopped)
     if JobItem.objects.filter(job=job, state=ItemState.PENDING).exists():
         return "more"
     handler.finish(job=job)
     return _job_close(job.pk, JobStatus.FINISHED)
+
+
+def _lane_count(client, items: int) -> int:
+    """How many threads share the chunk's items: more than one only where the rate is high enough for
+    one document's bookkeeping to take about as long as the spacing of two sends, and never inside a
+    caller's transaction (another thread's database connection would not see its rows)."""
+    rate = client.settings.rate_limit
+    if rate.window / rate.limit >= LANE_SPACING_SECONDS or db_connection.in_atomic_block:
+        return 1
+    return max(1, min(settings.QUIPU_JOB_LANES, items // LANE_MIN_ITEMS))
+
+
+def _lane_shares(items: list[JobItem], lanes: int) -> list[list[JobItem]]:
+    """Consecutive runs of the items, one per lane: each lane reads its own listing pages, and their
+    page reads fall at different times, so one lane keeps sending while another reads."""
+    return [items[len(items) * n // lanes : len(items) * (n + 1) // lanes] for n in range(lanes)]
+
+
+class _Stop(enum.StrEnum):
+    MORE = "more"  # the chunk's time is up
+    BUSY = "busy"  # the lease was lost
+    CANCELLED = "cancelled"
+    FAILED = "failed"  # Quipu refused the credentials
+    CRASHED = "crashed"
+
+
+class _Chunk:
+    """What the lanes of one chunk share: the lease (renewed by whichever lane finds it due), the
+    deadline, the counters, and the first reason to stop, which every lane obeys before its next item."""
+
+    def __init__(self, job: Job, token: str, handler, deadline: "_Deadline"):
+        self.job, self.token, self.handler, self.deadline = job, token, handler, deadline
+        self.tally = _Tally()
+        self.stopped: _Stop | None = None
+        self.failure = ""
+        self.crash: BaseException | None = None
+        # The other lanes start once the first has written its first document, so that their first
+        # listing pages are not read at the same time as its own.
+        self.first_item_done = threading.Event()
+        self._lock = threading.Lock()
+        self._done = 0
+        self._renewed_at: float | None = None
+
+    def stop(self, reason: _Stop, failure: str = "") -> None:
+        with self._lock:
+            if self.stopped is None or reason in (_Stop.FAILED, _Stop.CRASHED):
+                self.stopped, self.failure = reason, failure
+
+    def may_go_on(self) -> bool:
+        """Whether a lane may start its next item: nobody stopped, the time is not up, the lease holds.
+        A cancel or a lost lease is noticed within a fraction of a second, without a write per document."""
+        with self._lock:
+            if self.stopped is None and self.deadline.past(self._done):
+                self.stopped = _Stop.MORE
+            if self.stopped is not None:
+                return False
+            if self._renewed_at is not None and time.monotonic() - self._renewed_at < RENEW_EVERY_SECONDS:
+                return True
+            if _lease_renew(self.job.pk, self.token, self.tally):
+                self._renewed_at = time.monotonic()
+                return True
+            if Job.objects.filter(pk=self.job.pk, status=JobStatus.CANCELLING).exists():
+                self.stopped = _Stop.CANCELLED
+            else:
+                logger.warning("Job %s: lease lost; another task carries on", self.job.pk)
+                self.stopped = _Stop.BUSY
+            return False
+
+    def finished(self, counter: str | None) -> None:
+        with self._lock:
+            self._done += 1
+            if counter:
+                self.tally.add(counter)
+        self.first_item_done.set()
+
+
+def _run_lane_thread(chunk: _Chunk, items: list[JobItem], client) -> None:
+    try:
+        chunk.first_item_done.wait()
+        _run_lane(chunk, items, client)
+    except BaseException as error:
+        logger.exception("Job %s: a lane crashed", chunk.job.pk)
+        chunk.crash = error
+        chunk.stop(_Stop.CRASHED)
+    finally:
+        db_connection.close()
+
+
+def _run_lane(chunk: _Chunk, items: list[JobItem], client) -> None:
+    """Process the items in order until they are done or the chunk stops."""
+    job, handler = chunk.job, chunk.handler
+    with client:
+        try:
+            prefetched = handler.prefetch(job=job, items=items, client=client)
+        except QuipuAuthError as error:
+            chunk.stop(_Stop.FAILED, str(error.message))
+            return
+        except TRANSIENT_ERRORS:
+            logger.warning("Job %s: reading the chunk failed; trying again in the next chunk", job.pk)
+            prefetched = {}
+        for item in items:
+            if not chunk.may_go_on():
+                return
+            try:
+                outcome = handler.process_item(job=job, item=item, client=client, prefetched=prefetched)
+            except QuipuAuthError as error:
+                chunk.stop(_Stop.FAILED, str(error.message))
+                return
+            except TRANSIENT_ERRORS as error:
+                outcome = Outcome(ItemState.FAILED, error=str(error.message), retry=True)
+            except QuipuError as error:
+                outcome = Outcome(ItemState.FAILED, error=_error_text(error))
+            chunk.finished(_item_finish(job, item, outcome, change_log=handler.change_log))
 
 
 class _Deadline:
@@ -440,35 +572,6 @@ class _Deadline:
             return True
         per_item = (now - self.started) / done
         return now + per_item * (self.total - done) > self.at + self.grace
-
-
-def _run_items(job, token, handler, items, client, prefetched, deadline: "_Deadline", tally) -> str | None:
-    """Process the chunk's items until the deadline; what to return when it stopped early."""
-    renewed_at = None
-    for done, item in enumerate(items):
-        if deadline.past(done):
-            return "more"
-        # A cancel or a lost lease is noticed within a fraction of a second, without a write per document.
-        if renewed_at is None or time.monotonic() - renewed_at >= RENEW_EVERY_SECONDS:
-            if not _lease_renew(job.pk, token, tally):
-                if Job.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
-                    return _job_close(job.pk, JobStatus.CANCELLED)
-                logger.warning("Job %s: lease lost; another task carries on", job.pk)
-                return "busy"
-            renewed_at = time.monotonic()
-        try:
-            outcome = handler.process_item(job=job, item=item, client=client, prefetched=prefetched)
-        except QuipuAuthError as error:
-            tally.flush(job.pk)  # before the close recounts, so nothing is counted twice
-            return _job_close(job.pk, JobStatus.FAILED, str(error.message))
-        except TRANSIENT_ERRORS as error:
-            outcome = Outcome(ItemState.FAILED, error=str(error.message), retry=True)
-        except QuipuError as error:
-            outcome = Outcome(ItemState.FAILED, error=_error_text(error))
-        counter = _item_finish(job, item, outcome, change_log=handler.change_log)
-        if counter:
-            tally.add(counter)
-    return None
 
 
 def _run_leased_preparation(job: Job, token: str) -> str:

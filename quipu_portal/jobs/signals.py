@@ -2,6 +2,7 @@
 replaced) first looks for jobs whose task was lost, instead of waiting for the next scheduled sweep;
 a connection added or chosen has its reference data fetched in the background."""
 
+import gc
 import logging
 
 from django.db import DatabaseError
@@ -21,6 +22,14 @@ def sweep_when_a_worker_starts(sender, proc_name, **kwargs):
         job_sweep()
     except DatabaseError:
         logger.exception("Sweeping jobs when worker %s started failed", proc_name)
+
+
+@receiver(post_spawn)
+def keep_start_up_objects_out_of_collections(sender, proc_name, **kwargs):
+    """What a worker loaded to start (Django, the apps, their modules) lives as long as the worker:
+    out of the garbage collector's sight, a full collection takes a millisecond instead of pausing a
+    running job for ~70 ms (at a raised limit, seven sends' worth)."""
+    gc.freeze()
 
 
 @receiver(reference_data_wanted)

@@ -40,13 +40,17 @@ DEFAULT_MARGIN_SECONDS = 0.15
 # How far ahead a background caller may book a send: enough to cover the reservation round trip and
 # the wake-up jitter so the pace does not slip, small enough to add little to a page view's wait.
 BACKGROUND_HORIZON_SECONDS = 0.1
+# How much of a delay paced background work may make up: at a raised limit the few sends a worker's
+# pause costs (a listing page read while its other lane waited); at Quipu's own 1 send a second too
+# little to matter to a page view, which may wait this much longer.
+CATCH_UP_SECONDS = 0.05
 # The shortest sleep before a background caller asks again (no busy loop on rounding).
 MIN_RETRY_SECONDS = 0.005
 # Send times are stored rounded to microseconds; spans this close to a full window count as full.
 EPSILON = 1e-5
 CLOCK_RESOLUTION_SECONDS = 0.002
 # A send this late (a share of the margin) is moved in the log to when it really left.
-LATE_SHARE_OF_MARGIN = 1 / 3
+LATE_SHARE_OF_MARGIN = 1 / 6
 
 
 def next_slot(slots: list[float], *, start: float, capacity: int, window: float) -> float:
@@ -64,17 +68,27 @@ def next_slot(slots: list[float], *, start: float, capacity: int, window: float)
 
 
 def plan_slot(
-    slots: list[float], *, now: float, blocked_until: float, capacity: int, window: float, spacing: float
+    slots: list[float],
+    *,
+    now: float,
+    blocked_until: float,
+    capacity: int,
+    window: float,
+    spacing: float,
+    catch_up: float = 0.0,
 ) -> float:
     """The send time to reserve: the earliest legal one, and for a paced (background) caller no earlier
     than an even schedule of one send per ``spacing`` seconds allows: at least k spacings after the
     k-th latest send, page views included. So a page view that went between two background turns
     takes the next turn instead of squeezing the log, and the log stays evenly spread: the next free
-    send is never more than about one spacing away."""
+    send is never more than about one spacing away. A paced caller that fell behind (a send that left
+    late, a pause of the worker) may make up to ``catch_up`` seconds of it, at twice the pace at most,
+    where the window still has room."""
     start = max(now, blocked_until)
-    if spacing > 0:
-        for k, sent in enumerate(reversed(slots), start=1):
-            start = max(start, sent + k * spacing)
+    if spacing > 0 and slots:
+        paced = max(sent + k * spacing for k, sent in enumerate(reversed(slots), start=1))
+        soonest = max(paced - catch_up, slots[-1] + spacing / 2)
+        start = max(start, min(paced, soonest))
     return next_slot(slots, start=start, capacity=capacity, window=window)
 
 
@@ -86,6 +100,12 @@ def _fits(slots: list[float], candidate: float, capacity: int, window: float) ->
     first = max(0, position - capacity)
     last = min(position, len(merged) - 1 - capacity)
     return all(merged[j + capacity] - merged[j] >= window - EPSILON for j in range(first, last + 1))
+
+
+def _count_in_window(slots: list[float], window: float, end: float) -> int:
+    # A send booked at ``end`` may read as a hair later: SQLite's clock counts whole milliseconds,
+    # while slots are booked to the microsecond.
+    return sum(end - window < slot <= end + CLOCK_RESOLUTION_SECONDS for slot in slots)
 
 
 def _moved(slots: list[float], slot: float, now: float) -> list[float]:
@@ -186,6 +206,7 @@ class DatabaseBudgetStore:
                 capacity=capacity,
                 window=window,
                 spacing=window / capacity if background and not starved else 0.0,
+                catch_up=CATCH_UP_SECONDS,
             )
             if max_wait is not None and slot - now > max_wait and not starved:
                 return Reservation(slot, now, reserved=False)
@@ -202,19 +223,20 @@ class DatabaseBudgetStore:
             slots, _blocked, _background, now = self._locked_state(key)
             self._save(key, slots=_moved(slots, slot, now))
 
-    def block(self, key: str, seconds: float, *, unless_full: tuple[int, float] | None = None) -> None:
-        """Send nothing for ``seconds``; with ``unless_full=(count, window)``, not if the log already
-        holds ``count`` sends in the last ``window`` seconds (the pacing then waits anyway)."""
+    def block(self, key: str, seconds: float) -> None:
+        """Send nothing for ``seconds``."""
         with transaction.atomic():
-            slots, blocked_until, _background, now = self._locked_state(key)
-            # A send that just left may read as a hair in the future: SQLite's clock counts whole
-            # milliseconds, while slots are booked to the microsecond.
-            latest = now + CLOCK_RESOLUTION_SECONDS
-            if unless_full and sum(now - unless_full[1] < s <= latest for s in slots) >= unless_full[0]:
-                return
+            _slots, blocked_until, _background, now = self._locked_state(key)
             until = now + seconds
             if until > blocked_until:
                 self._save(key, blocked_until=until)
+
+    def sent_times(self, key: str) -> list[float]:
+        """The send times in the log (without a lock: for a look, not for booking)."""
+        from .models import RateBudget
+
+        stored = RateBudget.objects.filter(key=key).values_list("slots", flat=True).first() or []
+        return sorted(float(slot) for slot in stored)
 
     def clear(self, key: str) -> None:
         from .models import RateBudget
@@ -230,6 +252,7 @@ local window = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
 local background = ARGV[5] == '1'
+local catch_up = tonumber(ARGV[6])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local blocked = tonumber(redis.call('HGET', key, 'blocked') or '0') or 0
@@ -246,8 +269,11 @@ if raw then
 end
 table.sort(slots)
 local start = math.max(now, blocked)
-if spacing > 0 then
-  for i = #slots, 1, -1 do start = math.max(start, slots[i] + (#slots - i + 1) * spacing) end
+if spacing > 0 and #slots > 0 then
+  local paced = start
+  for i = #slots, 1, -1 do paced = math.max(paced, slots[i] + (#slots - i + 1) * spacing) end
+  local soonest = math.max(paced - catch_up, slots[#slots] + spacing / 2)
+  start = math.max(start, math.min(paced, soonest))
 end
 local candidates = {start}
 for _, s in ipairs(slots) do
@@ -292,14 +318,6 @@ return {string.format('%.6f', slot), string.format('%.6f', now), 1}
 _BLOCK_LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local full_count = tonumber(ARGV[3])
-if full_count >= 0 then
-  local sent = 0
-  for _, s in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'slots') or '[]')) do
-    if s > now - tonumber(ARGV[4]) and s <= now then sent = sent + 1 end
-  end
-  if sent >= full_count then return 0 end
-end
 local until_ = now + tonumber(ARGV[1])
 local blocked = tonumber(redis.call('HGET', KEYS[1], 'blocked') or '0') or 0
 if until_ > blocked then redis.call('HSET', KEYS[1], 'blocked', string.format('%.6f', until_)) end
@@ -364,6 +382,7 @@ class RedisBudgetStore:
                 -1 if max_wait is None else repr(max_wait),
                 self._ttl(window),
                 int(background),
+                repr(CATCH_UP_SECONDS),
             ],
         )
         return Reservation(float(slot), float(now), bool(int(reserved)))
@@ -371,9 +390,11 @@ class RedisBudgetStore:
     def mark_late(self, key: str, slot: float) -> None:
         self._mark_late(keys=[self._key(key)], args=[repr(slot)])
 
-    def block(self, key: str, seconds: float, *, unless_full: tuple[int, float] | None = None) -> None:
-        count, window = unless_full or (-1, 0.0)
-        self._block(keys=[self._key(key)], args=[repr(seconds), self._ttl(seconds), count, repr(window)])
+    def block(self, key: str, seconds: float) -> None:
+        self._block(keys=[self._key(key)], args=[repr(seconds), self._ttl(seconds)])
+
+    def sent_times(self, key: str) -> list[float]:
+        return sorted(json.loads(self._redis.hget(self._key(key), "slots") or "[]"))
 
     def clear(self, key: str) -> None:
         self._redis.delete(self._key(key))
@@ -401,6 +422,8 @@ class SharedRateBudget:
             margin = float(getattr(settings, "QUIPU_RATE_MARGIN_SECONDS", DEFAULT_MARGIN_SECONDS))
         self.window = rate_limit.window + margin
         self.late_after = margin * LATE_SHARE_OF_MARGIN
+        # When the latest request acquired left, in the store's clock.
+        self.sent_at = 0.0
 
     def acquire(self, *, background: bool, max_wait: float | None) -> float:
         """Wait for a send slot and return the seconds waited.
@@ -422,8 +445,10 @@ class SharedRateBudget:
         if reservation.wait > 0:
             time.sleep(reservation.wait)
         # Measured from before the booking, so the round trip to the store counts as lateness too.
-        if time.monotonic() - asked - reservation.wait > self.late_after:
+        late = time.monotonic() - asked - reservation.wait
+        if late > self.late_after:
             self.store.mark_late(self.key, reservation.slot)
+        self.sent_at = reservation.slot + max(late, 0.0)
         return time.monotonic() - started
 
     def _reserve_paced(self) -> tuple[Reservation, float]:
@@ -453,10 +478,24 @@ class SharedRateBudget:
         if rate_headers.remaining(response_headers) == 0:
             reset = rate_headers.reset_seconds(response_headers)
             if reset:
-                # Paced at the full limit, nearly every response says "0 left, reset in 1 s" (rounded up
-                # to whole seconds, counted from when Quipu answered): when our own log explains it, the
-                # pacing already waits exactly long enough and blocking would waste slots. Block when
-                # Quipu counts sends we do not know of or has a longer window than we were told.
-                limit = self.rate_limit
-                explained = (limit.limit, limit.window) if reset <= limit.window else None
-                self.store.block(self.key, reset, unless_full=explained)
+                pause = self._pause_after_last_slot_used(reset)
+                if pause:
+                    self.store.block(self.key, pause)
+
+    def _pause_after_last_slot_used(self, reset: float) -> float:
+        """How long to hold every send after Quipu said "0 left, reset in ``reset`` s".
+
+        Paced at the full limit, that is the usual answer (the reset is rounded up to whole seconds):
+        when our own sends in Quipu's window explain it, the pacing already waits long enough. When
+        they do within the margin, Quipu timed one of them a little later than it left: the next send
+        waits the margin. Otherwise Quipu counts sends we do not know of, or has a longer window than
+        we were told: wait for its reset."""
+        limit = self.rate_limit
+        if reset > limit.window:
+            return reset
+        sent = self.store.sent_times(self.key)
+        if _count_in_window(sent, limit.window, self.sent_at) >= limit.limit:
+            return 0.0
+        if _count_in_window(sent, self.window, self.sent_at) >= limit.limit:
+            return self.window - limit.window
+        return reset

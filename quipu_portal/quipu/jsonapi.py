@@ -188,8 +188,9 @@ def _index(included: Any) -> dict[tuple[str, str], dict]:
     return index
 
 
-def parse_resource(obj: Any, included: Mapping[tuple[str, str], dict] | None = None) -> Record:
-    """One resource object (with the document's ``included`` index) -> its typed record."""
+def parse_resource(obj: Any, included: Mapping[tuple[str, str], Record] | None = None) -> Record:
+    """One resource object -> its typed record; a document's lines are taken from ``included`` (the
+    document's included resources, already parsed)."""
     if not isinstance(obj, dict) or "id" not in obj or "type" not in obj:
         raise QuipuMalformedResponseError("A resource object without id or type")
     json_type = canonical_type(str(obj["type"]))
@@ -220,7 +221,7 @@ def parse_resource(obj: Any, included: Mapping[tuple[str, str], dict] | None = N
         refs = tuple(_ref(item) for item in (_linkage(relationships, "items") or []))
         values["item_refs"] = refs
         values["items"] = tuple(
-            parse_resource(included[(ref.type, ref.id)]) for ref in refs if (ref.type, ref.id) in included
+            included[(ref.type, ref.id)] for ref in refs if (ref.type, ref.id) in included
         )
     return cls(**values)
 
@@ -247,8 +248,8 @@ def parse_single(doc: Any) -> Record:
         if len(data) != 1:
             raise QuipuMalformedResponseError("Expected one record, got a list")
         data = data[0]
-    index = _index(doc.get("included"))
-    return _with_included(parse_resource(data, index), _parse_included(index))
+    parsed_included = _parse_included(_index(doc.get("included")))
+    return _with_included(parse_resource(data, parsed_included), parsed_included)
 
 
 @dataclass(frozen=True)
@@ -264,9 +265,8 @@ def parse_collection(doc: Any) -> tuple[list[Record], Pagination]:
     data = doc["data"]
     if not isinstance(data, list):
         raise QuipuMalformedResponseError("Expected a list of records")
-    index = _index(doc.get("included"))
-    parsed_included = _parse_included(index)
-    records = [_with_included(parse_resource(obj, index), parsed_included) for obj in data]
+    parsed_included = _parse_included(_index(doc.get("included")))
+    records = [_with_included(parse_resource(obj, parsed_included), parsed_included) for obj in data]
     info = doc.get("meta", {}).get("pagination_info") if isinstance(doc.get("meta"), dict) else None
     if not isinstance(info, dict):
         return records, Pagination(1, 1, len(records))

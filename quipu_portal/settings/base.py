@@ -165,7 +165,7 @@ Q_CLUSTER = {
     "ack_failures": False,
     "catch_up": False,
     "save_limit": 500,
-    "poll": 0.2,
+    "poll": float(os.environ.get("Q_POLL_SECONDS", "0.05")),
     "label": _("Background tasks"),
 }
 if Q_BROKER == "redis" and REDIS_URL:
@@ -260,6 +260,8 @@ QUIPU_FILE_RETENTION_DAYS = int(os.environ.get("QUIPU_FILE_RETENTION_DAYS", "7")
 QUIPU_TOTALS_CACHE_SECONDS = int(os.environ.get("QUIPU_TOTALS_CACHE_SECONDS", "600"))
 # How long work may wait with no task finishing before `manage.py jobs_health` fails (three job leases).
 QUIPU_JOB_STALL_SECONDS = float(os.environ.get("QUIPU_JOB_STALL_SECONDS", "270"))
+# At a raised rate limit (sends under 0.05 s apart) a job's chunk writes with this many threads at once.
+QUIPU_JOB_LANES = int(os.environ.get("QUIPU_JOB_LANES", "2"))
 
 LOGGING = {
     "version": 1,

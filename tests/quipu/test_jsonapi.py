@@ -103,6 +103,8 @@ def test_invoice_is_parsed_with_decimal_money_dates_relationships_and_items_in_l
     assert invoice.items[1].quantity == Decimal("19")
     assert invoice.items_loaded
     assert invoice.raw_attributes["future_attribute"] == "kept raw"
+    # Each line is read once: the document's lines are its included records themselves.
+    assert all(invoice.included[("book_entry_items", item.id)] is item for item in invoice.items)
 
 
 def test_last_sent_at_also_accepts_an_iso_datetime():
