@@ -44,6 +44,9 @@ BACKGROUND_HORIZON_SECONDS = 0.1
 # pause costs (a listing page read while its other lane waited); at Quipu's own 1 send a second too
 # little to matter to a page view, which may wait this much longer.
 CATCH_UP_SECONDS = 0.05
+# Sends stay in the log this many windows, though only the last counts for booking: when Quipu says
+# "0 left", the window up to the send it answered is counted, and other callers book meanwhile.
+KEPT_WINDOWS = 2
 # The shortest sleep before a background caller asks again (no busy loop on rounding).
 MIN_RETRY_SECONDS = 0.005
 # Send times are stored rounded to microseconds; spans this close to a full window count as full.
@@ -197,7 +200,8 @@ class DatabaseBudgetStore:
         ``max_wait``, like a page view."""
         with transaction.atomic():
             stored, blocked_until, background_at, now = self._locked_state(key)
-            slots = sorted(s for s in stored if s > now - window)
+            kept = sorted(s for s in stored if s > now - KEPT_WINDOWS * window)
+            slots = [s for s in kept if s > now - window]
             starved = background and background_at <= now - window
             slot = plan_slot(
                 slots,
@@ -210,11 +214,11 @@ class DatabaseBudgetStore:
             )
             if max_wait is not None and slot - now > max_wait and not starved:
                 return Reservation(slot, now, reserved=False)
-            bisect.insort(slots, slot)
+            bisect.insort(kept, slot)
             if background:
-                self._save(key, slots=slots, background_at=max(background_at, slot))
+                self._save(key, slots=kept, background_at=max(background_at, slot))
             else:
-                self._save(key, slots=slots)
+                self._save(key, slots=kept)
         return Reservation(slot, now, reserved=True)
 
     def mark_late(self, key: str, slot: float) -> None:
@@ -261,9 +265,11 @@ local starved = background and background_at <= now - window
 local spacing = 0
 if background and not starved then spacing = window / capacity end
 local raw = redis.call('HGET', key, 'slots')
+local kept = {}
 local slots = {}
 if raw then
   for _, s in ipairs(cjson.decode(raw)) do
+    if s > now - tonumber(ARGV[7]) * window then table.insert(kept, s) end
     if s > now - window then table.insert(slots, s) end
   end
 end
@@ -303,10 +309,10 @@ end
 if max_wait >= 0 and slot - now > max_wait and not starved then
   return {string.format('%.6f', slot), string.format('%.6f', now), 0}
 end
-table.insert(slots, slot)
-table.sort(slots)
+table.insert(kept, slot)
+table.sort(kept)
 local out = {}
-for i, s in ipairs(slots) do out[i] = string.format('%.6f', s) end
+for i, s in ipairs(kept) do out[i] = string.format('%.6f', s) end
 redis.call('HSET', key, 'slots', '[' .. table.concat(out, ',') .. ']')
 if background and slot > background_at then
   redis.call('HSET', key, 'background', string.format('%.6f', slot))
@@ -383,6 +389,7 @@ class RedisBudgetStore:
                 self._ttl(window),
                 int(background),
                 repr(CATCH_UP_SECONDS),
+                KEPT_WINDOWS,
             ],
         )
         return Reservation(float(slot), float(now), bool(int(reserved)))
