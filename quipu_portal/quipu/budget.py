@@ -44,6 +44,9 @@ BACKGROUND_HORIZON_SECONDS = 0.1
 # pause costs (a listing page read while its other lane waited); at Quipu's own 1 send a second too
 # little to matter to a page view, which may wait this much longer.
 CATCH_UP_SECONDS = 0.05
+# Making up stops this many sends short of a full window: even pacing fills a window to the limit and
+# leaves Quipu only the margin to time our sends differently; a window filled in a hurry does not.
+CATCH_UP_HEADROOM = 2
 # Sends stay in the log this many windows, though only the last counts for booking: when Quipu says
 # "0 left", the window up to the send it answered is counted, and other callers book meanwhile.
 KEPT_WINDOWS = 2
@@ -86,10 +89,12 @@ def plan_slot(
     takes the next turn instead of squeezing the log, and the log stays evenly spread: the next free
     send is never more than about one spacing away. A paced caller that fell behind (a send that left
     late, a pause of the worker) may make up to ``catch_up`` seconds of it, at twice the pace at most,
-    where the window still has room."""
+    while the window holds ``CATCH_UP_HEADROOM`` sends fewer than the limit."""
     start = max(now, blocked_until)
     if spacing > 0 and slots:
         paced = max(sent + k * spacing for k, sent in enumerate(reversed(slots), start=1))
+        if len(slots) >= capacity - CATCH_UP_HEADROOM:
+            catch_up = 0.0
         soonest = max(paced - catch_up, slots[-1] + spacing / 2)
         start = max(start, min(paced, soonest))
     return next_slot(slots, start=start, capacity=capacity, window=window)
@@ -278,6 +283,7 @@ local start = math.max(now, blocked)
 if spacing > 0 and #slots > 0 then
   local paced = start
   for i = #slots, 1, -1 do paced = math.max(paced, slots[i] + (#slots - i + 1) * spacing) end
+  if #slots >= capacity - tonumber(ARGV[8]) then catch_up = 0 end
   local soonest = math.max(paced - catch_up, slots[#slots] + spacing / 2)
   start = math.max(start, math.min(paced, soonest))
 end
@@ -390,6 +396,7 @@ class RedisBudgetStore:
                 int(background),
                 repr(CATCH_UP_SECONDS),
                 KEPT_WINDOWS,
+                CATCH_UP_HEADROOM,
             ],
         )
         return Reservation(float(slot), float(now), bool(int(reserved)))
