@@ -2,10 +2,25 @@
 
 from html.parser import HTMLParser
 
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import QueryDict
 
 from quipu_portal.jobs.models import Job
 from quipu_portal.jobs.services import job_run_chunk, job_start
+
+
+def cache_clear() -> None:
+    """Empty this test worker's cache. On Redis, ``cache.clear()`` empties the whole database, and with
+    it the other test worker's cache, the django-q queues and the shared rate budget."""
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    redis = cache._cache.get_client(write=True)
+    keys = list(redis.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        redis.delete(*keys)
 
 
 def htmx(**extra):

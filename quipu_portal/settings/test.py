@@ -28,9 +28,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # tests set the real 5 per 5 s on both sides.
 QUIPU_RATE_LIMIT = "1000/5s"
 
-# One django-q queue per pytest-xdist worker: a cluster started by one worker's job tests never takes
-# the tasks of another (they share Redis when Q_BROKER=redis).
-Q_CLUSTER = {**Q_CLUSTER, "name": f"quipu_portal_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"}  # noqa: F405
+# One django-q queue and one cache key prefix per pytest-xdist worker: a cluster started by one worker's
+# job tests never takes the tasks of another, and a test emptying its cache leaves the other worker's
+# alone (they share Redis when REDIS_URL is set).
+TEST_WORKER_NAME = f"quipu_portal_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+Q_CLUSTER = {**Q_CLUSTER, "name": TEST_WORKER_NAME}  # noqa: F405
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = TEST_WORKER_NAME  # noqa: F405
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.jobs.cluster import kill_cluster, start_cluster
+from tests.jobs.cluster import kill_cluster, print_log_tail, start_cluster, wait_until_running
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -43,10 +43,13 @@ def page_on_account(signed_in_page, connection, settings):
 
 @pytest.fixture
 def cluster(live_server, tmp_path):
-    """A django-q2 cluster on the test database for the whole test, killed at the end."""
-    process = start_cluster(Path(tmp_path) / "qcluster.log")
+    """A django-q2 cluster on the test database, up before the test goes on, killed at the end."""
+    log = Path(tmp_path) / "qcluster.log"
+    process = start_cluster(log)
+    wait_until_running(log)
     yield process
     kill_cluster(process)
+    print_log_tail(log)
 
 
 @pytest.fixture
@@ -60,3 +63,5 @@ def cluster_later(live_server, tmp_path):
     yield start
     for process in started:
         kill_cluster(process)
+    if started:
+        print_log_tail(Path(tmp_path) / "qcluster.log")

@@ -54,3 +54,10 @@ def kill_cluster(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+
+
+def print_log_tail(log_path: Path, lines: int = 40) -> None:
+    """The end of a cluster's log, shown with the report of a test that failed (pytest keeps a passing
+    test's output to itself)."""
+    print(f"--- the last {lines} lines of {log_path.name} ---")
+    print("\n".join(log_path.read_text(errors="replace").splitlines()[-lines:]))

@@ -15,6 +15,7 @@ from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.jobs.models import Job, JobStatus
 from quipu_portal.pdfs.models import Bundle
 from quipu_portal.quipu.records import ItemInput, RecordInput
+from tests.jobs.cluster import print_log_tail
 
 from .worker import Cluster
 
@@ -43,6 +44,8 @@ def cluster_factory(tmp_path):
     yield start
     for cluster in started:
         cluster.stop()
+    if started:
+        print_log_tail(tmp_path / "cluster.log")
 
 
 def create_income_invoices(quipu, count: int) -> None:

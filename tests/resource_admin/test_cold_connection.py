@@ -8,7 +8,6 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from quipu_portal.connections.scope import connection_reverse
@@ -16,6 +15,7 @@ from quipu_portal.connections.services import client_for
 from quipu_portal.jobs.tasks import warm_reference_data
 from quipu_portal.quipu.refdata import reference_data_cached
 from quipu_portal.resource_admin.access import LOADING_PLACEHOLDER
+from tests.helpers import cache_clear
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_the_first_list_page_of_a_cold_connection_shows_the_documents_at_once(
 ):
     app_id = quipu_account["app_id"]
     # Cold: nothing cached, and the warm-up asked for when the connection was added is long forgotten.
-    cache.clear()
+    cache_clear()
     before = _account_stats(sandbox, app_id)["requests"]
 
     with django_capture_on_commit_callbacks() as warm_ups:
@@ -88,7 +88,7 @@ def test_the_first_list_page_of_a_cold_connection_shows_the_documents_at_once(
 def test_choosing_a_connection_warms_its_reference_data_once_in_the_background(
     portal, connection, django_capture_on_commit_callbacks
 ):
-    cache.clear()
+    cache_clear()
     with django_capture_on_commit_callbacks() as warm_ups:
         for _ in range(2):
             response = portal.post(reverse("connections:activate"), {"connection": connection.pk})

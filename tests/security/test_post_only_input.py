@@ -7,11 +7,11 @@ touching this file.
 """
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import cache_clear
 from tests.security.test_random_input import NASTY
 from tests.security.urlwalk import fill, plain_values, portal_routes
 
@@ -83,7 +83,7 @@ def _fuzz(browser, world, label, url, failures):
     @example(body={"ids": ["1"], "confirm": "yes", "format": "xls", "action": "delete"}, as_htmx=False)
     @example(body={"file": OVERSIZED, "next": "//evil.example/"}, as_htmx=False)
     def check(body, as_htmx):
-        cache.clear()  # no reference data, contact names or token cached
+        cache_clear()  # no reference data, contact names or token cached
         browser.force_login(world.owner)
         headers = {"HX-Request": "true"} if as_htmx else {}
         response = browser.post(url, body, headers=headers)
