@@ -262,6 +262,8 @@ local max_wait = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
 local background = ARGV[5] == '1'
 local catch_up = tonumber(ARGV[6])
+local kept_windows = tonumber(ARGV[7])
+local catch_up_headroom = tonumber(ARGV[8])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local blocked = tonumber(redis.call('HGET', key, 'blocked') or '0') or 0
@@ -274,16 +276,16 @@ local kept = {}
 local slots = {}
 if raw then
   for _, s in ipairs(cjson.decode(raw)) do
-    if s > now - tonumber(ARGV[7]) * window then table.insert(kept, s) end
+    if s > now - kept_windows * window then table.insert(kept, s) end
     if s > now - window then table.insert(slots, s) end
   end
 end
 table.sort(slots)
 local start = math.max(now, blocked)
 if spacing > 0 and #slots > 0 then
-  local paced = start
+  local paced = 0
   for i = #slots, 1, -1 do paced = math.max(paced, slots[i] + (#slots - i + 1) * spacing) end
-  if #slots >= capacity - tonumber(ARGV[8]) then catch_up = 0 end
+  if #slots >= capacity - catch_up_headroom then catch_up = 0 end
   local soonest = math.max(paced - catch_up, slots[#slots] + spacing / 2)
   start = math.max(start, math.min(paced, soonest))
 end
