@@ -28,7 +28,7 @@ from quipu_portal.resource_admin import reference_services as services
 from quipu_portal.resource_admin.access import attr
 from quipu_portal.resource_admin.changelist import ChangeList, positive_int, querystring
 from quipu_portal.resource_admin.columns import COUNTERPART, DOCUMENT_COLUMNS
-from quipu_portal.resource_admin.display import display_value
+from quipu_portal.resource_admin.display import display_value, field_label
 from quipu_portal.resource_admin.errors import quipu_boundary
 from quipu_portal.resource_admin.pages import NOT_SAVED_ERRORS, base_context, not_saved_error, templates
 from quipu_portal.resource_admin.services import document_names, validation_errors_apply
@@ -108,7 +108,7 @@ def detail_rows(admin, record, refdata=None) -> list[dict]:
     rows = []
     for name in admin.detail_fields:
         value = attr(record, name)
-        label = admin.field_labels.get(name) or name.replace("_", " ").capitalize()
+        label = field_label(name, admin.field_labels)
         show = admin.detail_values.get(name)
         rows.append(
             {
