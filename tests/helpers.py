@@ -8,6 +8,7 @@ from django.http import QueryDict
 
 from quipu_portal.jobs.models import Job
 from quipu_portal.jobs.services import job_run_chunk, job_start
+from quipu_portal.quipu.records import ItemInput, RecordInput
 
 
 def cache_clear() -> None:
@@ -134,3 +135,43 @@ def run_to_end(job: Job, *, max_chunks: int = 200) -> Job:
             return job
         job_run_chunk(job_id=job.pk)
     raise AssertionError(f"job {job.pk} did not finish in {max_chunks} chunks")
+
+
+def foreign_customer_create(quipu) -> str:
+    """A customer in France with what Verifactu asks of a contact; returns its id."""
+    attributes = {
+        "name": "Client SARL",
+        "country_code": "fr",
+        "tax_id": "FR123",
+        "document_type": "other",
+        "zip_code": "31000",
+    }
+    return quipu.create("contacts", RecordInput(attributes=attributes)).id
+
+
+def exempt_invoice(quipu, customer: str, vat_percent=0, **codes):
+    """An income invoice to ``customer`` with one line, VAT-exempt unless told otherwise, and
+    Verifactu's codes (R1 unless given; None leaves one out), as Quipu holds it."""
+    category = next(
+        record.id for record in quipu.iterate("accounting_categories") if str(record.prefix).startswith("705")
+    )
+    line = ItemInput(
+        attributes={
+            "concept": "Export",
+            "unitary_amount": "100",
+            "vat_percent": vat_percent,
+            "kind": "current",
+            "equivalence_surcharge": False,
+        },
+        relationships={"accounting_category": category},
+    )
+    attributes = {
+        "kind": "income",
+        "issue_date": "2026-06-01",
+        "collection_type": "R1",
+        "exempt_reason": "R1",
+    }
+    attributes = {name: value for name, value in {**attributes, **codes}.items() if value is not None}
+    return quipu.create(
+        "invoices", RecordInput(attributes=attributes, relationships={"contact": customer}, items=[line])
+    )

@@ -39,6 +39,19 @@ CREDIT_NOTE_REASON_CHOICES = [
     ("R7", _("R7 · Change of payment method or terms")),
     ("R8", _("R8 · Correction of product or service identification")),
 ]
+# Verifactu's codes for an income document whose lines are all VAT-exempt; Quipu names the codes only.
+VERIFACTU_FIELDS = ("exempt_reason", "collection_type", "canary_island_special_zone")
+EXEMPT_REASON_CHOICES = [("", _("Not set")), ("R1", "R1"), ("R2", "R2"), ("R3", "R3")]
+COLLECTION_TYPE_CHOICES = [
+    ("", _("Not set")),
+    *((code, code) for code in ("R1", "R2", "R3", "R4")),
+    ("none", _("None")),
+]
+CANARY_ZONE_CHOICES = [
+    ("", _("Not set")),
+    *((code, code) for code in ("r1", "r2", "r3")),
+    ("none", _("None")),
+]
 
 # Fields that are relationships in the API; every other form field is an attribute.
 RELATIONSHIP_FIELDS = (
@@ -169,6 +182,12 @@ class Choices:
         return choices, roots
 
 
+def _offer_current_code(form_field: forms.ChoiceField, code) -> None:
+    """A code Quipu holds that the list lacks stays on offer: a save that did not touch it keeps it."""
+    if code and code not in {key for key, _label in form_field.choices}:
+        form_field.choices = [*form_field.choices, (code, code)]
+
+
 class DocumentForm(forms.Form):
     """Every field a Quipu document can carry; a resource declares which ones its form shows."""
 
@@ -215,6 +234,26 @@ class DocumentForm(forms.Form):
     credit_note_reason = forms.ChoiceField(
         label=_("Reason for the amendment"), choices=CREDIT_NOTE_REASON_CHOICES, required=False
     )
+    exempt_reason = forms.ChoiceField(
+        label=_("VAT exemption reason"),
+        choices=EXEMPT_REASON_CHOICES,
+        required=False,
+        help_text=_("Verifactu: needed when every line is VAT-exempt and the customer is not in Spain."),
+    )
+    collection_type = forms.ChoiceField(
+        label=_("Collection type"),
+        choices=COLLECTION_TYPE_CHOICES,
+        required=False,
+        help_text=_("Verifactu: needed when every line is VAT-exempt."),
+    )
+    canary_island_special_zone = forms.ChoiceField(
+        label=_("Canary Islands special zone"),
+        choices=CANARY_ZONE_CHOICES,
+        required=False,
+        help_text=_(
+            "Verifactu: needed when every line is VAT-exempt and the company is in the Canary Islands."
+        ),
+    )
     tags = forms.CharField(
         label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas.")
     )
@@ -250,6 +289,9 @@ class DocumentForm(forms.Form):
             self.fields["analytic_categories"].widget = TreeSelectMultiple(
                 choices=tree, disabled_values=roots
             )
+        for name in VERIFACTU_FIELDS:
+            if name in self.fields:
+                _offer_current_code(self.fields[name], self.initial.get(name))
         attach_pickers(self, kind=kind)  # search-as-you-type selects (pickers.py, issue 7)
 
     def _current(self, name):

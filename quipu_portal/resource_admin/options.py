@@ -14,6 +14,7 @@ from quipu_portal.resource_admin.base import BaseResourceAdmin
 from quipu_portal.resource_admin.display import DOCUMENT_MONEY_FIELDS
 from quipu_portal.resource_admin.extensions import LENT_VIEWS
 from quipu_portal.resource_admin.filters import ALL_FILTERS
+from quipu_portal.resource_admin.forms import VERIFACTU_FIELDS
 
 # Attributes Quipu computes or fills in itself: shown on the page, never sent back.
 DOCUMENT_READ_ONLY = (
@@ -35,12 +36,27 @@ DOCUMENT_FILING_FIELDS = (
 )
 # A counterparty given by name alone: the issuer of an expense, the recipient of an income.
 NAMED_COUNTERPARTY_FIELDS = {"issuing_name": "expenses", "recipient_name": "income"}
+# Verifactu covers the documents a company issues.
+VERIFACTU_KIND_FIELDS = dict.fromkeys(VERIFACTU_FIELDS, "income")
 
 
-def document_form_fields(*counterparty: str, due_dates: bool = False) -> tuple[str, ...]:
-    """A document form in page order: kind, number, dates and payment, the counterparty, the filing."""
+def document_form_fields(
+    *counterparty: str, due_dates: bool = False, verifactu: bool = False
+) -> tuple[str, ...]:
+    """A document form in page order: kind, number, dates and payment, the counterparty, Verifactu's
+    codes, the filing."""
     dates = ("issue_date", "due_dates") if due_dates else ("issue_date",)
-    return ("kind", "number", *dates, "paid_at", "payment_method", *counterparty, *DOCUMENT_FILING_FIELDS)
+    codes = VERIFACTU_FIELDS if verifactu else ()
+    return (
+        "kind",
+        "number",
+        *dates,
+        "paid_at",
+        "payment_method",
+        *counterparty,
+        *codes,
+        *DOCUMENT_FILING_FIELDS,
+    )
 
 
 @dataclass(frozen=True)

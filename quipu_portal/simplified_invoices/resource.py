@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from quipu_portal.bulk_categories.actions import CHANGE_CATEGORIES
 from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
-from quipu_portal.resource_admin.options import NAMED_COUNTERPARTY_FIELDS, DocumentAdmin, document_form_fields
+from quipu_portal.resource_admin.options import (
+    NAMED_COUNTERPARTY_FIELDS,
+    VERIFACTU_KIND_FIELDS,
+    DocumentAdmin,
+    document_form_fields,
+)
 
 
 class SimplifiedInvoiceAdmin(DocumentAdmin):
@@ -13,8 +18,8 @@ class SimplifiedInvoiceAdmin(DocumentAdmin):
     document_label = _("Simplified invoice")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
-    form_fields = document_form_fields("issuing_name", "recipient_name")
-    kind_fields = NAMED_COUNTERPARTY_FIELDS
+    form_fields = document_form_fields("issuing_name", "recipient_name", verifactu=True)
+    kind_fields = NAMED_COUNTERPARTY_FIELDS | VERIFACTU_KIND_FIELDS
     required_fields = ("kind", "issue_date", "issuing_name", "recipient_name")
     relations = ("accounting_category", "accounting_subcategory", "numeration")
     credit_notes = True

@@ -1,0 +1,89 @@
+"""Verifactu's codes for an exempt income invoice: offered on income documents, refused at their field,
+and a code the list lacks kept by a save that did not touch it."""
+
+import pytest
+
+from quipu_portal.connections.scope import connection_reverse
+from tests.helpers import exempt_invoice, foreign_customer_create, form_data
+
+
+@pytest.fixture
+def quipu_account(sandbox):
+    """A company on Verifactu: Quipu requires the codes there."""
+    return sandbox.create_account("Verifactu S.L.", seed="small", verifactu=True)
+
+
+@pytest.fixture
+def foreign_customer(quipu):
+    return foreign_customer_create(quipu)
+
+
+def test_the_codes_are_saved_to_quipu(portal, quipu, foreign_customer):
+    invoice = exempt_invoice(quipu, foreign_customer)
+    url = connection_reverse("invoices:edit", args=[invoice.id])
+    data = form_data(portal.get(url))
+    assert (data["exempt_reason"], data["collection_type"]) == ("R1", "R1")
+    data.update(exempt_reason="R2", collection_type="none")
+
+    assert portal.post(url, data).status_code == 302
+
+    saved = quipu.retrieve("invoices", invoice.id)
+    assert (saved.exempt_reason, saved.collection_type) == ("R2", "none")
+
+
+def field_errors(page: str, name: str) -> str:
+    """The text around a form field, where its error message stands."""
+    at = page.index(f'name="{name}"')
+    return page[page.rindex("<div", 0, at) : page.index("</select>", at) + 400]
+
+
+def test_a_line_made_exempt_asks_for_the_codes_at_their_fields_and_keeps_the_typing(
+    portal, quipu, foreign_customer
+):
+    invoice = exempt_invoice(
+        quipu, foreign_customer, collection_type=None, exempt_reason=None, vat_percent=21
+    )
+    url = connection_reverse("invoices:edit", args=[invoice.id])
+    data = form_data(portal.get(url))
+    data.update({"items-0-vat_percent": "0", "notes": "Exportación a Francia"})
+
+    page = portal.post(url, data).content.decode()
+
+    assert "Can not be blank" in field_errors(page, "collection_type")
+    assert "Can not be blank" in field_errors(page, "exempt_reason")
+    assert "Exportación a Francia" in page
+    assert quipu.retrieve("invoices", invoice.id, include=["items"]).items[0].vat_percent == 21
+
+    data.update(collection_type="R1", exempt_reason="R2")
+    assert portal.post(url, data).status_code == 302
+    saved = quipu.retrieve("invoices", invoice.id, include=["items"])
+    assert (saved.items[0].vat_percent, saved.collection_type, saved.exempt_reason) == (0, "R1", "R2")
+
+
+def test_a_code_quipu_holds_that_the_list_lacks_survives_a_save(portal, quipu, foreign_customer):
+    invoice = exempt_invoice(quipu, foreign_customer, canary_island_special_zone="R4")
+    url = connection_reverse("invoices:edit", args=[invoice.id])
+    data = form_data(portal.get(url))
+    assert data["canary_island_special_zone"] == "R4"  # offered and chosen, not replaced by a blank
+    data["tags"] = "revisado"
+
+    assert portal.post(url, data).status_code == 302
+
+    saved = quipu.retrieve("invoices", invoice.id)
+    assert (saved.tags, saved.canary_island_special_zone) == ("revisado", "R4")
+
+
+@pytest.mark.parametrize(
+    ("namespace", "kind", "offered"),
+    [
+        ("invoices", "income", True),
+        ("invoices", "expenses", False),
+        ("simplified_invoices", "income", True),
+        ("simplified_invoices", "expenses", False),
+    ],
+)
+def test_only_income_documents_offer_the_codes(portal, namespace, kind, offered):
+    page = portal.get(connection_reverse(f"{namespace}:create") + f"?kind={kind}").content.decode()
+
+    assert ('name="exempt_reason"' in page) is offered
+    assert ('name="canary_island_special_zone"' in page) is offered
