@@ -368,6 +368,23 @@ class ItemForm(forms.Form):
         label=_("Withholding %"), required=False, min_value=0, max_value=100, max_digits=7, decimal_places=3
     )
     kind = forms.ChoiceField(label=_("Line kind"), choices=ITEM_KIND_CHOICES, required=False)
+    equivalence_surcharge = forms.BooleanField(label=_("Equivalence surcharge"), required=False)
+    deductible_vat_percent = FlexibleDecimalField(
+        label=_("VAT deductible %"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=7,
+        decimal_places=3,
+    )
+    deductible_expense_percent = FlexibleDecimalField(
+        label=_("Expense deductible %"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=7,
+        decimal_places=3,
+    )
     accounting_category = forms.ChoiceField(label=_("Category"), required=False)
     accounting_subcategory = forms.ChoiceField(label=_("Subcategory"), required=False)
 
@@ -390,6 +407,9 @@ class ItemForm(forms.Form):
                     "field": label,
                     "line": line,
                 }
+        if document_kind != "expenses":
+            del self.fields["deductible_vat_percent"]
+            del self.fields["deductible_expense_percent"]
         if not with_categories:
             del self.fields["accounting_category"]
             del self.fields["accounting_subcategory"]
@@ -426,7 +446,12 @@ class ItemForm(forms.Form):
             "vat_percent",
             "retention_percent",
             "kind",
+            "equivalence_surcharge",
+            "deductible_vat_percent",
+            "deductible_expense_percent",
         ):
+            if name not in self.fields:
+                continue
             value = self.cleaned_data.get(name)
             if isinstance(value, Decimal):
                 value = format(value.normalize(), "f") if value == value.to_integral() else str(value)

@@ -1,4 +1,4 @@
-"""An accountant makes an export invoice exempt and gives Verifactu's codes Quipu asks for."""
+"""An accountant makes an export invoice's line exempt, with surcharge, and gives the codes Quipu asks for."""
 
 import pytest
 from playwright.sync_api import expect
@@ -28,9 +28,11 @@ def test_a_line_made_exempt_then_the_codes_quipu_asks_for(page_on_account, live_
 
     collection.select_option("R1")
     page.get_by_label("VAT exemption reason").select_option("R2")
+    page.get_by_label("Equivalence surcharge, line 1").check()
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("status").filter(has_text="saved")).to_be_visible()
     expect(page.locator("dd").filter(has_text="R2").first).to_be_visible()
     saved = quipu.retrieve("invoices", invoice.id, include=["items"])
-    assert (saved.items[0].vat_percent, saved.collection_type, saved.exempt_reason) == (0, "R1", "R2")
+    assert (saved.collection_type, saved.exempt_reason) == ("R1", "R2")
+    assert (saved.items[0].vat_percent, saved.items[0].equivalence_surcharge) == (0, True)

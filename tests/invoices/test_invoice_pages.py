@@ -334,3 +334,18 @@ def test_select_all_matching_the_filter_takes_every_page(portal, quipu):
     page = portal.get(asked["Location"]).content.decode()
     assert f"Delete {len(matching)} document" in page
     assert sorted(Job.objects.get().items.values_list("document_id", flat=True)) == sorted(matching)
+
+
+def test_an_expense_line_takes_its_deductible_shares_and_an_income_line_has_none(portal, quipu):
+    invoice = with_items(quipu, kind="expenses", at_least=1)
+    url = connection_reverse("invoices:edit", args=[invoice.id])
+    data = form_data(portal.get(url))
+    data.update({"items-0-deductible_vat_percent": "50", "items-0-deductible_expense_percent": "50"})
+
+    assert portal.post(url, data).status_code == 302
+
+    line = quipu.retrieve("invoices", invoice.id, include=["items"]).items[0]
+    assert (line.deductible_vat_percent, line.deductible_expense_percent) == (50, 50)
+    income = with_items(quipu, kind="income", at_least=1)
+    page = portal.get(connection_reverse("invoices:edit", args=[income.id])).content.decode()
+    assert "deductible_vat_percent" not in page and "items-0-equivalence_surcharge" in page

@@ -1,10 +1,12 @@
 """Verifactu's codes for an exempt income invoice: offered on income documents, refused at their field,
 and a code the list lacks kept by a save that did not touch it."""
 
+import re
+
 import pytest
 
 from quipu_portal.connections.scope import connection_reverse
-from tests.helpers import exempt_invoice, foreign_customer_create, form_data
+from tests.helpers import created_id, exempt_invoice, foreign_customer_create, form_data
 
 
 @pytest.fixture
@@ -87,3 +89,32 @@ def test_only_income_documents_offer_the_codes(portal, namespace, kind, offered)
 
     assert ('name="exempt_reason"' in page) is offered
     assert ('name="canary_island_special_zone"' in page) is offered
+
+
+def test_a_new_income_invoice_of_a_verifactu_company_is_created_with_its_lines_surcharge(portal, quipu):
+    customer = next(
+        c for c in quipu.iterate("contacts", filters={"kind": "client"}) if c.country_code == "es"
+    )
+    category = next(c.id for c in quipu.iterate("accounting_categories") if str(c.prefix).startswith("705"))
+    url = connection_reverse("invoices:create") + "?kind=income"
+    data = form_data(portal.get(url))
+    data.update({"contact": customer.id, "issue_date": "2026-10-05"})
+    line = {"concept": "Reparación", "unitary_amount": "200", "vat_percent": "21", "kind": "current"}
+    data.update({f"items-0-{name}": value for name, value in line.items()})
+    data["items-0-accounting_category"] = category
+    data = form_data(portal.post(url, {**data.dict(), "_add_item": "1"}))
+    data.update(
+        {"items-1-concept": "Lubricante", "items-1-unitary_amount": "10", "items-1-vat_percent": "21"}
+    )
+    data.update({"items-1-kind": "current", "items-1-accounting_category": category})
+    data["items-1-equivalence_surcharge"] = "on"
+
+    created = quipu.retrieve("invoices", created_id(portal.post(url, data)), include=["items"])
+
+    assert [(item.concept, item.equivalence_surcharge) for item in created.items] == [
+        ("Reparación", False),
+        ("Lubricante", True),
+    ]
+    edit = portal.get(connection_reverse("invoices:edit", args=[created.id])).content.decode()
+    checkboxes = re.findall(r'<input type="checkbox" name="items-\d-equivalence_surcharge"[^>]*>', edit)
+    assert ["checked" in checkbox for checkbox in checkboxes] == [False, True]
