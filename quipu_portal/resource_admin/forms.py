@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from quipu_portal.core.display import money
@@ -63,10 +64,20 @@ RELATIONSHIP_FIELDS = (
 )
 
 
+class DecimalInput(forms.TextInput):
+    """Shows a number with the language's decimal mark and no grouping ("1500,5" in Spanish): what
+    FlexibleDecimalField reads back as the same number."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | float):
+            return str(value).replace(".", get_format("DECIMAL_SEPARATOR"))
+        return super().format_value(value)
+
+
 class FlexibleDecimalField(forms.DecimalField):
     """Accepts "1.234,56", "1234,56" and "1234.56": accountants type both separators."""
 
-    widget = forms.TextInput
+    widget = DecimalInput
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -85,10 +96,6 @@ class FlexibleDecimalField(forms.DecimalField):
         attrs.pop("step", None)
         attrs["inputmode"] = "decimal"
         return attrs
-
-
-def _decimal_input():
-    return forms.TextInput(attrs={"inputmode": "decimal", "class": "number-input"})
 
 
 def _date_input():

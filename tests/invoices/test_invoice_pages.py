@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from quipu_portal.connections.scope import connection_reverse
+from quipu_portal.core.services import user_language_set
 from quipu_portal.jobs.models import Job
-from quipu_portal.quipu.records import RecordInput
+from quipu_portal.quipu.records import ItemInput, RecordInput
 from tests.helpers import form_data, htmx, run_to_end
 
 
@@ -349,3 +350,29 @@ def test_an_expense_line_takes_its_deductible_shares_and_an_income_line_has_none
     income = with_items(quipu, kind="income", at_least=1)
     page = portal.get(connection_reverse("invoices:edit", args=[income.id])).content.decode()
     assert "deductible_vat_percent" not in page and "items-0-equivalence_surcharge" in page
+
+
+def test_in_spanish_a_line_shows_decimal_commas_without_grouping_and_saves_the_same_numbers(
+    portal, quipu, accountant
+):
+    user_language_set(user=accountant, language="es")
+    contact = next(iter(quipu.iterate("contacts")))
+    line = ItemInput(attributes={"concept": "Estantería", "quantity": "1500", "unitary_amount": "1500.25"})
+    invoice = quipu.create(
+        "invoices",
+        RecordInput(
+            attributes={"kind": "expenses", "issue_date": "2026-10-05", "number": "E-1500"},
+            relationships={"contact": contact.id},
+            items=[line],
+        ),
+    )
+    url = connection_reverse("invoices:edit", args=[invoice.id])
+    data = form_data(portal.get(url))
+    assert data["items-0-unitary_amount"] == "1500,25"
+    assert data["items-0-quantity"].split(",")[0] == "1500"  # never "1.500", read back as 1.5
+    data["tags"] = "revisado"
+
+    assert portal.post(url, data).status_code == 302
+
+    saved = quipu.retrieve("invoices", invoice.id, include=["items"]).items[0]
+    assert (saved.quantity, saved.unitary_amount) == (1500, Decimal("1500.25"))
