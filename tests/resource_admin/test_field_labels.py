@@ -7,9 +7,12 @@ from django.utils import translation
 
 from quipu_portal.connections.scope import connection_reverse
 from quipu_portal.core.services import user_language_set
+from quipu_portal.quipu.errors import FieldError, QuipuValidationError
 from quipu_portal.quipu.resources import RESOURCES
 from quipu_portal.resource_admin.display import HIDDEN_DETAIL_ATTRIBUTES, field_label
+from quipu_portal.resource_admin.forms import DocumentForm, ItemForm
 from quipu_portal.resource_admin.registry import REGISTRY
+from quipu_portal.resource_admin.services import validation_errors_apply
 from tests.helpers import first_document
 
 
@@ -63,3 +66,20 @@ def test_a_document_page_in_spanish_shows_no_attribute_by_its_api_name(
     api_names = {untranslated_name(name) for name in record.raw_attributes}
     assert "Número de registro" in labels and "Nombre del emisor" in labels
     assert [label for label in labels if label in api_names] == []
+
+
+def test_quipu_refusing_an_attribute_the_form_lacks_names_it_in_the_users_language():
+    form = DocumentForm({"kind": "income"}, fields=("kind",))
+    line = ItemForm({"concept": "Servicio"}, document_kind="income", with_categories=False)
+    form.is_valid(), line.is_valid()
+    refusal = QuipuValidationError(
+        [
+            FieldError("target_country", "no es válido"),
+            FieldError("items", "no es válido", item_index=0, item_field="deductible_vat_percent"),
+        ]
+    )
+
+    with translation.override("es"):
+        validation_errors_apply(error=refusal, form=form, formset=object(), sent_forms=[line])
+        assert form.non_field_errors() == ["País de destino: no es válido"]
+        assert line.non_field_errors() == ["IVA deducible %: no es válido"]
