@@ -6,8 +6,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quipu_portal.core.display import percent
 from quipu_portal.resource_admin.columns import KIND_BADGES, PAYMENT_BADGES
-from quipu_portal.resource_admin.forms import PAYMENT_METHOD_CHOICES
+from quipu_portal.resource_admin.forms import ITEM_KIND_CHOICES, PAYMENT_METHOD_CHOICES
 
 # The totals Quipu computes for every document.
 DOCUMENT_MONEY_FIELDS = ("total_amount_without_taxes", "vat_amount", "retention_amount", "total_amount")
@@ -122,3 +123,22 @@ def display_value(name: str, value) -> str:
     if name in VALUE_LABELS:
         return str(VALUE_LABELS[name].get(value, value))
     return str(value)
+
+
+def item_notes(item) -> list[str]:
+    """What sets a line apart beyond its amounts: a kind other than current, the equivalence
+    surcharge, a share of VAT or of the expense that is not wholly deductible."""
+    notes = []
+    kind = getattr(item, "kind", None)
+    if kind and kind != "current":
+        notes.append(str(dict(ITEM_KIND_CHOICES).get(kind, kind)))
+    if getattr(item, "equivalence_surcharge", None):
+        notes.append(_("Equivalence surcharge"))
+    for name, label in (
+        ("deductible_vat_percent", _("VAT deductible")),
+        ("deductible_expense_percent", _("Expense deductible")),
+    ):
+        share = getattr(item, name, None)
+        if share is not None and share != 100:
+            notes.append(f"{label} {percent(share)}")
+    return notes

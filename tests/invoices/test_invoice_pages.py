@@ -347,6 +347,9 @@ def test_an_expense_line_takes_its_deductible_shares_and_an_income_line_has_none
 
     line = quipu.retrieve("invoices", invoice.id, include=["items"]).items[0]
     assert (line.deductible_vat_percent, line.deductible_expense_percent) == (50, 50)
+    detail = portal.get(connection_reverse("invoices:detail", args=[invoice.id])).content.decode()
+    notes = re.search(r'data-testid="item-notes">([^<]*)<', detail).group(1)
+    assert "VAT deductible 50\u00a0%" in notes and "Expense deductible 50\u00a0%" in notes
     income = with_items(quipu, kind="income", at_least=1)
     page = portal.get(connection_reverse("invoices:edit", args=[income.id])).content.decode()
     assert "deductible_vat_percent" not in page and "items-0-equivalence_surcharge" in page

@@ -22,6 +22,7 @@ from quipu_portal.resource_admin.display import (
     HIDDEN_DETAIL_ATTRIBUTES,
     display_value,
     field_label,
+    item_notes,
 )
 from quipu_portal.resource_admin.errors import quipu_boundary
 from quipu_portal.resource_admin.forms import RELATIONSHIP_FIELDS, AttachmentForm
@@ -148,6 +149,7 @@ def detail_items(record, names) -> list[dict]:
                 "item": item,
                 "category": names.category(rel_id(item, "accounting_category")),
                 "subcategory": names.subcategory(rel_id(item, "accounting_subcategory")),
+                "notes": item_notes(item),
             }
         )
     return rows
