@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 LOADED_FIELD = "_loaded"
@@ -154,7 +155,8 @@ def _shown(form_field, value) -> str:
             number = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return format(number.normalize(), "f") if number == number.to_integral() else str(number)
+        shown = format(number.normalize(), "f") if number == number.to_integral() else str(number)
+        return shown.replace(".", get_format("DECIMAL_SEPARATOR"))  # as the form's input shows it
     return str(value)
 
 

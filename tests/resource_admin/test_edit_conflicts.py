@@ -1,6 +1,7 @@
 """Single edits never overwrite blindly what changed in Quipu after the form was opened."""
 
 from quipu_portal.connections.scope import connection_reverse
+from quipu_portal.core.services import user_language_set
 from quipu_portal.quipu.jsonapi import item_to_input
 from quipu_portal.quipu.records import ItemInput, RecordInput
 from tests.helpers import form_data, htmx
@@ -187,3 +188,21 @@ def test_a_contact_changed_in_quipu_meanwhile_is_merged_field_by_field(portal, q
     assert portal.post(url, merge).status_code == 302
     saved = quipu.retrieve("contacts", contact.id)
     assert (saved.email, saved.phone, saved.town) == ("facturas@moncayo.es", "976111111", "Tarazona")
+
+
+def test_in_spanish_a_line_changed_on_both_sides_shows_its_numbers_with_a_decimal_comma(
+    portal, quipu, accountant
+):
+    user_language_set(user=accountant, language="es")
+    invoice = invoice_with_lines(quipu)
+    url = connection_reverse("invoices:edit", args=[invoice.id])
+    data = form_data(portal.get(url))
+    data["items-0-unitary_amount"] = "12,5"
+    current = quipu.retrieve("invoices", invoice.id, include=["items"])
+    items = [item_to_input(item) for item in current.items]
+    items[0].attributes["unitary_amount"] = "40.25"
+    quipu.update("invoices", invoice.id, RecordInput(items=items))
+
+    page = portal.post(url, data).content.decode()
+
+    assert "cuando abrió el formulario, ahora «40,25» en Quipu" in page
