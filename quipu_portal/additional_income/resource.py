@@ -11,7 +11,7 @@ class AdditionalIncomeAdmin(DocumentAdmin):
     verbose_name_plural = _("additional income")
     document_label = _("Additional income")
     bulk_buttons = (CHANGE_CATEGORIES,)
-    form_fields = document_form_fields("recipient_name", "contact", due_dates=True)
+    form_fields = document_form_fields("recipient_name", "contact", due_dates=True, sale=("target_country",))
     create_kinds = ("income",)
     has_pdf = False
     create_initial = {"kind": "income"}

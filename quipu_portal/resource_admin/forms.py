@@ -54,6 +54,9 @@ CANARY_ZONE_CHOICES = [
     ("none", _("None")),
 ]
 
+# Attributes Quipu takes but does not send back (openapi.yaml's writable schemas only).
+WRITE_ONLY_FIELDS = ("target_country",)
+
 # Fields that are relationships in the API; every other form field is an attribute.
 RELATIONSHIP_FIELDS = (
     "contact",
@@ -241,6 +244,14 @@ class DocumentForm(forms.Form):
     credit_note_reason = forms.ChoiceField(
         label=_("Reason for the amendment"), choices=CREDIT_NOTE_REASON_CHOICES, required=False
     )
+    target_country = forms.CharField(
+        label=_("Destination country"),
+        required=False,
+        max_length=2,
+        help_text=_(
+            "Two-letter code such as fr. Quipu does not show it back: leave it blank to keep its value."
+        ),
+    )
     exempt_reason = forms.ChoiceField(
         label=_("VAT exemption reason"),
         choices=EXEMPT_REASON_CHOICES,
@@ -301,6 +312,14 @@ class DocumentForm(forms.Form):
                 _offer_current_code(self.fields[name], self.initial.get(name))
         attach_pickers(self, kind=kind)  # search-as-you-type selects (pickers.py, issue 7)
 
+    def clean_target_country(self):
+        code = self.cleaned_data["target_country"].strip().lower()
+        if code and not re.fullmatch(r"[a-z]{2}", code):
+            raise ValidationError(
+                _("“%(code)s” is not a two-letter country code such as es or pt."), params={"code": code}
+            )
+        return code
+
     def _current(self, name):
         if self.is_bound:
             return self.data.get(self.add_prefix(name)) or None
@@ -329,6 +348,8 @@ class DocumentForm(forms.Form):
                 value = str(value)
             elif value == "":
                 value = None
+            if value is None and name in WRITE_ONLY_FIELDS:
+                continue  # Quipu does not send it back: blank means "as it is", not "clear it"
             attributes[name] = value
         return attributes
 

@@ -36,15 +36,16 @@ DOCUMENT_FILING_FIELDS = (
 )
 # A counterparty given by name alone: the issuer of an expense, the recipient of an income.
 NAMED_COUNTERPARTY_FIELDS = {"issuing_name": "expenses", "recipient_name": "income"}
-# Verifactu covers the documents a company issues.
+# Verifactu covers the documents a company issues; a destination country is a sale's.
 VERIFACTU_KIND_FIELDS = dict.fromkeys(VERIFACTU_FIELDS, "income")
+SALE_KIND_FIELDS = {"target_country": "income"}
 
 
 def document_form_fields(
-    *counterparty: str, due_dates: bool = False, verifactu: bool = False
+    *counterparty: str, due_dates: bool = False, sale: tuple[str, ...] = (), verifactu: bool = False
 ) -> tuple[str, ...]:
-    """A document form in page order: kind, number, dates and payment, the counterparty, Verifactu's
-    codes, the filing."""
+    """A document form in page order: kind, number, dates and payment, the counterparty and the
+    ``sale``'s own fields (a destination country), Verifactu's codes, the filing."""
     dates = ("issue_date", "due_dates") if due_dates else ("issue_date",)
     codes = VERIFACTU_FIELDS if verifactu else ()
     return (
@@ -54,6 +55,7 @@ def document_form_fields(
         "paid_at",
         "payment_method",
         *counterparty,
+        *sale,
         *codes,
         *DOCUMENT_FILING_FIELDS,
     )

@@ -5,6 +5,7 @@ from quipu_portal.pdfs.actions import DOWNLOAD_PDFS, PDF_LINK
 from quipu_portal.resource_admin.columns import DOCUMENT_COLUMNS
 from quipu_portal.resource_admin.options import (
     NAMED_COUNTERPARTY_FIELDS,
+    SALE_KIND_FIELDS,
     VERIFACTU_KIND_FIELDS,
     DocumentAdmin,
     document_form_fields,
@@ -18,8 +19,10 @@ class SimplifiedInvoiceAdmin(DocumentAdmin):
     document_label = _("Simplified invoice")
     columns = (*DOCUMENT_COLUMNS, PDF_LINK)
     bulk_buttons = (DOWNLOAD_PDFS, CHANGE_CATEGORIES)
-    form_fields = document_form_fields("issuing_name", "recipient_name", verifactu=True)
-    kind_fields = NAMED_COUNTERPARTY_FIELDS | VERIFACTU_KIND_FIELDS
+    form_fields = document_form_fields(
+        "issuing_name", "recipient_name", sale=("target_country",), verifactu=True
+    )
+    kind_fields = NAMED_COUNTERPARTY_FIELDS | SALE_KIND_FIELDS | VERIFACTU_KIND_FIELDS
     required_fields = ("kind", "issue_date", "issuing_name", "recipient_name")
     relations = ("accounting_category", "accounting_subcategory", "numeration")
     credit_notes = True

@@ -1,6 +1,7 @@
 """Simplified invoices: create, edit keeping lines, kind-only fields, amending ones, delete, 422."""
 
 from quipu_portal.connections.scope import connection_reverse
+from quipu_portal.resource_admin.forms import DocumentForm
 from tests.helpers import created_id, first_document, form_data, items_of
 
 
@@ -85,3 +86,27 @@ def test_choosing_the_kind_redraws_the_form_without_saving_or_losing_lines(porta
     assert 'name="issuing_name"' in page and 'name="recipient_name"' not in page
     assert 'value="Gasolina"' in page and "This field is required" not in page
     assert quipu.list("book_entries", filters={"type": "simplified_invoices"}).total_results == before
+
+
+def test_a_sale_to_another_country_takes_its_destination_and_a_blank_one_is_not_sent(portal, quipu):
+    record = first_document(
+        quipu, "simplified_invoices", resource="simplified_invoices", kind="income", with_items=1
+    )
+    url = connection_reverse("simplified_invoices:edit", args=[record.id])
+    data = form_data(portal.get(url))
+    data["target_country"] = "F1"
+    page = portal.post(url, data).content.decode()
+    assert "“f1” is not a two-letter country code such as es or pt." in page
+
+    data["target_country"] = "FR"
+    assert portal.post(url, data).status_code == 302
+    assert quipu.retrieve("simplified_invoices", record.id).recipient_country_code == "fr"
+
+    # Quipu does not send it back: the form shows it blank, and blank is left out of the write.
+    form = DocumentForm({"kind": "income", "target_country": ""}, fields=("kind", "target_country"))
+    assert form.is_valid() and "target_country" not in form.api_attributes()
+
+
+def test_an_expense_simplified_invoice_has_no_destination(portal):
+    page = portal.get(connection_reverse("simplified_invoices:create") + "?kind=expenses").content.decode()
+    assert 'name="target_country"' not in page
