@@ -54,8 +54,9 @@ CANARY_ZONE_CHOICES = [
     ("none", _("None")),
 ]
 
-# Attributes Quipu takes but does not send back (openapi.yaml's writable schemas only).
-WRITE_ONLY_FIELDS = ("target_country",)
+# Attributes openapi.yaml lists in its writable schemas only: Quipu may not send them back, so a blank
+# one means "as it is", never "clear it".
+WRITE_ONLY_FIELDS = ("target_country", *VERIFACTU_FIELDS)
 
 # Fields that are relationships in the API; every other form field is an attribute.
 RELATIONSHIP_FIELDS = (
@@ -349,7 +350,7 @@ class DocumentForm(forms.Form):
             elif value == "":
                 value = None
             if value is None and name in WRITE_ONLY_FIELDS:
-                continue  # Quipu does not send it back: blank means "as it is", not "clear it"
+                continue
             attributes[name] = value
         return attributes
 

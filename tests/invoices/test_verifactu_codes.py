@@ -6,6 +6,7 @@ import re
 import pytest
 
 from quipu_portal.connections.scope import connection_reverse
+from quipu_portal.resource_admin.forms import DocumentForm
 from tests.helpers import created_id, exempt_invoice, foreign_customer_create, form_data
 
 
@@ -118,3 +119,11 @@ def test_a_new_income_invoice_of_a_verifactu_company_is_created_with_its_lines_s
     edit = portal.get(connection_reverse("invoices:edit", args=[created.id])).content.decode()
     checkboxes = re.findall(r'<input type="checkbox" name="items-\d-equivalence_surcharge"[^>]*>', edit)
     assert ["checked" in checkbox for checkbox in checkboxes] == [False, True]
+
+
+def test_a_blank_code_is_left_out_of_the_write_as_quipu_may_not_send_codes_back():
+    fields = ("kind", "exempt_reason", "collection_type", "canary_island_special_zone")
+    form = DocumentForm({"kind": "income", "collection_type": "R2"}, fields=fields)
+
+    assert form.is_valid()
+    assert form.api_attributes() == {"kind": "income", "collection_type": "R2"}
