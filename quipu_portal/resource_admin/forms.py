@@ -479,7 +479,7 @@ class ItemForm(forms.Form):
             "deductible_vat_percent",
             "deductible_expense_percent",
         ):
-            if name not in self.fields:
+            if name not in self.fields or self._kept_unless_changed(name):
                 continue
             value = self.cleaned_data.get(name)
             if isinstance(value, Decimal):
@@ -488,6 +488,15 @@ class ItemForm(forms.Form):
                 continue
             attributes[name] = value
         return attributes
+
+    def _kept_unless_changed(self, name: str) -> bool:
+        """A line's surcharge may not come back from Quipu (openapi.yaml does not list it among an
+        item's attributes): an existing line sends it only when the user changed it."""
+        return (
+            name == "equivalence_surcharge"
+            and bool(self.cleaned_data.get("id"))
+            and name not in self.changed_data
+        )
 
     def api_relationships(self) -> dict:
         if "accounting_category" not in self.fields:

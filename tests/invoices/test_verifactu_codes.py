@@ -6,7 +6,7 @@ import re
 import pytest
 
 from quipu_portal.connections.scope import connection_reverse
-from quipu_portal.resource_admin.forms import DocumentForm
+from quipu_portal.resource_admin.forms import DocumentForm, ItemForm
 from tests.helpers import created_id, exempt_invoice, foreign_customer_create, form_data
 
 
@@ -127,3 +127,14 @@ def test_a_blank_code_is_left_out_of_the_write_as_quipu_may_not_send_codes_back(
 
     assert form.is_valid()
     assert form.api_attributes() == {"kind": "income", "collection_type": "R2"}
+
+
+def test_an_existing_lines_surcharge_is_sent_only_when_the_user_changed_it():
+    untouched = ItemForm({"id": "7", "concept": "Servicio"}, initial={"id": "7", "concept": "Servicio"})
+    ticked = ItemForm({"id": "7", "concept": "Servicio", "equivalence_surcharge": "on"}, initial={"id": "7"})
+    new = ItemForm({"concept": "Servicio"})
+
+    assert untouched.is_valid() and ticked.is_valid() and new.is_valid()
+    assert "equivalence_surcharge" not in untouched.api_attributes()
+    assert ticked.api_attributes()["equivalence_surcharge"] is True
+    assert new.api_attributes()["equivalence_surcharge"] is False
