@@ -249,6 +249,7 @@ def model_303(documents, *, year: int, quarter: int) -> Form:
         Box("46", _("Result of the general regime (27 − 45)"), amount=total_27 - total_45, kind="total")
     )
     result += [
+        # xgettext:no-python-format
         _accountant("65", _("Share attributable to the State (100 % unless foral territories)")),
         _accountant("77", _("Import VAT deferred by customs")),
         _accountant("110 / 78 / 87", _("Compensation from earlier periods (from the returns filed)")),
@@ -381,6 +382,7 @@ def model_111(documents, *, year: int, quarter: int) -> Form:
     ]
     notes = [
         _(
+            # xgettext:no-python-format
             "Employment: paysheets of the quarter. Activities: expense invoices with withholding, except rent (115) and 19 % outside rent (perhaps 123)."
         ),
         _("Suppliers resident abroad go to modelo 216, not 111: check them."),

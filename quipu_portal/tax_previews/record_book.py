@@ -331,6 +331,7 @@ def issued_rows(doc: TaxDocument, *, person: bool) -> list[BookRow]:
         if kind and not group["rate"] and group["base"]:
             row.problems.append(
                 _(
+                    # xgettext:no-python-format
                     "A 0 % line needs an exemption cause (E1–E6) or a not-subject qualification (N1, N2): the accountant must give it."
                 )
             )
