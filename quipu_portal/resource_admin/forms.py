@@ -377,6 +377,12 @@ def follow_category(form, url: str) -> None:
     )
 
 
+def _percent_field(label) -> FlexibleDecimalField:
+    return FlexibleDecimalField(
+        label=label, required=False, min_value=0, max_value=100, max_digits=7, decimal_places=3
+    )
+
+
 class ItemForm(forms.Form):
     """One line of a document. `id` ties it to the existing item so Quipu updates rather than replaces."""
 
@@ -387,33 +393,13 @@ class ItemForm(forms.Form):
     unitary_amount = FlexibleDecimalField(
         label=_("Unit price"), required=False, max_digits=14, decimal_places=4
     )
-    discount_percent = FlexibleDecimalField(
-        label=_("Discount %"), required=False, min_value=0, max_value=100, max_digits=7, decimal_places=3
-    )
-    vat_percent = FlexibleDecimalField(
-        label=_("VAT %"), required=False, min_value=0, max_value=100, max_digits=7, decimal_places=3
-    )
-    retention_percent = FlexibleDecimalField(
-        label=_("Withholding %"), required=False, min_value=0, max_value=100, max_digits=7, decimal_places=3
-    )
+    discount_percent = _percent_field(_("Discount %"))
+    vat_percent = _percent_field(_("VAT %"))
+    retention_percent = _percent_field(_("Withholding %"))
     kind = forms.ChoiceField(label=_("Line kind"), choices=ITEM_KIND_CHOICES, required=False)
     equivalence_surcharge = forms.BooleanField(label=_("Equivalence surcharge"), required=False)
-    deductible_vat_percent = FlexibleDecimalField(
-        label=_("VAT deductible %"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        max_digits=7,
-        decimal_places=3,
-    )
-    deductible_expense_percent = FlexibleDecimalField(
-        label=_("Expense deductible %"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        max_digits=7,
-        decimal_places=3,
-    )
+    deductible_vat_percent = _percent_field(_("VAT deductible %"))
+    deductible_expense_percent = _percent_field(_("Expense deductible %"))
     accounting_category = forms.ChoiceField(label=_("Category"), required=False)
     accounting_subcategory = forms.ChoiceField(label=_("Subcategory"), required=False)
 
