@@ -468,6 +468,8 @@ class ItemForm(forms.Form):
             if name not in self.fields or self._kept_unless_changed(name):
                 continue
             value = self.cleaned_data.get(name)
+            if name == "kind" and not value and not self.cleaned_data.get("id"):
+                value = "current"  # Quipu's documented default, which Verifactu wants said
             if isinstance(value, Decimal):
                 value = format(value.normalize(), "f") if value == value.to_integral() else str(value)
             if value in ("", None) and name != "concept":

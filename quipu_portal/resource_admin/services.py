@@ -405,7 +405,10 @@ def document_delete(*, client, admin, document_id: str, user, connection, record
 def new_items_input(item_forms) -> list[ItemInput]:
     """Lines typed from scratch (a partial refund): only what the user filled in is sent."""
     return [
-        ItemInput(attributes={name: _api_value(value) for name, value in form.api_attributes().items()})
+        ItemInput(
+            attributes={name: _api_value(value) for name, value in form.api_attributes().items()},
+            relationships={name: value for name, value in form.api_relationships().items() if value},
+        )
         for form in item_forms
     ]
 

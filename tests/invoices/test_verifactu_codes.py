@@ -138,3 +138,24 @@ def test_an_existing_lines_surcharge_is_sent_only_when_the_user_changed_it():
     assert "equivalence_surcharge" not in untouched.api_attributes()
     assert ticked.api_attributes()["equivalence_surcharge"] is True
     assert new.api_attributes()["equivalence_surcharge"] is False
+
+
+def test_a_partial_credit_note_in_a_verifactu_company_sends_each_lines_kind_and_category(portal, quipu):
+    customer = next(
+        c for c in quipu.iterate("contacts", filters={"kind": "client"}) if c.country_code == "es"
+    )
+    invoice = exempt_invoice(quipu, customer.id, vat_percent=21, collection_type=None, exempt_reason=None)
+    category = invoice.items[0].accounting_category.id
+    url = connection_reverse("invoices:amend", args=[invoice.id])
+    data = form_data(portal.get(url), form_id="amend-form")
+    assert 'name="items-0-accounting_category"' in portal.get(url).content.decode()
+    data.update({"mode": "partial", "credit_note_reason": "R5", "issue_date": "2026-11-21"})
+    line = {"concept": "Descuento", "quantity": "1", "unitary_amount": "-20", "vat_percent": "21"}
+    data.update({f"items-0-{name}": value for name, value in line.items()})
+    data["items-0-accounting_category"] = category
+
+    note = quipu.retrieve("invoices", created_id(portal.post(url, data)), include=["items"])
+
+    assert [(item.concept, item.kind, item.accounting_category.id) for item in note.items] == [
+        ("Descuento", "current", category)
+    ]
