@@ -20,6 +20,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
+from quipu_portal.resource_admin.display import form_field_label
+
 LOADED_FIELD = "_loaded"
 SEEN_FIELD = "_seen"
 MERGE_FIELD = "_merge"
@@ -160,12 +162,6 @@ def _shown(form_field, value) -> str:
     return str(value)
 
 
-def _label(form_fields: dict, name: str) -> str:
-    form_field = form_fields.get(name)
-    label = getattr(form_field, "label", None)
-    return str(label or name.replace("_", " ").capitalize())
-
-
 def _field_sentence(label: str, before: str, after: str) -> str:
     return _("%(field)s: “%(before)s” when you opened the form, now “%(after)s” in Quipu.") % {
         "field": label,
@@ -182,7 +178,9 @@ def field_differences(form_fields: dict, loaded: dict, current: dict) -> list[st
             continue
         form_field = form_fields.get(name)
         sentences.append(
-            _field_sentence(_label(form_fields, name), _shown(form_field, before), _shown(form_field, after))
+            _field_sentence(
+                form_field_label(form_fields, name), _shown(form_field, before), _shown(form_field, after)
+            )
         )
     return sentences
 
@@ -225,7 +223,7 @@ def item_differences(item_fields: dict, loaded: list[dict], current: list[dict])
                 )
                 % {
                     "line": _line_name(row),
-                    "field": _label(item_fields, name).lower(),
+                    "field": form_field_label(item_fields, name).lower(),
                     "before": _shown(form_field, row.get(name)),
                     "after": _shown(form_field, now.get(name)),
                 }

@@ -109,6 +109,13 @@ def field_label(name: str, labels: dict | None = None) -> str:
     return str((labels or {}).get(name) or FIELD_LABELS.get(name) or name.replace("_", " ").capitalize())
 
 
+def form_field_label(form_fields: dict, name: str) -> str:
+    """A field's label where a form shows it, else the attribute's own: for a sentence about it."""
+    form_field = form_fields.get(name)
+    label = getattr(form_field, "label", None)
+    return str(label) if label else field_label(name)
+
+
 def display_value(name: str, value) -> str:
     if value is None or value == "" or value == ():
         return ""

@@ -17,7 +17,7 @@ from quipu_portal.quipu.resources import ITEM_WRITABLE
 from quipu_portal.resource_admin.access import Names, attr, document_number, document_type, rel_id, rel_ids
 from quipu_portal.resource_admin.columns import TYPE_LABELS
 from quipu_portal.resource_admin.conflicts import item_changed_fields, merge_fields, state_json
-from quipu_portal.resource_admin.display import field_label
+from quipu_portal.resource_admin.display import form_field_label
 from quipu_portal.resource_admin.forms import Choices, DocumentForm, ItemForm, attachment_content_type
 from quipu_portal.resource_admin.registry import REGISTRY
 
@@ -342,12 +342,6 @@ FIELD_ALIASES = {
 }
 
 
-def _label(form_class, name: str) -> str:
-    """A field's label where a form shows it, else the attribute's own, for a message about it."""
-    form_field = form_class.base_fields.get(name)
-    return str(form_field.label) if form_field is not None and form_field.label else field_label(name)
-
-
 def validation_errors_apply(*, error, form, formset=None, sent_forms=()) -> None:
     """Put each of Quipu's 422 messages next to the field it is about, or at the top of the form."""
     for field_error in error.field_errors:
@@ -360,7 +354,9 @@ def validation_errors_apply(*, error, form, formset=None, sent_forms=()) -> None
                 if field_error.item_field in item_form.fields:
                     item_form.add_error(field_error.item_field, detail)
                 elif field_error.item_field:
-                    item_form.add_error(None, f"{_label(ItemForm, field_error.item_field)}: {detail}")
+                    item_form.add_error(
+                        None, f"{form_field_label(ItemForm.base_fields, field_error.item_field)}: {detail}"
+                    )
                 else:
                     item_form.add_error(None, detail)
             else:
@@ -372,7 +368,7 @@ def validation_errors_apply(*, error, form, formset=None, sent_forms=()) -> None
         elif name == "items" and formset is not None:
             formset._non_form_errors.append(detail)
         elif name:
-            form.add_error(None, f"{_label(DocumentForm, name)}: {detail}")
+            form.add_error(None, f"{form_field_label(DocumentForm.base_fields, name)}: {detail}")
         else:
             form.add_error(None, detail)
 

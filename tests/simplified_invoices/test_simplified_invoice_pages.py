@@ -5,6 +5,15 @@ from quipu_portal.resource_admin.forms import DocumentForm
 from tests.helpers import created_id, first_document, form_data, items_of
 
 
+def income_edit_form(portal, quipu):
+    """An income simplified invoice with a line, its edit URL and the data its form would post."""
+    record = first_document(
+        quipu, "simplified_invoices", resource="simplified_invoices", kind="income", with_items=1
+    )
+    url = connection_reverse("simplified_invoices:edit", args=[record.id])
+    return record, url, form_data(portal.get(url))
+
+
 def test_create_an_income_simplified_invoice_names_the_customer(portal, quipu):
     url = connection_reverse("simplified_invoices:create") + "?kind=income"
     page = portal.get(url).content.decode()
@@ -35,11 +44,7 @@ def test_edit_keeps_every_line_it_did_not_touch(portal, quipu):
 
 
 def test_changing_the_kind_is_refused_next_to_the_kind(portal, quipu):
-    record = first_document(
-        quipu, "simplified_invoices", resource="simplified_invoices", kind="income", with_items=1
-    )
-    url = connection_reverse("simplified_invoices:edit", args=[record.id])
-    data = form_data(portal.get(url))
+    record, url, data = income_edit_form(portal, quipu)
     data["kind"] = "expenses"
     data["issuing_name"] = "Proveedor"
 
@@ -89,11 +94,7 @@ def test_choosing_the_kind_redraws_the_form_without_saving_or_losing_lines(porta
 
 
 def test_a_sale_to_another_country_takes_its_destination_and_a_blank_one_is_not_sent(portal, quipu):
-    record = first_document(
-        quipu, "simplified_invoices", resource="simplified_invoices", kind="income", with_items=1
-    )
-    url = connection_reverse("simplified_invoices:edit", args=[record.id])
-    data = form_data(portal.get(url))
+    record, url, data = income_edit_form(portal, quipu)
     data["target_country"] = "F1"
     page = portal.post(url, data).content.decode()
     assert "“f1” is not a two-letter country code such as es or pt." in page
